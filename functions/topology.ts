@@ -1,0 +1,122 @@
+/**
+ * Fluxa's topology as plain data: which function serves which route, which queue feeds which
+ * function, and which resources each function is linked to. Both the Pulumi components and the
+ * local stack read this module, so the cloud and local wiring cannot drift. It imports nothing.
+ */
+
+export type FunctionName = "ingest" | "processor" | "query" | "migrate";
+
+/** A resource a function is linked to: it gets the environment variables and IAM access for it. */
+export type Link = "queue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database";
+
+export interface FunctionSpec {
+  /** Source entry, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  /** Default timeout; stack config may override it. */
+  readonly timeoutSeconds: number;
+  /** Default memory; stack config may override it. */
+  readonly memoryMb: number;
+  readonly links: readonly Link[];
+  /** Functions that reach PostgreSQL run inside the VPC. */
+  readonly inVpc: boolean;
+}
+
+export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
+  ingest: {
+    entry: "functions/ingest/handler.ts",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    links: ["queue", "payloadBucketWrite"],
+    inVpc: false,
+  },
+  processor: {
+    entry: "functions/processor/handler.ts",
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    links: ["payloadBucketRead", "topic", "database"],
+    inVpc: true,
+  },
+  query: {
+    entry: "functions/query/handler.ts",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    links: ["database"],
+    inVpc: true,
+  },
+  migrate: {
+    entry: "functions/migrate/handler.ts",
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    links: ["database"],
+    inVpc: true,
+  },
+};
+
+export const functionNames = Object.keys(functionSpecs) as FunctionName[];
+
+export type HttpMethod = "GET" | "POST";
+
+export type Integration =
+  | { readonly kind: "lambda"; readonly function: FunctionName }
+  /** Answered by the gateway itself (API Gateway MOCK integration); no function runs. */
+  | { readonly kind: "mock"; readonly statusCode: number; readonly body: Readonly<Record<string, string>> };
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** API Gateway resource path; `{name}` segments are path parameters. */
+  readonly path: string;
+  readonly apiKeyRequired: boolean;
+  readonly integration: Integration;
+}
+
+export const routes: readonly RouteSpec[] = [
+  { method: "POST", path: "/events", apiKeyRequired: true, integration: { kind: "lambda", function: "ingest" } },
+  { method: "GET", path: "/events/{id}", apiKeyRequired: true, integration: { kind: "lambda", function: "query" } },
+  {
+    method: "GET",
+    path: "/health",
+    apiKeyRequired: false,
+    integration: { kind: "mock", statusCode: 200, body: { status: "healthy" } },
+  },
+];
+
+/** The queue that carries accepted events from ingest to the processor. */
+export const eventQueue = {
+  consumer: "processor" as FunctionName,
+  /** Default SQS batch size and batching window; stack config may override them. */
+  batchSize: 10,
+  maximumBatchingWindowSeconds: 1,
+  /** Receives before a message moves to the DLQ. */
+  maxReceiveCount: 3,
+  /** AWS: the queue's visibility timeout must be at least the consumer's timeout; 6x leaves room for retries. */
+  visibilityTimeoutMultiplier: 6,
+  dlqRetentionSeconds: 14 * 24 * 3600,
+} as const;
+
+export function visibilityTimeoutSeconds(consumerTimeoutSeconds: number): number {
+  return Math.ceil(consumerTimeoutSeconds * eventQueue.visibilityTimeoutMultiplier);
+}
+
+/** Environment variable names, one place for the handlers, the components and the local stack. */
+export const envNames = {
+  queueUrl: "EVENTS_QUEUE_URL",
+  payloadBucket: "PAYLOAD_BUCKET",
+  topicArn: "EVENTS_TOPIC_ARN",
+  largePayloadThresholdBytes: "LARGE_PAYLOAD_THRESHOLD_BYTES",
+  maxBodyBytes: "MAX_BODY_BYTES",
+  databaseUrl: "DATABASE_URL",
+  databaseHost: "DB_HOST",
+  databasePort: "DB_PORT",
+  databaseName: "DB_NAME",
+  databaseSecretArn: "DB_SECRET_ARN",
+  databaseSsl: "DB_SSL",
+  databasePoolSize: "DB_POOL_SIZE",
+  logLevel: "LOG_LEVEL",
+} as const;
+
+/** The object key of a large payload: `raw/<YYYY-MM-DD>/<event_id>.json` (UTC date of receipt). */
+export function payloadObjectKey(receivedAt: Date, eventId: string): string {
+  return `raw/${receivedAt.toISOString().slice(0, 10)}/${eventId}.json`;
+}
+
+export const payloadKeyPrefix = "raw/";

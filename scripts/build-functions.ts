@@ -1,0 +1,50 @@
+import { buildSync } from "esbuild";
+import { cpSync, mkdirSync, rmSync } from "node:fs";
+import * as path from "node:path";
+import { functionNames, functionSpecs, type FunctionName } from "../functions/topology";
+
+export const repositoryRoot = path.resolve(__dirname, "..");
+export const defaultBundleDir = path.join(repositoryRoot, "dist", "functions");
+
+/** Where one function's bundle lives: a directory holding `index.js` (exports `handler`). */
+export function bundleDirectory(name: FunctionName, outDir = defaultBundleDir): string {
+  return path.join(outDir, name);
+}
+
+/**
+ * Bundles every function of the topology with esbuild: CommonJS, minified, with source maps.
+ * The AWS SDK v3 stays external because the Lambda Node.js runtime ships it; the local stack
+ * resolves it from node_modules. esbuild output is byte-stable, so unchanged code does not redeploy.
+ */
+export function buildFunctions(outDir = defaultBundleDir): Record<FunctionName, string> {
+  const built = {} as Record<FunctionName, string>;
+  for (const name of functionNames) {
+    const dir = bundleDirectory(name, outDir);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    buildSync({
+      entryPoints: [path.join(repositoryRoot, functionSpecs[name].entry)],
+      outfile: path.join(dir, "index.js"),
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      legalComments: "none",
+      logLevel: "error",
+      external: ["@aws-sdk/*", "pg-native"],
+    });
+    if (name === "migrate") {
+      cpSync(path.join(repositoryRoot, "migrations"), path.join(dir, "migrations"), { recursive: true });
+    }
+    built[name] = dir;
+  }
+  return built;
+}
+
+if (require.main === module) {
+  const built = buildFunctions();
+  for (const [name, dir] of Object.entries(built)) console.log(`${name}: ${path.relative(repositoryRoot, dir)}/index.js`);
+}
