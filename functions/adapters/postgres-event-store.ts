@@ -1,0 +1,101 @@
+import { sql, type DatabasePool } from "slonik";
+import { z } from "zod";
+import type { EventStore, NewEvent, StoredEvent } from "../shared/ports";
+
+const storedEventRow = z.object({
+  event_id: z.string(),
+  correlation_id: z.string(),
+  user_id: z.string(),
+  amount: z.number(),
+  currency: z.string(),
+  merchant: z.string(),
+  event_timestamp: z.number(),
+  metadata: z.record(z.unknown()).nullable(),
+  payload_mode: z.enum(["INLINE", "S3"]),
+  created_at: z.number(),
+});
+type StoredEventRow = z.infer<typeof storedEventRow>;
+
+// slonik's default type parsers turn numeric into a JS number and timestamptz into epoch milliseconds.
+const storedEventColumns = sql.fragment`
+  event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, metadata, payload_mode, created_at`;
+
+function toStoredEvent(row: StoredEventRow): StoredEvent {
+  return {
+    event_id: row.event_id,
+    correlation_id: row.correlation_id,
+    user_id: row.user_id,
+    amount: row.amount,
+    currency: row.currency,
+    merchant: row.merchant,
+    timestamp: new Date(row.event_timestamp).toISOString(),
+    metadata: row.metadata as StoredEvent["metadata"],
+    payload_mode: row.payload_mode,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
+  const seen = new Map<string, NewEvent>();
+  for (const event of events) if (!seen.has(event.eventId)) seen.set(event.eventId, event);
+  return [...seen.values()];
+}
+
+export function postgresEventStore(pool: DatabasePool): EventStore {
+  return {
+    async persist(events) {
+      if (events.length === 0) return [];
+      const tuples = uniqueByEventId(events).map((e) => [
+        e.eventId,
+        e.correlationId,
+        e.event.user_id,
+        String(e.event.amount),
+        e.event.currency,
+        e.event.merchant,
+        e.event.timestamp,
+        e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata),
+        e.payloadMode,
+        e.payloadSha256,
+        e.payloadKey,
+        e.receivedAt,
+      ]);
+      // One statement, so one atomic round trip for the whole batch. Its CTEs share one snapshot:
+      // `inserted` holds the rows new to this statement, the final SELECT finds rows an earlier
+      // delivery stored but never published.
+      const rows = await pool.any(sql.type(storedEventRow)`
+        WITH incoming AS (
+          SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "text", "text", "text", "timestamptz"])}
+            AS t(event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, metadata,
+                 payload_mode, payload_sha256, payload_key, received_at)
+        ), inserted AS (
+          INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp,
+                              metadata, payload_mode, payload_sha256, payload_key, received_at)
+          SELECT * FROM incoming
+          ON CONFLICT (event_id) DO NOTHING
+          RETURNING ${storedEventColumns}, payload_sha256
+        ), recorded AS (
+          INSERT INTO idempotency_keys (event_id, payload_sha256)
+          SELECT event_id, payload_sha256 FROM inserted
+          ON CONFLICT (event_id) DO NOTHING
+        )
+        SELECT ${storedEventColumns} FROM inserted
+        UNION ALL
+        SELECT ${storedEventColumns} FROM events
+        WHERE event_id IN (SELECT event_id FROM incoming) AND published_at IS NULL`);
+      return rows.map(toStoredEvent);
+    },
+
+    async markPublished(eventIds) {
+      if (eventIds.length === 0) return;
+      await pool.query(sql.unsafe`
+        UPDATE events SET published_at = now()
+        WHERE event_id = ANY(${sql.array(eventIds, "uuid")}) AND published_at IS NULL`);
+    },
+
+    async findById(eventId) {
+      const row = await pool.maybeOne(sql.type(storedEventRow)`
+        SELECT ${storedEventColumns} FROM events WHERE event_id = ${eventId}`);
+      return row ? toStoredEvent(row) : undefined;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { EventInput } from "../shared/event-schema";
+import { sha256Hex } from "../shared/hash";
+import type { Clock, EventQueue, IdSource, PayloadMode, PayloadStore } from "../shared/ports";
+import type { QueueMessage } from "../shared/queue-message";
+import { payloadObjectKey } from "../topology";
+
+export interface IngestPorts {
+  readonly queue: EventQueue;
+  readonly payloads: PayloadStore;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+}
+
+export interface IngestSettings {
+  /** A message whose body would exceed this many bytes carries an S3 pointer instead of the payload. */
+  readonly largePayloadThresholdBytes: number;
+}
+
+export interface Accepted {
+  readonly eventId: string;
+  readonly payloadMode: PayloadMode;
+  readonly payloadSha256: string;
+}
+
+/** Raised when a write that must succeed before we answer 202 did not. */
+export class EnqueueError extends Error {
+  constructor(
+    readonly stage: "s3" | "sqs",
+    readonly cause: unknown,
+  ) {
+    super(`${stage === "s3" ? "storing the payload in S3" : "sending the message to SQS"} failed: ${String(cause)}`);
+    this.name = "EnqueueError";
+  }
+}
+
+/**
+ * Accepts one validated event: a 202 is only owed once the message is on the queue (and, for a
+ * large payload, once the object is in S3, written first so the pointer never dangles).
+ */
+export async function ingestEvent(
+  ports: IngestPorts,
+  settings: IngestSettings,
+  event: EventInput,
+  correlationId: string,
+): Promise<Accepted> {
+  const eventId = ports.ids.newEventId();
+  const receivedAt = ports.clock.now();
+  const payload = JSON.stringify(event);
+  const payloadSha256 = sha256Hex(payload);
+  const envelope = {
+    version: 1 as const,
+    event_id: eventId,
+    correlation_id: correlationId,
+    received_at: receivedAt.toISOString(),
+    payload_sha256: payloadSha256,
+  };
+  let message: QueueMessage = { ...envelope, payload: event };
+  let payloadMode: PayloadMode = "INLINE";
+  if (Buffer.byteLength(JSON.stringify(message)) > settings.largePayloadThresholdBytes) {
+    const key = payloadObjectKey(receivedAt, eventId);
+    await attempt("s3", () => ports.payloads.put(key, payload, payloadSha256));
+    message = { ...envelope, payload_ref: { bucket: ports.payloads.bucket, key, bytes: Buffer.byteLength(payload) } };
+    payloadMode = "S3";
+  }
+  await attempt("sqs", () => ports.queue.send(message));
+  return { eventId, payloadMode, payloadSha256 };
+}
+
+async function attempt(stage: "s3" | "sqs", write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    throw new EnqueueError(stage, error);
+  }
+}

@@ -1,0 +1,59 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { performance } from "node:perf_hooks";
+import { decodeEventInput } from "../shared/event-schema";
+import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
+import type { Logger } from "../shared/logger";
+import { MetricUnit, type Metrics } from "../shared/metrics";
+import { EnqueueError, ingestEvent, type IngestPorts, type IngestSettings } from "./core";
+import { readJsonBody } from "./request-body";
+
+export interface IngestHandlerSettings extends IngestSettings {
+  readonly maxBodyBytes: number;
+}
+
+export interface IngestHandlerDeps {
+  readonly ports: IngestPorts;
+  readonly settings: IngestHandlerSettings;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+/** POST /events: HTTP in, core call, HTTP out. Every answer carries the correlation id. */
+export function createIngestHandler({ ports, settings, log, metrics }: IngestHandlerDeps) {
+  return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
+    const started = performance.now();
+    const correlationId = correlationIdOf(request, ports.ids.newCorrelationId);
+    const headers = { "X-Correlation-ID": correlationId };
+    const requestLog = log.child({ correlation_id: correlationId, aws_request_id: context.awsRequestId });
+    const response = await respond();
+    metrics.addMetric(response.statusCode === 202 ? "ingest_success" : "ingest_failure", MetricUnit.Count, 1);
+    metrics.addMetric("ingest_latency_ms", MetricUnit.Milliseconds, performance.now() - started);
+    metrics.publishStoredMetrics();
+    return response;
+
+    async function respond(): Promise<APIGatewayProxyResult> {
+      const body = readJsonBody(request, settings.maxBodyBytes);
+      if (!body.ok) {
+        requestLog.info({ status: body.problem.status, error: body.problem.error }, "request rejected");
+        return errorResponse(body.problem.status, body.problem.error, body.problem.message, headers);
+      }
+      const decoded = decodeEventInput(body.value);
+      if (!decoded.ok) {
+        requestLog.info({ status: 400, error: "validation_failed", details: decoded.details }, "request rejected");
+        const fields = [...new Set(decoded.details.map((d) => d.path || "body"))].join(", ");
+        return errorResponse(400, "validation_failed", `invalid fields: ${fields}`, headers, { details: decoded.details });
+      }
+      try {
+        const accepted = await ingestEvent(ports, settings, decoded.event, correlationId);
+        if (accepted.payloadMode === "S3") metrics.addMetric("s3_puts", MetricUnit.Count, 1);
+        metrics.addMetric("sqs_sent", MetricUnit.Count, 1);
+        requestLog.info({ event_id: accepted.eventId, payload_mode: accepted.payloadMode, bytes: body.bytes }, "event enqueued");
+        return jsonResponse(202, { event_id: accepted.eventId, status: "enqueued" }, headers);
+      } catch (error) {
+        if (!(error instanceof EnqueueError)) throw error;
+        requestLog.error({ err: error.cause, stage: error.stage }, "event not enqueued");
+        return errorResponse(503, "enqueue_failed", "the event could not be accepted; retry later", { ...headers, "Retry-After": "1" });
+      }
+    }
+  };
+}

@@ -1,0 +1,53 @@
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { performance } from "node:perf_hooks";
+import type { Logger } from "../shared/logger";
+import { MetricUnit, type Metrics } from "../shared/metrics";
+import { processBatch, type ProcessorPorts } from "./core";
+
+export interface ProcessorHandlerDeps {
+  readonly ports: () => Promise<ProcessorPorts>;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * The SQS event source mapping's target. With ReportBatchItemFailures, Lambda deletes every record
+ * not named in batchItemFailures; a thrown error leaves the whole batch for redelivery.
+ */
+export function createProcessorHandler({ ports, log, metrics }: ProcessorHandlerDeps) {
+  return async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+    const started = performance.now();
+    try {
+      const outcome = await processBatch(
+        await ports(),
+        event.Records.map((record) => ({
+          messageId: record.messageId,
+          body: record.body,
+          receiveCount: Number(record.attributes.ApproximateReceiveCount),
+        })),
+      );
+      for (const record of event.Records) {
+        if (outcome.failures.some((f) => f.messageId === record.messageId)) continue;
+        log.info({ message_id: record.messageId, ...correlationOf(record) }, "event processed");
+      }
+      metrics.addMetric("processed_success", MetricUnit.Count, event.Records.length - outcome.failures.length);
+      metrics.addMetric("processed_failure", MetricUnit.Count, outcome.failures.length);
+      metrics.addMetric("db_latency_ms", MetricUnit.Milliseconds, outcome.dbLatencyMs);
+      return { batchItemFailures: outcome.failures.map((f) => ({ itemIdentifier: f.messageId })) };
+    } catch (error) {
+      metrics.addMetric("processed_failure", MetricUnit.Count, event.Records.length);
+      log.error({ err: error, message_ids: event.Records.map((r) => r.messageId) }, "batch failed; every message will be redelivered");
+      throw error;
+    } finally {
+      metrics.addMetric("process_latency_ms", MetricUnit.Milliseconds, performance.now() - started);
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
+function correlationOf(record: SQSEvent["Records"][number]): { correlation_id?: string; event_id?: string } {
+  return {
+    correlation_id: record.messageAttributes.correlation_id?.stringValue,
+    event_id: record.messageAttributes.event_id?.stringValue,
+  };
+}

@@ -1,0 +1,138 @@
+import { performance } from "node:perf_hooks";
+import { sha256Hex } from "../shared/hash";
+import type { EventNotifier, EventStore, Log, NewEvent, PayloadStore } from "../shared/ports";
+import { parseQueueMessage, type QueueMessage } from "../shared/queue-message";
+import { decodeEventInput } from "../shared/event-schema";
+
+export interface ProcessorPorts {
+  readonly payloads: PayloadStore;
+  readonly events: EventStore;
+  readonly notifier: EventNotifier;
+  readonly log: Log;
+}
+
+export interface IncomingMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiveCount: number;
+}
+
+/**
+ * permanent: the message itself is bad (it will fail the same way on every receive and reach the
+ * DLQ after maxReceiveCount); retryable: a dependency failed and a later receive may succeed.
+ */
+export interface MessageFailure {
+  readonly messageId: string;
+  readonly eventId?: string;
+  readonly correlationId?: string;
+  readonly kind: "permanent" | "retryable";
+  readonly reason: string;
+}
+
+export interface BatchOutcome {
+  readonly failures: MessageFailure[];
+  readonly persisted: number;
+  readonly published: number;
+  readonly dbLatencyMs: number;
+}
+
+type Resolved = { ok: true; messageId: string; event: NewEvent } | { ok: false; failure: MessageFailure };
+
+/**
+ * Processes one SQS batch: resolve every payload, store all events in one statement, publish the
+ * ones not yet published, and report exactly the messages that must be received again.
+ * A failure of the event store fails the whole batch (it throws): no message is acknowledged
+ * before its event is durable.
+ */
+export async function processBatch(ports: ProcessorPorts, messages: readonly IncomingMessage[]): Promise<BatchOutcome> {
+  const resolved = await Promise.all(messages.map((message) => resolveMessage(ports.payloads, message)));
+  const failures: MessageFailure[] = [];
+  const accepted: { messageId: string; event: NewEvent }[] = [];
+  for (const result of resolved) {
+    if (result.ok) accepted.push(result);
+    else failures.push(result.failure);
+  }
+
+  const dbStarted = performance.now();
+  const unpublished = await ports.events.persist(accepted.map((a) => a.event));
+  const dbLatencyMs = performance.now() - dbStarted;
+
+  const publishFailures = await ports.notifier.publish(unpublished);
+  const failedToPublish = new Map(publishFailures.map((f) => [f.eventId, f.reason]));
+  const published = unpublished.filter((e) => !failedToPublish.has(e.event_id)).map((e) => e.event_id);
+  await markPublished(ports, published);
+
+  for (const { messageId, event } of accepted) {
+    const reason = failedToPublish.get(event.eventId);
+    if (reason !== undefined) {
+      const failure = { messageId, eventId: event.eventId, correlationId: event.correlationId, reason: `SNS publish failed: ${reason}` };
+      failures.push({ ...failure, kind: "retryable" });
+    }
+  }
+  for (const failure of failures) {
+    const level = failure.kind === "permanent" ? "error" : "warn";
+    const receiveCount = messages.find((m) => m.messageId === failure.messageId)?.receiveCount;
+    const fields = { message_id: failure.messageId, event_id: failure.eventId, correlation_id: failure.correlationId };
+    ports.log[level]({ ...fields, receive_count: receiveCount, failure: failure.kind, reason: failure.reason }, "message not processed");
+  }
+  return { failures, persisted: accepted.length, published: published.length, dbLatencyMs };
+}
+
+/** SNS already has these events; if marking fails, a later redelivery publishes a duplicate, never a loss. */
+async function markPublished(ports: ProcessorPorts, eventIds: string[]): Promise<void> {
+  try {
+    await ports.events.markPublished(eventIds);
+  } catch (error) {
+    ports.log.warn({ event_ids: eventIds, err: error }, "published events not marked; they may be published again");
+  }
+}
+
+async function resolveMessage(payloads: PayloadStore, incoming: IncomingMessage): Promise<Resolved> {
+  const failed = (kind: MessageFailure["kind"], reason: string, message?: QueueMessage): Resolved => ({
+    ok: false,
+    failure: { messageId: incoming.messageId, eventId: message?.event_id, correlationId: message?.correlation_id, kind, reason },
+  });
+  const parsed = parseQueueMessage(incoming.body);
+  if (!parsed.ok) return failed("permanent", `malformed message: ${parsed.reason}`);
+  const message = parsed.message;
+
+  let payloadText: string;
+  if ("payload" in message) {
+    payloadText = JSON.stringify(message.payload);
+  } else {
+    const { bucket, key } = message.payload_ref;
+    try {
+      const fetched = await payloads.get(bucket, key);
+      if (fetched === undefined) return failed("permanent", `payload object s3://${bucket}/${key} does not exist`, message);
+      payloadText = fetched;
+    } catch (error) {
+      return failed("retryable", `S3 read failed: ${String(error)}`, message);
+    }
+  }
+  if (sha256Hex(payloadText) !== message.payload_sha256) return failed("permanent", "payload SHA-256 does not match the message", message);
+  const event = toNewEvent(message, "payload" in message ? message.payload : parseJson(payloadText));
+  return event ? { ok: true, messageId: incoming.messageId, event } : failed("permanent", "payload is not a valid event", message);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toNewEvent(message: QueueMessage, payload: unknown): NewEvent | undefined {
+  const decoded = decodeEventInput(payload);
+  if (!decoded.ok) return undefined;
+  const s3 = "payload_ref" in message;
+  return {
+    eventId: message.event_id,
+    correlationId: message.correlation_id,
+    event: decoded.event,
+    payloadMode: s3 ? "S3" : "INLINE",
+    payloadSha256: message.payload_sha256,
+    payloadKey: s3 ? message.payload_ref.key : null,
+    receivedAt: message.received_at,
+  };
+}

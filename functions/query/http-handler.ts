@@ -1,0 +1,42 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
+import { uuidPattern } from "../shared/ids";
+import type { Logger } from "../shared/logger";
+import { MetricUnit, type Metrics } from "../shared/metrics";
+import type { EventStore, IdSource } from "../shared/ports";
+
+export interface QueryHandlerDeps {
+  readonly events: () => Promise<EventStore>;
+  readonly ids: IdSource;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+/** GET /events/{id}. */
+export function createQueryHandler({ events, ids, log, metrics }: QueryHandlerDeps) {
+  return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
+    const correlationId = correlationIdOf(request, ids.newCorrelationId);
+    const headers = { "X-Correlation-ID": correlationId };
+    const eventId = request.pathParameters?.id ?? "";
+    const requestLog = log.child({ correlation_id: correlationId, event_id: eventId, aws_request_id: context.awsRequestId });
+    try {
+      if (!uuidPattern.test(eventId)) {
+        metrics.addMetric("query_failure", MetricUnit.Count, 1);
+        return errorResponse(400, "invalid_event_id", "event id must be a UUID", headers);
+      }
+      const found = await (await events()).findById(eventId.toLowerCase());
+      if (!found) {
+        metrics.addMetric("query_not_found", MetricUnit.Count, 1);
+        return jsonResponse(404, { error: "not_found", message: `no event ${eventId}` }, headers);
+      }
+      metrics.addMetric("query_success", MetricUnit.Count, 1);
+      return jsonResponse(200, found, headers);
+    } catch (error) {
+      metrics.addMetric("query_failure", MetricUnit.Count, 1);
+      requestLog.error({ err: error }, "query failed");
+      return errorResponse(503, "query_failed", "the event store is unavailable; retry later", { ...headers, "Retry-After": "1" });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

@@ -1,0 +1,27 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Clock, IdSource } from "./ports";
+
+/**
+ * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Time-ordered ids keep the
+ * events primary-key index appending at its right edge instead of splitting random pages.
+ */
+export function uuidv7(nowMs: number, random: Buffer = randomBytes(10)): string {
+  const bytes = Buffer.alloc(16);
+  bytes.writeUIntBE(nowMs, 0, 6);
+  random.copy(bytes, 6, 0, 10);
+  bytes[6] = 0x70 | (bytes[6] & 0x0f);
+  bytes[8] = 0x80 | (bytes[8] & 0x3f);
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function randomIds(clock: Clock = systemClock): IdSource {
+  return {
+    newEventId: () => uuidv7(clock.now().getTime()),
+    newCorrelationId: () => randomUUID(),
+  };
+}

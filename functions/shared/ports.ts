@@ -1,0 +1,78 @@
+import type { EventInput, JsonObject } from "./event-schema";
+import type { QueueMessage } from "./queue-message";
+
+/** What the core needs from the outside world; AWS adapters and test fakes both implement these. */
+
+export interface EventQueue {
+  send(message: QueueMessage): Promise<void>;
+}
+
+export interface PayloadStore {
+  readonly bucket: string;
+  put(key: string, body: string, sha256: string): Promise<void>;
+  /** The object's text, or undefined when it does not exist. */
+  get(bucket: string, key: string): Promise<string | undefined>;
+}
+
+export type PayloadMode = "INLINE" | "S3";
+
+/** An event as the processor hands it to the store. */
+export interface NewEvent {
+  readonly eventId: string;
+  readonly correlationId: string;
+  readonly event: EventInput;
+  readonly payloadMode: PayloadMode;
+  readonly payloadSha256: string;
+  readonly payloadKey: string | null;
+  readonly receivedAt: string;
+}
+
+/** An event as stored and served by GET /events/{id}. */
+export interface StoredEvent {
+  readonly event_id: string;
+  readonly correlation_id: string;
+  readonly user_id: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly merchant: string;
+  readonly timestamp: string;
+  readonly metadata: JsonObject | null;
+  readonly payload_mode: PayloadMode;
+  readonly created_at: string;
+}
+
+export interface EventStore {
+  /**
+   * Stores the events (a no-op for event_ids already stored) atomically and returns every event of
+   * these ids not yet published to SNS, whether stored now or by an earlier delivery.
+   */
+  persist(events: readonly NewEvent[]): Promise<StoredEvent[]>;
+  markPublished(eventIds: readonly string[]): Promise<void>;
+  findById(eventId: string): Promise<StoredEvent | undefined>;
+}
+
+export interface PublishFailure {
+  readonly eventId: string;
+  readonly reason: string;
+}
+
+export interface EventNotifier {
+  /** Publishes the events; returns those that could not be published, with why. */
+  publish(events: readonly StoredEvent[]): Promise<PublishFailure[]>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdSource {
+  readonly newEventId: () => string;
+  readonly newCorrelationId: () => string;
+}
+
+/** The subset of pino the cores log through. */
+export interface Log {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}

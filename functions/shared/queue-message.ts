@@ -1,0 +1,39 @@
+import * as t from "io-ts";
+import { isLeft } from "fp-ts/lib/Either";
+import { PathReporter } from "io-ts/lib/PathReporter";
+
+const PayloadRef = t.type({ bucket: t.string, key: t.string, bytes: t.number });
+
+const Envelope = t.type({
+  version: t.literal(1),
+  event_id: t.string,
+  correlation_id: t.string,
+  received_at: t.string,
+  payload_sha256: t.string,
+});
+
+/**
+ * The SQS message ingest sends: the payload inline, or a pointer to it in S3; always the SHA-256 of
+ * the payload's JSON text. The processor checks the hash before it decodes the payload itself.
+ */
+export const QueueMessage = t.union([
+  t.intersection([Envelope, t.type({ payload: t.unknown })]),
+  t.intersection([Envelope, t.type({ payload_ref: PayloadRef })]),
+]);
+export type QueueMessage = t.TypeOf<typeof QueueMessage>;
+export type PayloadRef = t.TypeOf<typeof PayloadRef>;
+
+/** Message attribute names; SQS carries them beside the body so they can be read without parsing it. */
+export const messageAttributeNames = { correlationId: "correlation_id", eventId: "event_id" } as const;
+
+export function parseQueueMessage(body: string): { ok: true; message: QueueMessage } | { ok: false; reason: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: "message body is not JSON" };
+  }
+  const decoded = QueueMessage.decode(parsed);
+  if (isLeft(decoded)) return { ok: false, reason: PathReporter.report(decoded).slice(0, 3).join("; ") };
+  return { ok: true, message: decoded.right };
+}
