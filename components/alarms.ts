@@ -1,0 +1,76 @@
+import { functionNames } from "../functions/topology";
+import type { FluxaConfig } from "./config";
+import type { ResourceNames } from "./names";
+
+export interface AlarmDefinition {
+  /** Stack-independent, for logical names: `dlq-depth`. */
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly statistic: "Sum" | "Maximum";
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly threshold: number;
+  readonly comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold";
+}
+
+/** Fluxa's alarms, named as in the seed (`fluxa-<subject>-<stack>`). */
+export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["alarms"]): AlarmDefinition[] {
+  const fiveMinutes = 300;
+  const named = (key: string) => ({ key, name: names.alarm(key) });
+  const queue = (queueName: string) => ({ namespace: "AWS/SQS", dimensions: { QueueName: queueName } });
+  return [
+    {
+      ...named("dlq-depth"),
+      description: "Events that failed processing 3 times are waiting in the dead-letter queue.",
+      ...queue(names.deadLetterQueue),
+      metricName: "ApproximateNumberOfMessagesVisible",
+      statistic: "Maximum",
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+    },
+    {
+      ...named("queue-age"),
+      description: `The oldest queued event has waited over ${thresholds.queueAgeSeconds} s: the processor is falling behind.`,
+      ...queue(names.queue),
+      metricName: "ApproximateAgeOfOldestMessage",
+      statistic: "Maximum",
+      periodSeconds: 60,
+      evaluationPeriods: 5,
+      threshold: thresholds.queueAgeSeconds,
+      comparisonOperator: "GreaterThanThreshold",
+    },
+    ...functionNames.flatMap((fn): AlarmDefinition[] => {
+      const lambda = { namespace: "AWS/Lambda", dimensions: { FunctionName: names.function(fn) }, statistic: "Sum" as const };
+      const every = { periodSeconds: fiveMinutes, evaluationPeriods: 1, comparisonOperator: "GreaterThanOrEqualToThreshold" as const };
+      return [
+        { ...named(`${fn}-errors`), description: `${fn} function errors.`, ...lambda, ...every, metricName: "Errors", threshold: thresholds.functionErrors },
+        {
+          ...named(`${fn}-throttles`),
+          description: `${fn} invocations throttled.`,
+          ...lambda,
+          ...every,
+          metricName: "Throttles",
+          threshold: thresholds.functionThrottles,
+        },
+      ];
+    }),
+    {
+      ...named("api-5xx"),
+      description: "The API answered with server errors.",
+      namespace: "AWS/ApiGateway",
+      dimensions: { ApiName: names.api, Stage: names.apiStage },
+      metricName: "5XXError",
+      statistic: "Sum",
+      periodSeconds: fiveMinutes,
+      evaluationPeriods: 1,
+      threshold: thresholds.api5xx,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+    },
+  ];
+}

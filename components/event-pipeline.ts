@@ -1,0 +1,186 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { envNames, eventQueue, functionNames, functionSpecs, payloadKeyPrefix, routes, visibilityTimeoutSeconds, type FunctionName } from "../functions/topology";
+import type { Architecture, FluxaConfig, FunctionSizing } from "./config";
+import { createFunction, type FunctionNetwork } from "./lambda-function";
+import type { ResourceNames } from "./names";
+import type { LogGroupRef } from "./observability";
+import { denyInsecureTransportStatement, linkGrant, policyDocument, queueConsumerStatement, type LinkTargets } from "./policies";
+import { createRestApi } from "./rest-api";
+
+export interface EventPipelineArgs {
+  /** Physical names (see `resourceNames`). */
+  readonly names: ResourceNames;
+  /** Bundle directory per function, from `buildFunctions()`. */
+  readonly bundles: Readonly<Record<FunctionName, string>>;
+  /** Memory, timeout and reserved concurrency per function. */
+  readonly functions: Readonly<Record<FunctionName, FunctionSizing>>;
+  /** Default "arm64". */
+  readonly architecture?: Architecture;
+  /** LOG_LEVEL of every function. Default "info". */
+  readonly logLevel?: string;
+  /** Log groups created beforehand by Observability. */
+  readonly logGroups: Readonly<Record<FunctionName, LogGroupRef>>;
+  readonly apiAccessLogGroupArn: pulumi.Input<string>;
+  /** Subnets and security group of the functions that reach the database. */
+  readonly network: FunctionNetwork;
+  readonly database: LinkTargets["database"];
+  /** SQS → processor batching. Defaults from the topology (10 messages, 1 s). */
+  readonly queue?: Partial<FluxaConfig["queue"]>;
+  /** Days before `raw/` payload objects expire. Default 90. */
+  readonly payloadExpirationDays?: pulumi.Input<number>;
+  /** Let `pulumi destroy` delete a non-empty bucket. Default false. */
+  readonly payloadBucketForceDestroy?: pulumi.Input<boolean>;
+  readonly api: FluxaConfig["api"];
+  /** Digest of `migrations/`: the migrate function is invoked whenever it changes. */
+  readonly migrationsHash: string;
+}
+
+/** API Gateway → ingest → SQS → processor → PostgreSQL and SNS, plus query and migrate. */
+export class EventPipeline extends pulumi.ComponentResource {
+  readonly apiEndpoint: pulumi.Output<string>;
+  readonly apiKey: pulumi.Output<string>;
+  readonly queueUrl: pulumi.Output<string>;
+  readonly deadLetterQueueUrl: pulumi.Output<string>;
+  readonly payloadBucket: pulumi.Output<string>;
+  readonly eventsTopicArn: pulumi.Output<string>;
+  /** What the migrate function returned on its last run: `{"applied": [...]}`. */
+  readonly migrationResult: pulumi.Output<string>;
+
+  constructor(name: string, args: EventPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fluxa:index:EventPipeline", name, {}, opts);
+    const bucket = this.createPayloadBucket(name, args);
+    const { queue, deadLetterQueue } = this.createQueues(name, args);
+    const topic = new aws.sns.Topic(`${name}-events-topic`, { kmsMasterKeyId: "alias/aws/sns" }, { parent: this });
+
+    const targets: LinkTargets = {
+      queue: { url: queue.url, arn: queue.arn },
+      payloadBucket: { name: bucket.bucket, arn: bucket.arn },
+      topicArn: topic.arn,
+      database: args.database,
+    };
+    const makeFunction = (fn: FunctionName, dependsOn: pulumi.Resource[] = []) => {
+      const spec = functionSpecs[fn];
+      const grants = spec.links.map((link) => linkGrant(link, targets));
+      const consumes = eventQueue.consumer === fn ? [queueConsumerStatement(queue.arn)] : [];
+      return createFunction(
+        `${name}-${fn}`,
+        {
+          functionName: args.names.function(fn),
+          bundleDir: args.bundles[fn],
+          sizing: args.functions[fn],
+          architecture: args.architecture ?? "arm64",
+          environment: grants.reduce<Record<string, pulumi.Input<string>>>((env, g) => ({ ...env, ...g.environment }), { [envNames.logLevel]: args.logLevel ?? "info" }),
+          statements: [...consumes, ...grants.flatMap((g) => g.statements)],
+          logGroup: args.logGroups[fn],
+          network: spec.inVpc ? args.network : undefined,
+        },
+        this,
+        dependsOn,
+      );
+    };
+
+    // Schema first: the other functions are deployed only after the migrations they expect have run.
+    const migrate = makeFunction("migrate");
+    const migration = new aws.lambda.Invocation(
+      `${name}-migrations`,
+      { functionName: migrate.name, input: "{}", triggers: { migrations: args.migrationsHash } },
+      { parent: this },
+    );
+    const deployed = Object.fromEntries(
+      functionNames.filter((fn) => fn !== "migrate").map((fn) => [fn, makeFunction(fn, [migration])]),
+    ) as Partial<Record<FunctionName, aws.lambda.Function>>;
+
+    new aws.lambda.EventSourceMapping(
+      `${name}-${eventQueue.consumer}-source`,
+      {
+        eventSourceArn: queue.arn,
+        functionName: deployed[eventQueue.consumer]!.arn,
+        batchSize: args.queue?.batchSize ?? eventQueue.batchSize,
+        maximumBatchingWindowInSeconds: args.queue?.batchingWindowSeconds ?? eventQueue.maximumBatchingWindowSeconds,
+        // The processor returns `batchItemFailures`: only those messages are retried, not the whole batch.
+        functionResponseTypes: ["ReportBatchItemFailures"],
+      },
+      { parent: this },
+    );
+
+    const api = createRestApi(
+      name,
+      { apiName: args.names.api, stageName: args.names.apiStage, routes, functions: deployed, accessLogGroupArn: args.apiAccessLogGroupArn, limits: args.api },
+      this,
+    );
+
+    this.apiEndpoint = api.invokeUrl;
+    this.apiKey = api.apiKey;
+    this.queueUrl = queue.url;
+    this.deadLetterQueueUrl = deadLetterQueue.url;
+    this.payloadBucket = bucket.bucket;
+    this.eventsTopicArn = topic.arn;
+    this.migrationResult = migration.result;
+    this.registerOutputs({
+      apiEndpoint: this.apiEndpoint,
+      apiKey: this.apiKey,
+      queueUrl: this.queueUrl,
+      deadLetterQueueUrl: this.deadLetterQueueUrl,
+      payloadBucket: this.payloadBucket,
+      eventsTopicArn: this.eventsTopicArn,
+      migrationResult: this.migrationResult,
+    });
+  }
+
+  private createPayloadBucket(name: string, args: EventPipelineArgs): aws.s3.Bucket {
+    const opts = { parent: this };
+    const bucket = new aws.s3.Bucket(`${name}-payloads`, { forceDestroy: args.payloadBucketForceDestroy ?? false }, opts);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-payloads-public-access`,
+      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      opts,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-payloads-encryption`,
+      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      opts,
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-payloads-policy`,
+      { bucket: bucket.id, policy: policyDocument([denyInsecureTransportStatement(bucket.arn)]) },
+      { parent: this, dependsOn: [publicAccess] },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-payloads-lifecycle`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "expire-raw-payloads",
+            status: "Enabled",
+            filter: { prefix: payloadKeyPrefix },
+            expiration: { days: args.payloadExpirationDays ?? 90 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      opts,
+    );
+    return bucket;
+  }
+
+  private createQueues(name: string, args: EventPipelineArgs): { queue: aws.sqs.Queue; deadLetterQueue: aws.sqs.Queue } {
+    const deadLetterQueue = new aws.sqs.Queue(
+      `${name}-dlq`,
+      { name: args.names.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: eventQueue.dlqRetentionSeconds },
+      { parent: this },
+    );
+    const queue = new aws.sqs.Queue(
+      `${name}-queue`,
+      {
+        name: args.names.queue,
+        sqsManagedSseEnabled: true,
+        visibilityTimeoutSeconds: visibilityTimeoutSeconds(args.functions[eventQueue.consumer].timeoutSeconds),
+        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: eventQueue.maxReceiveCount }),
+      },
+      { parent: this },
+    );
+    return { queue, deadLetterQueue };
+  }
+}

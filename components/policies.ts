@@ -1,0 +1,138 @@
+import * as pulumi from "@pulumi/pulumi";
+import { envNames, payloadKeyPrefix, type Link } from "../functions/topology";
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: readonly string[];
+  readonly Resource: readonly pulumi.Input<string>[];
+  readonly Principal?: unknown;
+  readonly Condition?: unknown;
+}
+
+export function policyDocument(statements: readonly PolicyStatement[]): pulumi.Output<string> {
+  return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
+}
+
+export function assumeRolePolicy(service: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
+}
+
+/** What a link points at in this deployment. */
+export interface LinkTargets {
+  readonly queue: { readonly url: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+  readonly payloadBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+  readonly topicArn: pulumi.Input<string>;
+  readonly database: {
+    readonly host: pulumi.Input<string>;
+    readonly port: pulumi.Input<number>;
+    readonly name: pulumi.Input<string>;
+    readonly secretArn: pulumi.Input<string>;
+  };
+}
+
+/** A link gives a function its environment variables and the IAM statement to use them, together. */
+export interface Grant {
+  readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly statements: readonly PolicyStatement[];
+}
+
+export function linkGrant(link: Link, targets: LinkTargets): Grant {
+  const payloadObjects = pulumi.interpolate`${targets.payloadBucket.arn}/${payloadKeyPrefix}*`;
+  switch (link) {
+    case "queue":
+      return {
+        environment: { [envNames.queueUrl]: targets.queue.url },
+        statements: [{ Sid: "SendEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.queue.arn] }],
+      };
+    case "payloadBucketWrite":
+      return {
+        environment: { [envNames.payloadBucket]: targets.payloadBucket.name },
+        statements: [{ Sid: "WritePayloads", Effect: "Allow", Action: ["s3:PutObject"], Resource: [payloadObjects] }],
+      };
+    case "payloadBucketRead":
+      return {
+        environment: { [envNames.payloadBucket]: targets.payloadBucket.name },
+        statements: [{ Sid: "ReadPayloads", Effect: "Allow", Action: ["s3:GetObject"], Resource: [payloadObjects] }],
+      };
+    case "topic":
+      return {
+        environment: { [envNames.topicArn]: targets.topicArn },
+        statements: [{ Sid: "PublishEvents", Effect: "Allow", Action: ["sns:Publish"], Resource: [targets.topicArn] }],
+      };
+    case "database":
+      return {
+        environment: {
+          [envNames.databaseHost]: targets.database.host,
+          [envNames.databasePort]: pulumi.output(targets.database.port).apply(String),
+          [envNames.databaseName]: targets.database.name,
+          [envNames.databaseSecretArn]: targets.database.secretArn,
+          [envNames.databaseSsl]: "true",
+          // AWS: Node.js 20+ Lambda runtimes no longer load the RDS CA bundle by default; without it TLS to RDS fails verification.
+          NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
+        },
+        // The RDS-managed secret uses the aws/secretsmanager key, whose key policy already admits callers allowed by IAM: no kms:Decrypt grant.
+        statements: [
+          { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [targets.database.secretArn] },
+        ],
+      };
+  }
+}
+
+/** The event source mapping polls the queue with the function's role. */
+export function queueConsumerStatement(queueArn: pulumi.Input<string>): PolicyStatement {
+  return {
+    Sid: "ConsumeEvents",
+    Effect: "Allow",
+    Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+    Resource: [queueArn],
+  };
+}
+
+/** The function's log group exists already (Observability creates it), so no logs:CreateLogGroup. */
+export function logWriteStatement(logGroupArn: pulumi.Input<string>): PolicyStatement {
+  return {
+    Sid: "WriteLogs",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: [pulumi.interpolate`${logGroupArn}:*`],
+  };
+}
+
+/**
+ * The actions of AWSLambdaVPCAccessExecutionRole. AWS: ec2:Describe* supports no resource-level
+ * permissions and Lambda checks the network-interface actions against "*" when it creates the
+ * function, so this is the one statement with Resource "*".
+ */
+export const vpcNetworkInterfacesSid = "ManageVpcNetworkInterfaces";
+export function vpcAccessStatement(): PolicyStatement {
+  return {
+    Sid: vpcNetworkInterfacesSid,
+    Effect: "Allow",
+    Action: [
+      "ec2:CreateNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
+    ],
+    Resource: ["*"],
+  };
+}
+
+/** Refuses any request to the bucket that does not arrive over TLS. */
+export function denyInsecureTransportStatement(bucketArn: pulumi.Input<string>): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    // A Deny: "s3:*" widens the refusal, it grants nothing.
+    Action: ["s3:*"],
+    Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}

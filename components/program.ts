@@ -1,0 +1,91 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { buildFunctions, defaultBundleDir, repositoryRoot } from "../scripts/build-functions";
+import type { FluxaConfig } from "./config";
+import { EventPipeline } from "./event-pipeline";
+import { EventStore } from "./event-store";
+import { hashDirectory } from "./migrations-hash";
+import { resourceNames } from "./names";
+import { Observability } from "./observability";
+
+export interface FluxaOutputs {
+  readonly apiEndpoint: pulumi.Output<string>;
+  readonly apiKey: pulumi.Output<string>;
+  readonly dbEndpoint: pulumi.Output<string>;
+  readonly queueUrl: pulumi.Output<string>;
+  readonly deadLetterQueueUrl: pulumi.Output<string>;
+  readonly payloadBucket: pulumi.Output<string>;
+  readonly eventsTopicArn: pulumi.Output<string>;
+  readonly dashboardUrl: pulumi.Output<string>;
+  readonly migrationResult: pulumi.Output<string>;
+}
+
+export interface FluxaOptions {
+  /** Where the function bundles are built. Default `dist/functions`. */
+  readonly bundleDir?: string;
+}
+
+/** All of Fluxa for one stack. A factory, so tests can install Pulumi mocks before any resource exists. */
+export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): FluxaOutputs {
+  const bundles = buildFunctions(options.bundleDir ?? defaultBundleDir);
+  const names = resourceNames(config.stack);
+  const provider = new aws.Provider("fluxa-aws", {
+    region: config.region as aws.Region,
+    defaultTags: { tags: { project: "fluxa", stack: config.stack } },
+  });
+  const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
+
+  const store = new EventStore(
+    "fluxa-store",
+    {
+      region: config.region,
+      natStrategy: config.natStrategy,
+      engineVersion: config.database.engineVersion,
+      instanceClass: config.database.instanceClass,
+      allocatedStorageGb: config.database.allocatedStorageGb,
+      multiAz: config.database.multiAz,
+      backupRetentionDays: config.database.backupRetentionDays,
+      deletionProtection: config.database.deletionProtection,
+      proxy: config.database.proxy,
+    },
+    opts,
+  );
+  const observability = new Observability(
+    "fluxa-observability",
+    { names, region: config.region, logRetentionDays: config.logRetentionDays, alarms: config.alarms, dbInstanceIdentifier: store.instanceIdentifier },
+    opts,
+  );
+  const pipeline = new EventPipeline(
+    "fluxa-pipeline",
+    {
+      names,
+      bundles,
+      functions: config.functions,
+      architecture: config.architecture,
+      logLevel: config.logLevel,
+      logGroups: observability.functionLogGroups,
+      apiAccessLogGroupArn: observability.apiAccessLogGroup.arn,
+      network: { subnetIds: store.functionSubnetIds, securityGroupIds: [store.functionSecurityGroupId] },
+      database: { host: store.host, port: store.port, name: store.databaseName, secretArn: store.secretArn },
+      queue: config.queue,
+      payloadExpirationDays: config.payload.expirationDays,
+      payloadBucketForceDestroy: config.payload.forceDestroy,
+      api: config.api,
+      migrationsHash: hashDirectory(path.join(repositoryRoot, "migrations")),
+    },
+    opts,
+  );
+
+  return {
+    apiEndpoint: pipeline.apiEndpoint,
+    apiKey: pipeline.apiKey,
+    dbEndpoint: store.host,
+    queueUrl: pipeline.queueUrl,
+    deadLetterQueueUrl: pipeline.deadLetterQueueUrl,
+    payloadBucket: pipeline.payloadBucket,
+    eventsTopicArn: pipeline.eventsTopicArn,
+    dashboardUrl: observability.dashboardUrl,
+    migrationResult: pipeline.migrationResult,
+  };
+}
