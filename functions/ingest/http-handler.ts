@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { decodeEventInput } from "../shared/event-schema";
 import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
 import type { Logger } from "../shared/logger";
-import { MetricUnit, type Metrics } from "../shared/metrics";
+import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
 import { EnqueueError, ingestEvent, type IngestPorts, type IngestSettings } from "./core";
 import { readJsonBody } from "./request-body";
 
@@ -15,7 +15,7 @@ export interface IngestHandlerDeps {
   readonly ports: IngestPorts;
   readonly settings: IngestHandlerSettings;
   readonly log: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: MetricsRecorder;
 }
 
 /** POST /events: HTTP in, core call, HTTP out. Every answer carries the correlation id. */

@@ -1,13 +1,13 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../shared/logger";
-import { MetricUnit, type Metrics } from "../shared/metrics";
+import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
 import { processBatch, type ProcessorPorts } from "./core";
 
 export interface ProcessorHandlerDeps {
   readonly ports: () => Promise<ProcessorPorts>;
   readonly log: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: MetricsRecorder;
 }
 
 /**

@@ -2,14 +2,14 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
 import { uuidPattern } from "../shared/ids";
 import type { Logger } from "../shared/logger";
-import { MetricUnit, type Metrics } from "../shared/metrics";
+import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
 import type { EventStore, IdSource } from "../shared/ports";
 
 export interface QueryHandlerDeps {
   readonly events: () => Promise<EventStore>;
   readonly ids: IdSource;
   readonly log: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: MetricsRecorder;
 }
 
 /** GET /events/{id}. */

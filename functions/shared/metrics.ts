@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { MetricUnit as MetricUnitName } from "@aws-lambda-powertools/metrics/types";
 
 export { MetricUnit };
 
@@ -7,4 +8,8 @@ export function createMetrics(namespace: string, service: string): Metrics {
   return new Metrics({ namespace, serviceName: service });
 }
 
-export type { Metrics };
+/** What handlers use of Metrics, so tests can record what they emit. */
+export interface MetricsRecorder {
+  addMetric(name: string, unit: MetricUnitName, value: number): unknown;
+  publishStoredMetrics(): void;
+}

@@ -2,6 +2,14 @@ import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either";
 import { PathReporter } from "io-ts/lib/PathReporter";
 
+/** Any JSON value, but present: t.unknown alone would let a message without a payload through. */
+const PresentJson = new t.Type<unknown>(
+  "PresentJson",
+  (u): u is unknown => u !== undefined,
+  (u, c) => (u === undefined ? t.failure(u, c, "is required") : t.success(u)),
+  t.identity,
+);
+
 const PayloadRef = t.type({ bucket: t.string, key: t.string, bytes: t.number });
 
 const Envelope = t.type({
@@ -17,7 +25,7 @@ const Envelope = t.type({
  * the payload's JSON text. The processor checks the hash before it decodes the payload itself.
  */
 export const QueueMessage = t.union([
-  t.intersection([Envelope, t.type({ payload: t.unknown })]),
+  t.intersection([Envelope, t.type({ payload: PresentJson })]),
   t.intersection([Envelope, t.type({ payload_ref: PayloadRef })]),
 ]);
 export type QueueMessage = t.TypeOf<typeof QueueMessage>;

@@ -1,0 +1,15 @@
+import { expect } from "chai";
+import { uuidPattern, uuidv7 } from "../../functions/shared/ids";
+
+describe("UUIDv7", () => {
+  it("has version 7, the RFC variant, and the time in its first 48 bits", () => {
+    const id = uuidv7(0x0123456789ab, Buffer.alloc(10, 0xff));
+    expect(id).to.match(uuidPattern);
+    expect(id.startsWith("01234567-89ab-7")).to.equal(true);
+    expect(id[19]).to.equal("b");
+  });
+
+  it("sorts by creation time", () => {
+    expect(uuidv7(1000) < uuidv7(1001)).to.equal(true);
+  });
+});

@@ -1,0 +1,52 @@
+import { expect } from "chai";
+import { createQueryHandler } from "../../functions/query/http-handler";
+import type { EventStore } from "../../functions/shared/ports";
+import { FakeEventStore, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
+import { apiRequest, sampleEvent } from "../support/factories";
+
+const id = "00000000-0000-7000-8000-000000000001";
+
+function setUp(events: () => Promise<EventStore>) {
+  const metrics = new RecordingMetrics();
+  const handler = createQueryHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics });
+  const get = (eventId: string) =>
+    handler(apiRequest({ httpMethod: "GET", resource: "/events/{id}", path: `/events/${eventId}`, body: null, pathParameters: { id: eventId } }), {
+      awsRequestId: "req",
+    });
+  return { metrics, get };
+}
+
+describe("query", () => {
+  it("answers 200 with the stored event", async () => {
+    const store = new FakeEventStore();
+    await store.persist([
+      { eventId: id, correlationId: "c", event: sampleEvent(), payloadMode: "INLINE", payloadSha256: "", payloadKey: null, receivedAt: "" },
+    ]);
+    const { get, metrics } = setUp(() => Promise.resolve(store));
+    const response = await get(id.toUpperCase());
+    expect(response.statusCode).to.equal(200);
+    expect(JSON.parse(response.body)).to.include({ event_id: id, amount: 99.99, payload_mode: "INLINE" });
+    expect(metrics.total("query_success")).to.equal(1);
+  });
+
+  it("answers 404 not_found for an unknown id and 400 for an id that is not a UUID", async () => {
+    const { get, metrics } = setUp(() => Promise.resolve(new FakeEventStore()));
+    const missing = await get(id);
+    expect(missing.statusCode).to.equal(404);
+    expect(JSON.parse(missing.body)).to.include({ error: "not_found" });
+    expect(metrics.total("query_not_found")).to.equal(1);
+    for (const bad of ["123", "../../etc/passwd", `${id}x`, "' OR 1=1 --"]) {
+      const response = await get(bad);
+      expect(response.statusCode, bad).to.equal(400);
+      expect(JSON.parse(response.body)).to.include({ error: "invalid_event_id" });
+    }
+  });
+
+  it("answers 503 with a JSON error when the database is unreachable", async () => {
+    const { get, metrics } = setUp(() => Promise.reject(new Error("ECONNREFUSED")));
+    const response = await get(id);
+    expect(response.statusCode).to.equal(503);
+    expect(JSON.parse(response.body)).to.include({ error: "query_failed" });
+    expect(metrics.total("query_failure")).to.equal(1);
+  });
+});

@@ -1,0 +1,37 @@
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { createPool, sql, type DatabasePool } from "slonik";
+import { applyMigrations } from "../../functions/shared/migrations";
+import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres";
+
+export const migrationsDirectory = path.join(__dirname, "..", "..", "migrations");
+
+export interface TestDatabase {
+  readonly url: string;
+  readonly pool: DatabasePool;
+  truncate(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A throwaway embedded PostgreSQL with the real migrations applied. */
+export async function startTestDatabase(): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "fluxa-test-db-"));
+  // mkdtemp makes the directory private to root; PostgreSQL runs as the postgres user.
+  chmodSync(dataDir, 0o755);
+  const server = await startEmbeddedPostgres(dataDir);
+  await applyMigrations(server.databaseUrl, migrationsDirectory);
+  const pool = await createPool(server.databaseUrl, { maximumPoolSize: 4 });
+  return {
+    url: server.databaseUrl,
+    pool,
+    truncate: async () => {
+      await pool.query(sql.unsafe`TRUNCATE events, idempotency_keys`);
+    },
+    stop: async () => {
+      await pool.end();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
