@@ -36,12 +36,24 @@ export function buildFunctions(outDir = defaultBundleDir): Record<FunctionName, 
       logLevel: "error",
       external: ["@aws-sdk/*", "pg-native"],
     });
-    if (name === "migrate") {
-      cpSync(path.join(repositoryRoot, "migrations"), path.join(dir, "migrations"), { recursive: true });
-    }
+    if (name === "migrate") copyMigrations(dir);
     built[name] = dir;
   }
   return built;
+}
+
+/** The directory, inside the migrate bundle, that holds Fluxa's SQL migrations. */
+export const bundledMigrationsDirectory = "schema-migrations";
+
+/**
+ * postgres-migrations reads its own first migration from `<__dirname>/migrations/`, and once bundled
+ * its __dirname is the bundle's: that file goes there, Fluxa's own files beside it.
+ */
+function copyMigrations(dir: string): void {
+  cpSync(path.join(repositoryRoot, "migrations"), path.join(dir, bundledMigrationsDirectory), { recursive: true });
+  const bootstrap = require.resolve("postgres-migrations/dist/migrations/0_create-migrations-table.sql");
+  mkdirSync(path.join(dir, "migrations"));
+  cpSync(bootstrap, path.join(dir, "migrations", path.basename(bootstrap)));
 }
 
 if (require.main === module) {

@@ -6,8 +6,8 @@ import { applyMigrations } from "../shared/migrations";
 const env = process.env;
 const location = databaseLocationFromEnv(env);
 const log = createLogger("migrate", env);
-// The bundler copies migrations/ next to the bundle.
-const migrationsDirectory = path.join(__dirname, "migrations");
+// The bundler copies migrations/ next to the bundle under this name (see scripts/build-functions.ts).
+const migrationsDirectory = path.join(__dirname, "schema-migrations");
 
 /** Invoked by `pulumi up` (and the local stack) with any payload; safe to run again. */
 export async function handler(): Promise<{ applied: string[] }> {
