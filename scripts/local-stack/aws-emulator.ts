@@ -1,0 +1,48 @@
+import type { AddressInfo } from "node:net";
+
+/**
+ * fauxqs (SQS + SNS + S3 wire emulator) served in-process on 127.0.0.1.
+ *
+ * fauxqs names every queue `http://sqs.<region>.localhost:<port>/<account>/<name>` and looks queues
+ * up by that exact string. `*.localhost` does not resolve here, and the AWS SDK sends each SQS call
+ * to the host of its QueueUrl (even when AWS_ENDPOINT_URL is set), so a handler given such a URL
+ * fails with ENOTFOUND. We therefore hand out `http://127.0.0.1:<port>/<account>/<name>` and
+ * translate between the two forms on the way in and out of the emulator.
+ */
+
+export interface AwsEmulator {
+  /** `http://127.0.0.1:<port>`: the AWS_ENDPOINT_URL for every client, SQS, SNS and S3 alike. */
+  readonly endpointUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startAwsEmulator(region: string): Promise<AwsEmulator> {
+  // fauxqs 1.9 is ESM-only; startFauxqs() cannot be used because it gives no access to the app's hooks.
+  const { buildApp } = await import("fauxqs");
+  const app = buildApp({ logger: false, defaultRegion: region });
+  const translation = () => queueUrlTranslation(region, (app.server.address() as AddressInfo).port);
+  app.addHook("preHandler", (request, _reply, done) => {
+    const body = request.body as { QueueUrl?: unknown } | null | undefined;
+    if (typeof body?.QueueUrl === "string") body.QueueUrl = translation().toFauxqs(body.QueueUrl);
+    done();
+  });
+  app.addHook("onSend", (_request, _reply, payload, done) => {
+    done(null, typeof payload === "string" ? translation().toLoopback(payload) : payload);
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  return { endpointUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, stop: () => app.close() };
+}
+
+interface QueueUrlTranslation {
+  toFauxqs(queueUrl: string): string;
+  toLoopback(text: string): string;
+}
+
+export function queueUrlTranslation(region: string, port: number): QueueUrlTranslation {
+  const fauxqsOrigin = `http://sqs.${region}.localhost:${port}`;
+  const loopbackOrigin = `http://127.0.0.1:${port}`;
+  return {
+    toFauxqs: (queueUrl) => (queueUrl.startsWith(`${loopbackOrigin}/`) ? fauxqsOrigin + queueUrl.slice(loopbackOrigin.length) : queueUrl),
+    toLoopback: (text) => text.replaceAll(fauxqsOrigin, loopbackOrigin),
+  };
+}
