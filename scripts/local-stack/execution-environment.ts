@@ -1,0 +1,120 @@
+import { randomBytes } from "node:crypto";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+
+const bootstrapPath = path.join(__dirname, "lambda-bootstrap.cjs");
+
+/** What the emulated Lambda service knows about one function. */
+export interface FunctionConfiguration {
+  readonly name: string;
+  /** Directory holding the bundle's `index.js`. */
+  readonly bundleDir: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** The complete environment of the function, as in Lambda: nothing of the host's leaks in. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly region: string;
+  /** Drop the function's stdout and stderr instead of passing them to the host's. */
+  readonly quiet: boolean;
+}
+
+/** A failed invocation, in the shape Lambda reports it (`errorType`, `errorMessage`). */
+export class InvocationError extends Error {
+  constructor(
+    readonly errorType: string,
+    message: string,
+    readonly trace: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = "InvocationError";
+  }
+}
+
+type WorkerReply = { result: string } | { error: { errorType: string; errorMessage: string; trace: string[] } };
+
+interface PendingInvocation {
+  resolve(result: unknown): void;
+  reject(error: InvocationError): void;
+  timer: NodeJS.Timeout;
+}
+
+/** One worker thread standing in for one Lambda execution environment: one invocation at a time. */
+export class ExecutionEnvironment {
+  private readonly worker: Worker;
+  private readonly logStreamName: string;
+  private pending: PendingInvocation | undefined;
+  private dead = false;
+
+  constructor(private readonly configuration: FunctionConfiguration) {
+    const date = new Date().toISOString().slice(0, 10).replaceAll("-", "/");
+    this.logStreamName = `${date}/[$LATEST]${randomBytes(16).toString("hex")}`;
+    this.worker = new Worker(bootstrapPath, {
+      env: { ...configuration.environment },
+      execArgv: [],
+      workerData: { bundlePath: path.join(configuration.bundleDir, "index.js") },
+      stdout: configuration.quiet,
+      stderr: configuration.quiet,
+    });
+    if (configuration.quiet) {
+      this.worker.stdout.resume();
+      this.worker.stderr.resume();
+    }
+    this.worker.on("message", (reply: WorkerReply) => this.settle(reply));
+    this.worker.on("error", (error) => this.die(new InvocationError("Runtime.ExitError", `${error.name}: ${error.message}`)));
+    this.worker.on("exit", (code) => this.die(new InvocationError("Runtime.ExitError", `runtime exited with code ${code}`)));
+  }
+
+  /** False once the worker has died or been terminated; the pool then starts a fresh one. */
+  get usable(): boolean {
+    return !this.dead;
+  }
+
+  invoke(event: unknown, awsRequestId: string): Promise<unknown> {
+    if (this.pending) throw new Error("an execution environment handles one invocation at a time");
+    const { name, timeoutSeconds, memoryMb, region } = this.configuration;
+    const timeoutMs = timeoutSeconds * 1000;
+    const context = {
+      awsRequestId,
+      functionName: name,
+      functionVersion: "$LATEST",
+      invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${name}`,
+      memoryLimitInMB: String(memoryMb),
+      logGroupName: `/aws/lambda/${name}`,
+      logStreamName: this.logStreamName,
+      deadline: Date.now() + timeoutMs,
+    };
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.die(new InvocationError("Sandbox.Timedout", `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`));
+        void this.worker.terminate();
+      }, timeoutMs);
+      this.pending = { resolve, reject, timer };
+      this.worker.postMessage({ event, context });
+    });
+  }
+
+  /** Ends the worker at once, as a crash of the execution environment would; an in-flight invocation fails. */
+  async terminate(): Promise<void> {
+    this.die(new InvocationError("Runtime.ExitError", "execution environment was terminated"));
+    await this.worker.terminate();
+  }
+
+  private settle(reply: WorkerReply): void {
+    const pending = this.take();
+    if (!pending) return;
+    if ("result" in reply) pending.resolve(JSON.parse(reply.result));
+    else pending.reject(new InvocationError(reply.error.errorType, reply.error.errorMessage, reply.error.trace));
+  }
+
+  private die(error: InvocationError): void {
+    this.dead = true;
+    this.take()?.reject(error);
+  }
+
+  private take(): PendingInvocation | undefined {
+    const pending = this.pending;
+    if (pending) clearTimeout(pending.timer);
+    this.pending = undefined;
+    return pending;
+  }
+}
