@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { RouteSpec } from "../../functions/topology";
+import { matchRoute, proxyEvent } from "./api-gateway-event";
+import type { LambdaFunctions } from "./lambda-runtime";
+import { lambdaProxyResponse, type GatewayResponse } from "./lambda-proxy-response";
+
+/** API Gateway's request payload limit. */
+export const maxRequestBodyBytes = 10 * 1024 * 1024;
+
+export interface ApiGatewayOptions {
+  readonly routes: readonly RouteSpec[];
+  readonly functions: Pick<LambdaFunctions, "invoke">;
+  readonly apiKeys: readonly string[];
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly stage?: string;
+}
+
+export interface ApiGateway {
+  /** `http://127.0.0.1:<port>`; routes hang directly off it (no stage segment). */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const gatewayError = (statusCode: number, errorType: string, message: string): GatewayResponse => ({
+  statusCode,
+  headers: [
+    ["Content-Type", "application/json"],
+    ["x-amzn-ErrorType", errorType],
+  ],
+  body: Buffer.from(JSON.stringify({ message })),
+});
+
+// REST APIs answer an unknown resource or method with 403, not 404, whether or not a key was sent.
+const missingAuthenticationToken = gatewayError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+const forbidden = gatewayError(403, "ForbiddenException", "Forbidden");
+const requestTooLong = gatewayError(413, "RequestEntityTooLargeException", "Request Too Long");
+const internalServerError = gatewayError(502, "InternalServerErrorException", "Internal server error");
+
+export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGateway> {
+  const server = createServer((request, response) => {
+    const requestId = randomUUID();
+    handle(options, request, requestId)
+      .catch(() => internalServerError)
+      .then((answer) => send(response, requestId, answer), () => response.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, stop: () => close(server) };
+}
+
+async function handle(options: ApiGatewayOptions, request: IncomingMessage, requestId: string): Promise<GatewayResponse> {
+  const receivedAt = new Date();
+  const body = await readBody(request);
+  if (!body) return requestTooLong;
+  const url = request.url ?? "/";
+  const method = request.method ?? "GET";
+  const match = matchRoute(options.routes, method, new URL(url, "http://local").pathname);
+  if (!match.found) return missingAuthenticationToken;
+  const apiKey = headerValue(request, "x-api-key");
+  if (match.route.apiKeyRequired && (apiKey === undefined || !options.apiKeys.includes(apiKey))) return forbidden;
+  const integration = match.route.integration;
+  if (integration.kind === "mock") {
+    return {
+      statusCode: integration.statusCode,
+      headers: [["Content-Type", "application/json"]],
+      body: Buffer.from(JSON.stringify(integration.body)),
+    };
+  }
+  const event = proxyEvent(
+    { method, url, rawHeaders: request.rawHeaders, body, sourceIp: request.socket.remoteAddress ?? "127.0.0.1", httpVersion: request.httpVersion },
+    match,
+    { requestId, stage: options.stage ?? "local", receivedAt, apiKey: match.route.apiKeyRequired ? (apiKey ?? null) : null },
+  );
+  try {
+    return lambdaProxyResponse(await options.functions.invoke(integration.function, event)) ?? internalServerError;
+  } catch {
+    return internalServerError;
+  }
+}
+
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+/** The whole body, or undefined once it passes API Gateway's limit (the rest is drained unread). */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxRequestBodyBytes) chunks.push(chunk);
+    });
+    request.on("end", () => resolve(size <= maxRequestBodyBytes ? Buffer.concat(chunks) : undefined));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, requestId: string, answer: GatewayResponse): void {
+  response.statusCode = answer.statusCode;
+  for (const [name, value] of answer.headers) response.appendHeader(name, value);
+  response.setHeader("x-amzn-RequestId", requestId);
+  response.end(answer.body);
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}
