@@ -1,0 +1,124 @@
+import { eventQueue, functionNames, functionSpecs, routes } from "../../functions/topology";
+import { buildFunctions, bundleDirectory, defaultBundleDir } from "../build-functions";
+import { startApiGateway } from "./api-gateway";
+import { localApiKey } from "./api-keys";
+import { startAwsEmulator } from "./aws-emulator";
+import { awsClients, destroyAwsClients, ensureAwsResources } from "./aws-resources";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { functionEnvironment } from "./function-environment";
+import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
+import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
+import { startSqsEventSource } from "./sqs-event-source";
+
+export type { LocalStackOptions } from "./settings";
+export { InvocationError, type LambdaFunctions } from "./lambda-runtime";
+
+export interface LocalStack {
+  /** `http://127.0.0.1:<port>`; e.g. `${apiUrl}/events`. */
+  apiUrl: string;
+  apiKeys: string[];
+  databaseUrl: string;
+  /** The SQS/SNS/S3 endpoint; queue URLs are on it too. */
+  awsEndpointUrl: string;
+  region: string;
+  queueUrl: string;
+  dlqUrl: string;
+  bucket: string;
+  topicArn: string;
+  /** Receives every message published to the topic, as SNS notification envelopes (not raw delivery). */
+  snsTapQueueUrl: string;
+  functions: LambdaFunctions;
+  /** Stops polling, lets in-flight batches and requests finish, then stops the emulator and PostgreSQL. */
+  stop(): Promise<void>;
+}
+
+const region = "us-east-1";
+
+/** Starts everything `npm start` runs; options win over the environment (see LocalStackOptions). */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const settings = resolveSettings(options, process.env);
+  const say = (message: string) => settings.quiet || console.log(message);
+  const stoppers: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.splice(0).reverse()) await stop();
+  };
+  try {
+    const bundleDir = settings.bundleDir ?? buildBundles();
+    const databaseUrl = settings.databaseUrl ?? (await started(stoppers, startEmbeddedPostgres(settings.dataDir))).databaseUrl;
+    const awsEndpointUrl = settings.awsEndpointUrl ?? (await started(stoppers, startAwsEmulator(region))).endpointUrl;
+    const clients = awsClients(awsEndpointUrl, region);
+    stoppers.push(() => Promise.resolve(destroyAwsClients(clients)));
+    const resources = await ensureAwsResources(clients, settings.visibilityTimeoutSeconds);
+    const runtime = await started(stoppers, lambdaRuntime(settings, bundleDir, { ...resources, databaseUrl, awsEndpointUrl }));
+    const { applied } = (await runtime.invoke("migrate", {})) as { applied?: string[] };
+    say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);
+    await started(
+      stoppers,
+      startSqsEventSource({
+          sqs: clients.sqs,
+          queueUrl: resources.queueUrl,
+          queueArn: resources.queueArn,
+          region,
+          functionName: eventQueue.consumer,
+          functions: runtime,
+          batchSize: eventQueue.batchSize,
+          maximumBatchingWindowSeconds: eventQueue.maximumBatchingWindowSeconds,
+          concurrency: settings.pollerConcurrency,
+        onPollError: (error) => settings.quiet || console.error(`polling ${resources.queueUrl} failed:`, error),
+      }),
+    );
+    const apiKeys = settings.apiKeys ?? [localApiKey(settings.dataDir)];
+    const gateway = await started(stoppers, startApiGateway({ routes, functions: runtime, apiKeys, port: settings.port }));
+    return {
+      apiUrl: gateway.url,
+      apiKeys,
+      databaseUrl,
+      awsEndpointUrl,
+      region,
+      queueUrl: resources.queueUrl,
+      dlqUrl: resources.dlqUrl,
+      bucket: resources.bucket,
+      topicArn: resources.topicArn,
+      snsTapQueueUrl: resources.snsTapQueueUrl,
+      functions: runtime,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Awaits a started part and remembers how to stop it; parts stop in reverse order of starting. */
+async function started<T extends { stop(): Promise<void> }>(stoppers: Array<() => Promise<void>>, starting: T | Promise<T>): Promise<T> {
+  const part = await starting;
+  stoppers.push(() => part.stop());
+  return part;
+}
+
+function buildBundles(): string {
+  buildFunctions(defaultBundleDir);
+  return defaultBundleDir;
+}
+
+function lambdaRuntime(
+  settings: LocalStackSettings,
+  bundleDir: string,
+  targets: { queueUrl: string; bucket: string; topicArn: string; databaseUrl: string; awsEndpointUrl: string },
+): LambdaRuntime {
+  const configurations = functionNames.map((name) => ({
+    name,
+    bundleDir: bundleDirectory(name, bundleDir),
+    timeoutSeconds: functionSpecs[name].timeoutSeconds,
+    memoryMb: functionSpecs[name].memoryMb,
+    environment: functionEnvironment(
+      name,
+      targets,
+      { region, awsEndpointUrl: targets.awsEndpointUrl, logLevel: settings.logLevel },
+      settings.functionEnvironment[name],
+    ),
+    region,
+    quiet: settings.quiet,
+  }));
+  return new LambdaRuntime(configurations, settings.poolSize);
+}

@@ -1,0 +1,97 @@
+import * as path from "node:path";
+import { functionSpecs, visibilityTimeoutSeconds, type FunctionName } from "../../functions/topology";
+
+export interface LocalStackOptions {
+  /** API port; 0 picks a free one. Default: env PORT, else 3000. */
+  port?: number;
+  /** Where PostgreSQL's data and the local API key live. Default: env FLUXA_DATA_DIR, else `.fluxa/` in the repository. */
+  dataDir?: string;
+  /** Use this PostgreSQL instead of starting one. Default: env DATABASE_URL, else embedded PostgreSQL. */
+  databaseUrl?: string;
+  /** Use this SQS/SNS/S3 endpoint (e.g. LocalStack) instead of fauxqs. Default: env AWS_ENDPOINT_URL, else in-process fauxqs. */
+  awsEndpointUrl?: string;
+  /** Keys accepted in `x-api-key`. Default: env FLUXA_API_KEYS (comma-separated), else one generated key kept in the data dir. */
+  apiKeys?: string[];
+  /** The event queue's visibility timeout. Default: topology's multiple of the processor's timeout. */
+  visibilityTimeoutSeconds?: number;
+  /** Variables added to (or replacing) a function's environment, e.g. LARGE_PAYLOAD_THRESHOLD_BYTES. */
+  functionEnvironment?: Partial<Record<FunctionName, Record<string, string>>>;
+  /** LOG_LEVEL of every function. Default: env LOG_LEVEL, else info. */
+  logLevel?: string;
+  /** Silence function logs and the stack's own messages. Default false. */
+  quiet?: boolean;
+  /** Use bundles already in `<bundleDir>/<function>/index.js` instead of building into dist/functions. */
+  bundleDir?: string;
+  /** Execution environments (worker threads) per function. Default 2. */
+  poolSize?: number;
+  /** Parallel pollers of the event queue. Default 2. */
+  pollerConcurrency?: number;
+}
+
+export type LocalStackSettings = Required<Omit<LocalStackOptions, "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "bundleDir">> &
+  Pick<LocalStackOptions, "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "bundleDir">;
+
+export const defaultDataDir = path.resolve(__dirname, "..", "..", ".fluxa");
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export class SettingError extends Error {
+  constructor(name: string, value: string, expected: string) {
+    super(`${name}=${JSON.stringify(value)} is not valid: expected ${expected}`);
+    this.name = "SettingError";
+  }
+}
+
+/** Options win over the environment; a malformed environment variable fails with its name. */
+export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessEnv): LocalStackSettings {
+  return {
+    port: options.port ?? read(env, "PORT", parsePort) ?? 3000,
+    dataDir: path.resolve(options.dataDir ?? read(env, "FLUXA_DATA_DIR", parseNonEmpty) ?? defaultDataDir),
+    databaseUrl: options.databaseUrl ?? read(env, "DATABASE_URL", parsePostgresUrl),
+    awsEndpointUrl: options.awsEndpointUrl ?? read(env, "AWS_ENDPOINT_URL", parseHttpUrl),
+    apiKeys: options.apiKeys ?? read(env, "FLUXA_API_KEYS", parseKeyList),
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(functionSpecs.processor.timeoutSeconds),
+    functionEnvironment: options.functionEnvironment ?? {},
+    logLevel: options.logLevel ?? read(env, "LOG_LEVEL", parseLogLevel) ?? "info",
+    quiet: options.quiet ?? false,
+    bundleDir: options.bundleDir,
+    poolSize: options.poolSize ?? 2,
+    pollerConcurrency: options.pollerConcurrency ?? 2,
+  };
+}
+
+type Parser<T> = (value: string) => { ok: true; value: T } | { ok: false; expected: string };
+
+function read<T>(env: NodeJS.ProcessEnv, name: string, parse: Parser<T>): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const parsed = parse(raw);
+  if (!parsed.ok) throw new SettingError(name, raw, parsed.expected);
+  return parsed.value;
+}
+
+const parsePort: Parser<number> = (value) =>
+  /^\d+$/.test(value) && Number(value) <= 65535 ? { ok: true, value: Number(value) } : { ok: false, expected: "a port number 0-65535" };
+
+const parseNonEmpty: Parser<string> = (value) => (value.trim() ? { ok: true, value } : { ok: false, expected: "a path" });
+
+function urlWithProtocol(protocols: string[], expected: string): Parser<string> {
+  return (value) => {
+    try {
+      if (protocols.includes(new URL(value).protocol)) return { ok: true, value };
+    } catch {
+      // falls through to the failure below
+    }
+    return { ok: false, expected };
+  };
+}
+
+const parsePostgresUrl = urlWithProtocol(["postgres:", "postgresql:"], "a postgres:// URL");
+const parseHttpUrl = urlWithProtocol(["http:", "https:"], "an http(s):// URL");
+
+const parseKeyList: Parser<string[]> = (value) => {
+  const keys = value.split(",").map((key) => key.trim());
+  return keys.every((key) => key.length > 0) ? { ok: true, value: keys } : { ok: false, expected: "comma-separated non-empty keys" };
+};
+
+const parseLogLevel: Parser<string> = (value) =>
+  logLevels.includes(value.toLowerCase()) ? { ok: true, value: value.toLowerCase() } : { ok: false, expected: logLevels.join("|") };

@@ -1,0 +1,33 @@
+/**
+ * `npm start`: the whole of Fluxa on this machine. Reads PORT, FLUXA_DATA_DIR, DATABASE_URL,
+ * AWS_ENDPOINT_URL, FLUXA_API_KEYS and LOG_LEVEL (see scripts/local-stack/settings.ts).
+ */
+import { banner } from "./local-stack/banner";
+import { startLocalStack } from "./local-stack/local-stack";
+
+async function main(): Promise<void> {
+  const stack = await startLocalStack();
+  const health = await fetch(`${stack.apiUrl}/health`);
+  if (health.status !== 200) throw new Error(`GET /health answered ${health.status}`);
+  console.log(banner(stack));
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining in-flight work and stopping...`);
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("stopping failed:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

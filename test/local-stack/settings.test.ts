@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { defaultDataDir, resolveSettings } from "../../scripts/local-stack/settings";
+
+describe("local stack: settings", () => {
+  it("defaults to port 3000, the repository's .fluxa dir, embedded PostgreSQL and fauxqs", () => {
+    const settings = resolveSettings({}, {});
+
+    assert.equal(settings.port, 3000);
+    assert.equal(settings.dataDir, defaultDataDir);
+    assert.equal(path.basename(defaultDataDir), ".fluxa");
+    assert.equal(settings.databaseUrl, undefined);
+    assert.equal(settings.awsEndpointUrl, undefined);
+    assert.equal(settings.apiKeys, undefined);
+    assert.equal(settings.visibilityTimeoutSeconds, 180);
+  });
+
+  it("reads the environment, and options win over it", () => {
+    const env = { PORT: "4000", FLUXA_API_KEYS: "a, b", DATABASE_URL: "postgres://u:p@db:5432/fluxa", LOG_LEVEL: "DEBUG" };
+
+    const fromEnv = resolveSettings({}, env);
+    const fromOptions = resolveSettings({ port: 0, apiKeys: ["c"], logLevel: "warn" }, env);
+
+    assert.deepEqual([fromEnv.port, fromEnv.apiKeys, fromEnv.databaseUrl, fromEnv.logLevel], [4000, ["a", "b"], env.DATABASE_URL, "debug"]);
+    assert.deepEqual([fromOptions.port, fromOptions.apiKeys, fromOptions.logLevel], [0, ["c"], "warn"]);
+  });
+
+  it("fails on a malformed variable, naming it", () => {
+    const malformed: Array<[string, string]> = [
+      ["PORT", "80a"],
+      ["PORT", "70000"],
+      ["DATABASE_URL", "mysql://x"],
+      ["AWS_ENDPOINT_URL", "localhost:4566"],
+      ["FLUXA_API_KEYS", "a,,b"],
+      ["LOG_LEVEL", "loud"],
+    ];
+    for (const [name, value] of malformed) {
+      assert.throws(() => resolveSettings({}, { [name]: value }), new RegExp(`^SettingError: ${name}=`));
+    }
+  });
+});
