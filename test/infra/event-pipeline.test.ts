@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { envNames, functionNames, functionSpecs, routes, type FunctionName } from "../../functions/topology";
+import { one, ofType, runStack, statementsOf, type StackRun } from "./harness";
+
+const account = "arn:aws:lambda:eu-west-1:123456789012:function";
+const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-mock";
+const databaseEnv = [envNames.databaseHost, envNames.databasePort, envNames.databaseName, envNames.databaseSecretArn, envNames.databaseSsl, "NODE_EXTRA_CA_CERTS"];
+const expectedEnv: Record<FunctionName, string[]> = {
+  ingest: [envNames.logLevel, envNames.queueUrl, envNames.payloadBucket],
+  processor: [envNames.logLevel, envNames.payloadBucket, envNames.topicArn, ...databaseEnv],
+  query: [envNames.logLevel, ...databaseEnv],
+  migrate: [envNames.logLevel, ...databaseEnv],
+};
+
+for (const stack of ["dev", "prod"] as const) {
+  describe(`EventPipeline (${stack})`, () => {
+    let run: StackRun;
+    const fn = (name: FunctionName) => one(run, "aws:lambda/function:Function", `fluxa-pipeline-${name}`).inputs;
+    before(async () => {
+      run = await runStack(stack);
+    });
+
+    it("blocks public access to the payload bucket, encrypts it, refuses plain HTTP and expires raw/", () => {
+      const publicAccess = one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "fluxa-pipeline-payloads-public-access").inputs;
+      for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(publicAccess[flag], true, flag);
+      const sse = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "fluxa-pipeline-payloads-encryption").inputs;
+      assert.deepEqual(sse.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+      const [deny] = statementsOf(one(run, "aws:s3/bucketPolicy:BucketPolicy", "fluxa-pipeline-payloads-policy").inputs.policy);
+      assert.equal(deny.Effect, "Deny");
+      assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+      assert.deepEqual(deny.Resource, ["arn:aws:s3:::fluxa-pipeline-payloads-1a2b3c", "arn:aws:s3:::fluxa-pipeline-payloads-1a2b3c/*"]);
+      const [rule] = one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "fluxa-pipeline-payloads-lifecycle").inputs.rules as {
+        filter: unknown;
+        expiration: unknown;
+        status: string;
+      }[];
+      assert.deepEqual(rule.filter, { prefix: "raw/" });
+      assert.deepEqual(rule.expiration, { days: run.config.payload.expirationDays });
+      assert.equal(rule.status, "Enabled");
+      assert.equal(one(run, "aws:s3/bucket:Bucket", "fluxa-pipeline-payloads").inputs.forceDestroy, run.config.payload.forceDestroy);
+    });
+
+    it("encrypts both queues, redrives after 3 receives, and sizes the visibility timeout at 6x the processor's", () => {
+      const queue = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-queue").inputs;
+      const dlq = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-dlq").inputs;
+      assert.equal(queue.sqsManagedSseEnabled, true);
+      assert.equal(dlq.sqsManagedSseEnabled, true);
+      assert.deepEqual(JSON.parse(queue.redrivePolicy as string), {
+        deadLetterTargetArn: `arn:aws:sqs:eu-west-1:123456789012:fluxa-events-dlq-${stack}`,
+        maxReceiveCount: 3,
+      });
+      assert.equal(queue.visibilityTimeoutSeconds, 6 * run.config.functions.processor.timeoutSeconds);
+      assert.equal(dlq.messageRetentionSeconds, 14 * 24 * 3600);
+    });
+
+    it("encrypts the events topic", () => {
+      assert.equal(one(run, "aws:sns/topic:Topic", "fluxa-pipeline-events-topic").inputs.kmsMasterKeyId, "alias/aws/sns");
+    });
+
+    for (const name of functionNames) {
+      it(`deploys ${name} from its esbuild bundle on nodejs22.x, sized by the stack config`, async () => {
+        const inputs = fn(name);
+        const sizing = run.config.functions[name];
+        assert.equal(inputs.name, `fluxa-${name}-${stack}`);
+        assert.equal(inputs.runtime, "nodejs22.x");
+        assert.equal(inputs.handler, "index.handler");
+        assert.deepEqual(inputs.architectures, [run.config.architecture]);
+        assert.equal(inputs.memorySize, sizing.memoryMb);
+        assert.equal(inputs.timeout, sizing.timeoutSeconds);
+        assert.equal(inputs.reservedConcurrentExecutions, sizing.reservedConcurrency ?? -1);
+        const archive = await (inputs.code as { path: Promise<string> }).path;
+        assert.equal(archive, path.join(run.bundleDir, name));
+        assert.ok(existsSync(path.join(archive, "index.js")), "bundle has index.js");
+        if (name === "migrate") assert.ok(readdirSync(path.join(archive, "migrations")).some((f) => f.endsWith(".sql")), "bundle carries the migrations");
+        assert.deepEqual(inputs.loggingConfig, { logFormat: "Text", logGroup: `/aws/lambda/fluxa-${name}-${stack}` });
+      });
+
+      it(`gives ${name} exactly the environment it needs, and VPC access only if it reaches the database`, () => {
+        const inputs = fn(name);
+        const variables = (inputs.environment as { variables: Record<string, string> }).variables;
+        assert.deepEqual(Object.keys(variables).sort(), [...expectedEnv[name]].sort());
+        if (functionSpecs[name].links.includes("database")) {
+          assert.equal(variables[envNames.databaseHost], run.outputs.dbEndpoint);
+          assert.equal(variables[envNames.databasePort], "5432");
+          assert.equal(variables[envNames.databaseName], "fluxa");
+          assert.equal(variables[envNames.databaseSecretArn], secretArn);
+          assert.equal(variables[envNames.databaseSsl], "true");
+          assert.equal(variables.NODE_EXTRA_CA_CERTS, "/var/runtime/ca-cert.pem");
+        }
+        if (name === "ingest") assert.equal(variables[envNames.queueUrl], run.outputs.queueUrl);
+        if (name === "processor") assert.equal(variables[envNames.topicArn], run.outputs.eventsTopicArn);
+        assert.equal(variables[envNames.logLevel], run.config.logLevel);
+        const vpc = inputs.vpcConfig as { subnetIds: string[]; securityGroupIds: string[] } | undefined;
+        if (functionSpecs[name].inVpc) {
+          assert.deepEqual(vpc?.securityGroupIds, ["fluxa-store-functions-sg-id"]);
+          assert.ok(vpc?.subnetIds.every((id) => /^subnet-(private|isolated)-/.test(id)));
+        } else assert.equal(vpc, undefined);
+      });
+    }
+
+    it("feeds the processor from the queue in configured batches, reporting item failures", () => {
+      const mapping = one(run, "aws:lambda/eventSourceMapping:EventSourceMapping", "fluxa-pipeline-processor-source").inputs;
+      assert.equal(mapping.eventSourceArn, `arn:aws:sqs:eu-west-1:123456789012:fluxa-events-${stack}`);
+      assert.equal(mapping.functionName, `${account}:fluxa-processor-${stack}`);
+      assert.equal(mapping.batchSize, run.config.queue.batchSize);
+      assert.equal(mapping.maximumBatchingWindowInSeconds, run.config.queue.batchingWindowSeconds);
+      assert.deepEqual(mapping.functionResponseTypes, ["ReportBatchItemFailures"]);
+    });
+
+    it("serves exactly the topology's routes, each with its integration and API key requirement", () => {
+      const paths = new Map<string, string>([["root-resource-id", ""]]);
+      for (const resource of ofType(run, "aws:apigateway/resource:Resource")) {
+        paths.set(`${resource.name}-id`, `${paths.get(resource.inputs.parentId as string)}/${String(resource.inputs.pathPart)}`);
+      }
+      const integrations = ofType(run, "aws:apigateway/integration:Integration");
+      const served = ofType(run, "aws:apigateway/method:Method").map((method) => {
+        const integration = integrations.find((i) => i.name === `${method.name}-integration`)!.inputs;
+        return {
+          method: method.inputs.httpMethod,
+          path: paths.get(method.inputs.resourceId as string),
+          apiKeyRequired: method.inputs.apiKeyRequired,
+          integration: integration.type === "AWS_PROXY" ? String(integration.uri).match(/function:fluxa-(\w+)-/)![1] : integration.type,
+        };
+      });
+      const expected = routes.map((r) => ({
+        method: r.method,
+        path: r.path,
+        apiKeyRequired: r.apiKeyRequired,
+        integration: r.integration.kind === "lambda" ? r.integration.function : "MOCK",
+      }));
+      const byRoute = (a: { method: unknown; path: unknown }, b: { method: unknown; path: unknown }) => `${String(a.path)} ${String(a.method)}`.localeCompare(`${String(b.path)} ${String(b.method)}`);
+      assert.deepEqual(served.sort(byRoute), expected.sort(byRoute));
+      const health = one(run, "aws:apigateway/integrationResponse:IntegrationResponse", "fluxa-pipeline-get-health-integration-response").inputs;
+      assert.deepEqual(health.responseTemplates, { "application/json": JSON.stringify({ status: "healthy" }) });
+      for (const permission of ofType(run, "aws:lambda/permission:Permission")) {
+        assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
+        assert.match(String(permission.inputs.sourceArn), /^arn:aws:execute-api:eu-west-1:123456789012:fluxa-pipeline-api-id\/\*\/(POST\/events|GET\/events\/\*)$/);
+      }
+    });
+
+    it("deploys to a stage with JSON access logs and throttling, behind an API key and usage plan", () => {
+      const stage = one(run, "aws:apigateway/stage:Stage", "fluxa-pipeline-stage").inputs;
+      assert.equal(stage.deployment, "fluxa-pipeline-deployment-id");
+      const logs = stage.accessLogSettings as { destinationArn: string; format: string };
+      assert.equal(logs.destinationArn, `arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/fluxa-${stack}/access`);
+      assert.equal((JSON.parse(logs.format) as Record<string, string>).requestId, "$context.requestId");
+      const { api } = run.config;
+      const settings = one(run, "aws:apigateway/methodSettings:MethodSettings", "fluxa-pipeline-throttling").inputs;
+      assert.equal(settings.methodPath, "*/*");
+      assert.deepEqual(settings.settings, { throttlingRateLimit: api.throttleRateLimit, throttlingBurstLimit: api.throttleBurstLimit, metricsEnabled: true });
+      const plan = one(run, "aws:apigateway/usagePlan:UsagePlan", "fluxa-pipeline-usage-plan").inputs;
+      assert.deepEqual(plan.throttleSettings, { rateLimit: api.throttleRateLimit, burstLimit: api.throttleBurstLimit });
+      assert.deepEqual(plan.quotaSettings, { limit: api.quotaLimit, period: api.quotaPeriod });
+      const key = one(run, "aws:apigateway/usagePlanKey:UsagePlanKey", "fluxa-pipeline-usage-plan-key").inputs;
+      assert.deepEqual([key.keyId, key.keyType, key.usagePlanId], ["fluxa-pipeline-key-id", "API_KEY", "fluxa-pipeline-usage-plan-id"]);
+      assert.match(run.outputs.apiEndpoint, /^https:\/\/.+\/v1$/);
+    });
+
+    it("redeploys the API when a route or integration changes", () => {
+      const deployment = one(run, "aws:apigateway/deployment:Deployment", "fluxa-pipeline-deployment").inputs;
+      assert.match((deployment.triggers as { redeployment: string }).redeployment, /^[0-9a-f]{64}$/);
+    });
+  });
+}

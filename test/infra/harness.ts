@@ -1,0 +1,64 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { loadConfig, type FluxaConfig } from "../../components/config";
+import { promiseOf, runOffline, type Registration } from "../../components/mock-engine";
+import { createFluxa, type FluxaOutputs } from "../../components/program";
+import { readStackConfig } from "../../components/stack-file";
+
+export { promiseOf };
+export type Outputs = { readonly [K in keyof FluxaOutputs]: string };
+
+export interface StackRun {
+  readonly stack: string;
+  readonly config: FluxaConfig;
+  readonly registrations: readonly Registration[];
+  readonly outputs: Outputs;
+  readonly bundleDir: string;
+}
+
+const runs = new Map<string, Promise<StackRun>>();
+
+/** The whole program for one stack, from its real `Pulumi.<stack>.yaml`, once per test process. */
+export function runStack(stack: "dev" | "prod"): Promise<StackRun> {
+  let run = runs.get(stack);
+  if (!run) {
+    run = runOnce(stack);
+    runs.set(stack, run);
+  }
+  return run;
+}
+
+async function runOnce(stack: string): Promise<StackRun> {
+  const bundleDir = mkdtempSync(path.join(tmpdir(), `fluxa-bundles-${stack}-`));
+  const { registrations, result } = await runOffline(stack, readStackConfig(stack), () => {
+    const config = loadConfig();
+    return { config, outputs: createFluxa(config, { bundleDir }) };
+  });
+  const entries = await Promise.all(Object.entries(result.outputs).map(async ([key, output]): Promise<[string, string]> => [key, await promiseOf(output)]));
+  return { stack, config: result.config, registrations, outputs: Object.fromEntries(entries) as Outputs, bundleDir };
+}
+
+/** Registrations of one type; `aws:lambda/function:Function` etc. */
+export function ofType(run: StackRun, type: string): Registration[] {
+  return run.registrations.filter((r) => r.type === type);
+}
+
+/** The one registration of `type` named `name`; fails loudly when it is missing. */
+export function one(run: StackRun, type: string, name: string): Registration {
+  const found = run.registrations.filter((r) => r.type === type && r.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+  return found[0];
+}
+
+export interface Statement {
+  readonly Sid: string;
+  readonly Effect: string;
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: unknown;
+}
+
+export function statementsOf(policy: unknown): Statement[] {
+  return (JSON.parse(policy as string) as { Statement: Statement[] }).Statement;
+}

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { functionNames } from "../../functions/topology";
+import { emfMetrics } from "../../components/dashboard";
+import { one, ofType, runStack, type StackRun } from "./harness";
+
+for (const stack of ["dev", "prod"] as const) {
+  describe(`Observability (${stack})`, () => {
+    let run: StackRun;
+    before(async () => {
+      run = await runStack(stack);
+    });
+
+    it("keeps every function's and the API's logs for the configured retention", () => {
+      const groups = ofType(run, "aws:cloudwatch/logGroup:LogGroup").map((g) => [g.inputs.name, g.inputs.retentionInDays]);
+      const expected = [...functionNames.map((fn) => `/aws/lambda/fluxa-${fn}-${stack}`), `/aws/apigateway/fluxa-${stack}/access`];
+      assert.deepEqual(groups.map(([name]) => name).sort(), expected.sort());
+      assert.ok(groups.every(([, days]) => days === run.config.logRetentionDays));
+    });
+
+    it("alarms on DLQ depth, queue age, API 5XX and each function's errors and throttles, named as in the seed", () => {
+      const alarms = new Map(ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.name as string, a.inputs]));
+      const expected = [
+        `fluxa-dlq-depth-${stack}`,
+        `fluxa-queue-age-${stack}`,
+        `fluxa-api-5xx-${stack}`,
+        ...functionNames.flatMap((fn) => [`fluxa-${fn}-errors-${stack}`, `fluxa-${fn}-throttles-${stack}`]),
+      ];
+      assert.deepEqual([...alarms.keys()].sort(), expected.sort());
+      const dlq = alarms.get(`fluxa-dlq-depth-${stack}`)!;
+      assert.deepEqual([dlq.metricName, dlq.dimensions, dlq.threshold, dlq.comparisonOperator], [
+        "ApproximateNumberOfMessagesVisible",
+        { QueueName: `fluxa-events-dlq-${stack}` },
+        0,
+        "GreaterThanThreshold",
+      ]);
+      const age = alarms.get(`fluxa-queue-age-${stack}`)!;
+      assert.deepEqual([age.metricName, age.dimensions, age.threshold], ["ApproximateAgeOfOldestMessage", { QueueName: `fluxa-events-${stack}` }, run.config.alarms.queueAgeSeconds]);
+      const api = alarms.get(`fluxa-api-5xx-${stack}`)!;
+      assert.deepEqual([api.namespace, api.metricName, api.dimensions, api.threshold], ["AWS/ApiGateway", "5XXError", { ApiName: `fluxa-${stack}`, Stage: "v1" }, run.config.alarms.api5xx]);
+      for (const fn of functionNames) {
+        const errors = alarms.get(`fluxa-${fn}-errors-${stack}`)!;
+        assert.deepEqual([errors.metricName, errors.dimensions, errors.threshold], ["Errors", { FunctionName: `fluxa-${fn}-${stack}` }, run.config.alarms.functionErrors]);
+        assert.equal(alarms.get(`fluxa-${fn}-throttles-${stack}`)!.threshold, run.config.alarms.functionThrottles);
+      }
+      const topic = "arn:aws:sns:eu-west-1:123456789012:fluxa-alarms-" + stack;
+      for (const alarm of alarms.values()) assert.deepEqual(alarm.alarmActions, [topic]);
+      assert.equal(ofType(run, "aws:sns/topicSubscription:TopicSubscription").length, run.config.alarms.email ? 1 : 0);
+    });
+
+    it("charts the functions' EMF metrics by service and the AWS metrics behind them", () => {
+      const dashboard = one(run, "aws:cloudwatch/dashboard:Dashboard", "fluxa-observability-dashboard").inputs;
+      assert.equal(dashboard.dashboardName, `fluxa-${stack}`);
+      const body = JSON.parse(dashboard.dashboardBody as string) as { widgets: { properties: { metrics?: unknown[][] } }[] };
+      const metrics = body.widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => m.filter((part) => typeof part === "string").join(" "));
+      for (const [fn, spec] of Object.entries(emfMetrics)) {
+        for (const metric of [...spec.counts, ...spec.latencies]) assert.ok(metrics.includes(`${spec.namespace} ${metric} service ${fn}`), `${spec.namespace}/${metric}`);
+      }
+      for (const namespace of ["AWS/Lambda", "AWS/SQS", "AWS/ApiGateway", "AWS/RDS"]) assert.ok(metrics.some((m) => m.startsWith(namespace)), namespace);
+      assert.ok(metrics.includes("AWS/RDS CPUUtilization DBInstanceIdentifier fluxa-store-db-1a2b3c"));
+      assert.equal(run.outputs.dashboardUrl, `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=fluxa-${stack}`);
+    });
+  });
+}
