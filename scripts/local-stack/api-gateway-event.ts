@@ -61,7 +61,8 @@ export function proxyEvent(
   const target = new URL(request.url, "http://local");
   const headers = collect(pairs(request.rawHeaders));
   const query = collect([...target.searchParams.entries()]);
-  const host = headers.single.Host ?? headers.single.host ?? "localhost";
+  const header = (name: string) => Object.entries(headers.single).find(([sent]) => sent.toLowerCase() === name)?.[1];
+  const host = header("host") ?? "localhost";
   const body = decodeBody(request.body);
   return {
     resource: match.route.path,
@@ -95,7 +96,7 @@ export function proxyEvent(
         principalOrgId: null,
         sourceIp: request.sourceIp,
         user: null,
-        userAgent: headers.single["User-Agent"] ?? headers.single["user-agent"] ?? null,
+        userAgent: header("user-agent") ?? null,
         userArn: null,
       },
       path: `/${facts.stage}${target.pathname}`,

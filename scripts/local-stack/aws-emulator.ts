@@ -38,7 +38,7 @@ interface QueueUrlTranslation {
   toLoopback(text: string): string;
 }
 
-export function queueUrlTranslation(region: string, port: number): QueueUrlTranslation {
+function queueUrlTranslation(region: string, port: number): QueueUrlTranslation {
   const fauxqsOrigin = `http://sqs.${region}.localhost:${port}`;
   const loopbackOrigin = `http://127.0.0.1:${port}`;
   return {

@@ -22,7 +22,7 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.s3.destroy();
 }
 
-export const resourceNames = {
+const resourceNames = {
   queue: "fluxa-events",
   dlq: "fluxa-events-dlq",
   snsTapQueue: "fluxa-events-sns-tap",

@@ -1,7 +1,7 @@
 import type { LocalStack } from "./local-stack";
 
 /** The sample event from the issue (also test/support/factories.ts), to paste and try. */
-export const sampleEvent = {
+const sampleEvent = {
   user_id: "user123",
   amount: 99.99,
   currency: "USD",

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
 
-export const databaseName = "fluxa";
+const databaseName = "fluxa";
 const user = "postgres";
 const password = "postgres";
 
@@ -79,7 +79,7 @@ async function importWithoutSignalHooks() {
   return EmbeddedPostgres;
 }
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
