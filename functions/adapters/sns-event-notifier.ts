@@ -1,28 +1,66 @@
 import { PublishBatchCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { EventNotifier, PublishFailure, StoredEvent } from "../shared/ports";
 
-/** SNS PublishBatch takes at most 10 entries per call. */
-const publishBatchLimit = 10;
+/**
+ * SNS limits: a message is at most 256 KiB, and one PublishBatch call at most 10 entries and
+ * 256 KiB in all (attributes included). The budgets below leave room for the attributes.
+ */
+const maxEntriesPerBatch = 10;
+const maxBatchBytes = 256_000;
+export const maxNotificationBytes = 250_000;
+
+interface Notification {
+  readonly event: StoredEvent;
+  readonly body: string;
+  readonly bytes: number;
+}
+
+/**
+ * The notification is the stored event; one too large for SNS goes without its metadata
+ * (`metadata_omitted: true`) and subscribers read the whole event from GET /events/{id}.
+ */
+export function notificationOf(event: StoredEvent): Notification {
+  const full = JSON.stringify(event);
+  const body = Buffer.byteLength(full) <= maxNotificationBytes ? full : JSON.stringify({ ...event, metadata: null, metadata_omitted: true });
+  return { event, body, bytes: Buffer.byteLength(body) };
+}
+
+/** Groups notifications into PublishBatch calls within the entry and size limits. */
+export function publishBatches(notifications: readonly Notification[]): Notification[][] {
+  const batches: Notification[][] = [];
+  let current: Notification[] = [];
+  let bytes = 0;
+  for (const notification of notifications) {
+    if (current.length === maxEntriesPerBatch || (current.length > 0 && bytes + notification.bytes > maxBatchBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(notification);
+    bytes += notification.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
 
 export function snsEventNotifier(client: SNSClient, topicArn: string): EventNotifier {
   return {
     async publish(events: readonly StoredEvent[]) {
-      const chunks: StoredEvent[][] = [];
-      for (let i = 0; i < events.length; i += publishBatchLimit) chunks.push(events.slice(i, i + publishBatchLimit));
-      const failed = await Promise.all(chunks.map((chunk) => publishChunk(client, topicArn, chunk)));
+      const batches = publishBatches(events.map(notificationOf));
+      const failed = await Promise.all(batches.map((batch) => publishBatch(client, topicArn, batch)));
       return failed.flat();
     },
   };
 }
 
-async function publishChunk(client: SNSClient, topicArn: string, events: readonly StoredEvent[]): Promise<PublishFailure[]> {
+async function publishBatch(client: SNSClient, topicArn: string, batch: readonly Notification[]): Promise<PublishFailure[]> {
   try {
     const result = await client.send(
       new PublishBatchCommand({
         TopicArn: topicArn,
-        PublishBatchRequestEntries: events.map((event, index) => ({
+        PublishBatchRequestEntries: batch.map(({ event, body }, index) => ({
           Id: String(index),
-          Message: JSON.stringify(event),
+          Message: body,
           MessageAttributes: {
             event_id: { DataType: "String", StringValue: event.event_id },
             correlation_id: { DataType: "String", StringValue: event.correlation_id },
@@ -31,10 +69,10 @@ async function publishChunk(client: SNSClient, topicArn: string, events: readonl
       }),
     );
     return (result.Failed ?? []).map((failure) => ({
-      eventId: events[Number(failure.Id)].event_id,
+      eventId: batch[Number(failure.Id)].event.event_id,
       reason: `${failure.Code ?? "error"}: ${failure.Message ?? "publish failed"}`,
     }));
   } catch (error) {
-    return events.map((event) => ({ eventId: event.event_id, reason: String(error) }));
+    return batch.map(({ event }) => ({ eventId: event.event_id, reason: String(error) }));
   }
 }
