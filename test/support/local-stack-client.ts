@@ -1,0 +1,104 @@
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, SQSClient } from "@aws-sdk/client-sqs";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../scripts/local-stack/local-stack";
+
+export interface TestStack {
+  readonly stack: LocalStack;
+  readonly apiKey: string;
+  readonly sqs: SQSClient;
+  stop(): Promise<void>;
+}
+
+/** The local stack on free ports with its own data directory, quiet, for end-to-end tests. */
+export async function startTestStack(options: LocalStackOptions = {}): Promise<TestStack> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "fluxa-e2e-"));
+  chmodSync(dataDir, 0o755);
+  const stack = await startLocalStack({ port: 0, dataDir, quiet: true, apiKeys: ["e2e-key"], ...options });
+  const sqs = new SQSClient({
+    endpoint: stack.awsEndpointUrl,
+    region: stack.region,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  return {
+    stack,
+    apiKey: "e2e-key",
+    sqs,
+    stop: async () => {
+      sqs.destroy();
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+export async function call(
+  t: TestStack,
+  method: string,
+  route: string,
+  init: { body?: string | Buffer; headers?: Record<string, string>; key?: string | null } = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  const key = init.key === undefined ? t.apiKey : init.key;
+  if (key !== null) headers["x-api-key"] = key;
+  const response = await fetch(`${t.stack.apiUrl}${route}`, { method, headers, body: init.body });
+  const text = await response.text();
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new Error(`${method} ${route} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+export function postEvent(t: TestStack, event: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+  return call(t, "POST", "/events", { body: JSON.stringify(event), headers: { "Content-Type": "application/json", ...headers } });
+}
+
+/** Polls until `probe` returns a value, or fails after `attempts` polls. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, attempts = 150, everyMs = 100): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+export async function waitForEvent(t: TestStack, eventId: string): Promise<ApiResponse> {
+  return eventually(`event ${eventId} to be readable`, async () => {
+    const response = await call(t, "GET", `/events/${eventId}`);
+    return response.status === 200 ? response : undefined;
+  });
+}
+
+/** Receives and deletes what a queue holds now (a few empty polls in a row end it). */
+export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
+  const drained: Message[] = [];
+  for (let empty = 0; empty < 3; ) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["All"] }),
+    );
+    if (Messages.length === 0) {
+      empty++;
+      continue;
+    }
+    empty = 0;
+    drained.push(...Messages);
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
+  return drained;
+}
