@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
+import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
 
 const bootstrapPath = path.join(__dirname, "lambda-bootstrap.cjs");
@@ -16,6 +17,8 @@ export interface FunctionConfiguration {
   readonly region: string;
   /** Drop the function's stdout and stderr instead of passing them to the host's. */
   readonly quiet: boolean;
+  /** Receives each line the function writes to stdout (its JSON logs), whether quiet or not. */
+  readonly onLogLine?: (line: string) => void;
 }
 
 /** A failed invocation, in the shape Lambda reports it (`errorType`, `errorMessage`). */
@@ -52,12 +55,19 @@ export class ExecutionEnvironment {
       env: { ...configuration.environment },
       execArgv: [],
       workerData: { bundlePath: path.join(configuration.bundleDir, "index.js") },
-      stdout: configuration.quiet,
+      stdout: configuration.quiet || configuration.onLogLine !== undefined,
       stderr: configuration.quiet,
     });
-    if (configuration.quiet) {
+    if (configuration.quiet) this.worker.stderr.resume();
+    if (configuration.onLogLine) {
+      const onLogLine = configuration.onLogLine;
+      const passOn = !configuration.quiet;
+      createInterface({ input: this.worker.stdout }).on("line", (line) => {
+        onLogLine(line);
+        if (passOn) process.stdout.write(`${line}\n`);
+      });
+    } else if (configuration.quiet) {
       this.worker.stdout.resume();
-      this.worker.stderr.resume();
     }
     this.worker.on("message", (reply: WorkerReply) => this.settle(reply));
     this.worker.on("error", (error) => this.die(new InvocationError("Runtime.ExitError", `${error.name}: ${error.message}`)));

@@ -119,6 +119,7 @@ function lambdaRuntime(
     ),
     region,
     quiet: settings.quiet,
+    onLogLine: settings.onFunctionLog && ((line: string) => settings.onFunctionLog?.(name, line)),
   }));
   return new LambdaRuntime(configurations, settings.poolSize);
 }

@@ -20,6 +20,8 @@ export interface LocalStackOptions {
   logLevel?: string;
   /** Silence function logs and the stack's own messages. Default false. */
   quiet?: boolean;
+  /** Called with each log line a function writes (tests read the functions' JSON logs with it). */
+  onFunctionLog?: (functionName: FunctionName, line: string) => void;
   /** Use bundles already in `<bundleDir>/<function>/index.js` instead of building into dist/functions. */
   bundleDir?: string;
   /** Execution environments (worker threads) per function. Default 2. */
@@ -28,8 +30,8 @@ export interface LocalStackOptions {
   pollerConcurrency?: number;
 }
 
-export type LocalStackSettings = Required<Omit<LocalStackOptions, "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "bundleDir">> &
-  Pick<LocalStackOptions, "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "bundleDir">;
+type OptionalSettings = "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "bundleDir" | "onFunctionLog";
+export type LocalStackSettings = Required<Omit<LocalStackOptions, OptionalSettings>> & Pick<LocalStackOptions, OptionalSettings>;
 
 export const defaultDataDir = path.resolve(__dirname, "..", "..", ".fluxa");
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -54,6 +56,7 @@ export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessE
     logLevel: options.logLevel ?? read(env, "LOG_LEVEL", parseLogLevel) ?? "info",
     quiet: options.quiet ?? false,
     bundleDir: options.bundleDir,
+    onFunctionLog: options.onFunctionLog,
     poolSize: options.poolSize ?? 2,
     pollerConcurrency: options.pollerConcurrency ?? 2,
   };

@@ -4,8 +4,15 @@ import * as path from "node:path";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, SQSClient } from "@aws-sdk/client-sqs";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../scripts/local-stack/local-stack";
 
+export interface FunctionLogEntry {
+  readonly function: string;
+  readonly [field: string]: unknown;
+}
+
 export interface TestStack {
   readonly stack: LocalStack;
+  /** Every JSON log line the functions wrote. */
+  readonly logs: FunctionLogEntry[];
   readonly apiKey: string;
   readonly sqs: SQSClient;
   stop(): Promise<void>;
@@ -15,7 +22,11 @@ export interface TestStack {
 export async function startTestStack(options: LocalStackOptions = {}): Promise<TestStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "fluxa-e2e-"));
   chmodSync(dataDir, 0o755);
-  const stack = await startLocalStack({ port: 0, dataDir, quiet: true, apiKeys: ["e2e-key"], ...options });
+  const logs: FunctionLogEntry[] = [];
+  const onFunctionLog = (name: string, line: string) => {
+    if (line.startsWith("{")) logs.push({ ...(JSON.parse(line) as object), function: name });
+  };
+  const stack = await startLocalStack({ port: 0, dataDir, quiet: true, apiKeys: ["e2e-key"], onFunctionLog, ...options });
   const sqs = new SQSClient({
     endpoint: stack.awsEndpointUrl,
     region: stack.region,
@@ -23,6 +34,7 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
   });
   return {
     stack,
+    logs,
     apiKey: "e2e-key",
     sqs,
     stop: async () => {
