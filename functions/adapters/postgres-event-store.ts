@@ -2,7 +2,7 @@ import { sql, type DatabasePool } from "slonik";
 import { z } from "zod";
 import type { EventStore, NewEvent, StoredEvent } from "../shared/ports";
 
-const storedEventRow = z.object({
+const storedEventFields = {
   event_id: z.string(),
   correlation_id: z.string(),
   user_id: z.string(),
@@ -13,8 +13,10 @@ const storedEventRow = z.object({
   metadata: z.record(z.unknown()).nullable(),
   payload_mode: z.enum(["INLINE", "S3"]),
   created_at: z.number(),
-});
+};
+const storedEventRow = z.object(storedEventFields);
 type StoredEventRow = z.infer<typeof storedEventRow>;
+const persistedRow = z.object({ ...storedEventFields, unpublished: z.boolean(), conflicting: z.boolean() });
 
 // slonik's default type parsers turn numeric into a JS number and timestamptz into epoch milliseconds.
 const storedEventColumns = sql.fragment`
@@ -44,7 +46,7 @@ function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
 export function postgresEventStore(pool: DatabasePool): EventStore {
   return {
     async persist(events) {
-      if (events.length === 0) return [];
+      if (events.length === 0) return { unpublished: [], conflicting: [] };
       const tuples = uniqueByEventId(events).map((e) => [
         e.eventId,
         e.correlationId,
@@ -60,9 +62,9 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
         e.receivedAt,
       ]);
       // One statement, so one atomic round trip for the whole batch. Its CTEs share one snapshot:
-      // `inserted` holds the rows new to this statement, the final SELECT finds rows an earlier
-      // delivery stored but never published.
-      const rows = await pool.any(sql.type(storedEventRow)`
+      // `inserted` holds the rows new to this statement; `existing` finds rows an earlier delivery
+      // stored but never published, or stored with another payload under the same event_id.
+      const rows = await pool.any(sql.type(persistedRow)`
         WITH incoming AS (
           SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "text", "text", "text", "timestamptz"])}
             AS t(event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, metadata,
@@ -78,11 +80,17 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
           SELECT event_id, payload_sha256 FROM inserted
           ON CONFLICT (event_id) DO NOTHING
         )
-        SELECT ${storedEventColumns} FROM inserted
+        SELECT ${storedEventColumns}, true AS unpublished, false AS conflicting FROM inserted
         UNION ALL
-        SELECT ${storedEventColumns} FROM events
-        WHERE event_id IN (SELECT event_id FROM incoming) AND published_at IS NULL`);
-      return rows.map(toStoredEvent);
+        SELECT ${storedEventColumns}, unpublished, conflicting FROM (
+          SELECT e.*, e.published_at IS NULL AS unpublished, e.payload_sha256 <> i.payload_sha256 AS conflicting
+          FROM events e JOIN incoming i ON i.event_id = e.event_id
+        ) AS existing
+        WHERE unpublished OR conflicting`);
+      return {
+        unpublished: rows.filter((row) => row.unpublished).map(toStoredEvent),
+        conflicting: rows.filter((row) => row.conflicting).map((row) => row.event_id),
+      };
     },
 
     async markPublished(eventIds) {

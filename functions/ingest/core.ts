@@ -42,8 +42,8 @@ export async function ingestEvent(
   settings: IngestSettings,
   event: EventInput,
   correlationId: string,
+  eventId: string = ports.ids.newEventId(),
 ): Promise<Accepted> {
-  const eventId = ports.ids.newEventId();
   const receivedAt = ports.clock.now();
   const payload = JSON.stringify(event);
   const payloadSha256 = sha256Hex(payload);

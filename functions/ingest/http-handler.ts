@@ -5,6 +5,7 @@ import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
 import type { Logger } from "../shared/logger";
 import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
 import { EnqueueError, ingestEvent, type IngestPorts, type IngestSettings } from "./core";
+import { idempotentEventId } from "./idempotency-key";
 import { readJsonBody } from "./request-body";
 
 export interface IngestHandlerSettings extends IngestSettings {
@@ -37,6 +38,8 @@ export function createIngestHandler({ ports, settings, log, metrics }: IngestHan
         requestLog.info({ status: body.problem.status, error: body.problem.error }, "request rejected");
         return errorResponse(body.problem.status, body.problem.error, body.problem.message, headers);
       }
+      const idempotency = idempotentEventId(request);
+      if (!idempotency.ok) return errorResponse(400, "invalid_idempotency_key", idempotency.message, headers);
       const decoded = decodeEventInput(body.value);
       if (!decoded.ok) {
         requestLog.info({ status: 400, error: "validation_failed", details: decoded.details }, "request rejected");
@@ -44,7 +47,7 @@ export function createIngestHandler({ ports, settings, log, metrics }: IngestHan
         return errorResponse(400, "validation_failed", `invalid fields: ${fields}`, headers, { details: decoded.details });
       }
       try {
-        const accepted = await ingestEvent(ports, settings, decoded.event, correlationId);
+        const accepted = await ingestEvent(ports, settings, decoded.event, correlationId, idempotency.eventId);
         if (accepted.payloadMode === "S3") metrics.addMetric("s3_puts", MetricUnit.Count, 1);
         metrics.addMetric("sqs_sent", MetricUnit.Count, 1);
         requestLog.info({ event_id: accepted.eventId, payload_mode: accepted.payloadMode, bytes: body.bytes }, "event enqueued");

@@ -33,6 +33,7 @@ export interface BatchOutcome {
   readonly failures: MessageFailure[];
   readonly persisted: number;
   readonly published: number;
+  readonly conflicts: number;
   readonly dbLatencyMs: number;
 }
 
@@ -54,7 +55,7 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
   }
 
   const dbStarted = performance.now();
-  const unpublished = await ports.events.persist(accepted.map((a) => a.event));
+  const { unpublished, conflicting } = await ports.events.persist(accepted.map((a) => a.event));
   const dbLatencyMs = performance.now() - dbStarted;
 
   const publishFailures = await ports.notifier.publish(unpublished);
@@ -75,7 +76,17 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
     const fields = { message_id: failure.messageId, event_id: failure.eventId, correlation_id: failure.correlationId };
     ports.log[level]({ ...fields, receive_count: receiveCount, failure: failure.kind, reason: failure.reason }, "message not processed");
   }
-  return { failures, persisted: accepted.length, published: published.length, dbLatencyMs };
+  logConflicts(ports.log, accepted, conflicting);
+  return { failures, persisted: accepted.length, published: published.length, conflicts: conflicting.length, dbLatencyMs };
+}
+
+/** A retry cannot help here: the first payload stays, and an operator learns which key was reused. */
+function logConflicts(log: Log, accepted: readonly { messageId: string; event: NewEvent }[], conflicting: readonly string[]): void {
+  for (const { messageId, event } of accepted) {
+    if (!conflicting.includes(event.eventId)) continue;
+    const fields = { message_id: messageId, event_id: event.eventId, correlation_id: event.correlationId };
+    log.error({ ...fields, error: "idempotency_key_reused" }, "event_id already stored with another payload; the first payload was kept");
+  }
 }
 
 /** SNS already has these events; if marking fails, a later redelivery publishes a duplicate, never a loss. */

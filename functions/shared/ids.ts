@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Clock, IdSource } from "./ports";
 
 /**
@@ -11,6 +11,18 @@ export function uuidv7(nowMs: number, random: Buffer = randomBytes(10)): string 
   random.copy(bytes, 6, 0, 10);
   bytes[6] = 0x70 | (bytes[6] & 0x0f);
   bytes[8] = 0x80 | (bytes[8] & 0x3f);
+  return formatUuid(bytes);
+}
+
+/** UUIDv5 (RFC 9562): the same namespace and name always give the same id. */
+export function uuidv5(namespace: string, name: string): string {
+  const digest = createHash("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest();
+  digest[6] = 0x50 | (digest[6] & 0x0f);
+  digest[8] = 0x80 | (digest[8] & 0x3f);
+  return formatUuid(digest.subarray(0, 16));
+}
+
+function formatUuid(bytes: Buffer): string {
   const hex = bytes.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

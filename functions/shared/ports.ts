@@ -41,12 +41,16 @@ export interface StoredEvent {
   readonly created_at: string;
 }
 
+export interface PersistResult {
+  /** Every event of the batch's ids not yet published to SNS, stored now or by an earlier delivery. */
+  readonly unpublished: StoredEvent[];
+  /** Ids already stored with a different payload (an Idempotency-Key reused for another body). */
+  readonly conflicting: string[];
+}
+
 export interface EventStore {
-  /**
-   * Stores the events (a no-op for event_ids already stored) atomically and returns every event of
-   * these ids not yet published to SNS, whether stored now or by an earlier delivery.
-   */
-  persist(events: readonly NewEvent[]): Promise<StoredEvent[]>;
+  /** Stores the events atomically; an event_id already stored is left as it is. */
+  persist(events: readonly NewEvent[]): Promise<PersistResult>;
   markPublished(eventIds: readonly string[]): Promise<void>;
   findById(eventId: string): Promise<StoredEvent | undefined>;
 }

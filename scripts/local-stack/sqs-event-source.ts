@@ -104,6 +104,8 @@ async function deliver(options: SqsEventSourceOptions, messages: Message[]): Pro
   const handles = receiptHandlesToDelete(event, response);
   for (let start = 0; start < handles.length; start += maxMessagesPerReceive) {
     const entries = handles.slice(start, start + maxMessagesPerReceive).map((ReceiptHandle, index) => ({ Id: String(index), ReceiptHandle }));
-    await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));
+    const { Failed = [] } = await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));
+    // A stale receipt handle (the message became visible and was received again) cannot delete it.
+    if (Failed.length > 0) options.onPollError?.(new Error(`DeleteMessageBatch failed for ${Failed.length} message(s): ${Failed[0].Message ?? Failed[0].Code}`));
   }
 }

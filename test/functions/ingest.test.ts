@@ -78,6 +78,30 @@ describe("ingest", () => {
     expect(s3Down.queue.sent).to.have.length(0);
   });
 
+  it("gives retries with the same Idempotency-Key and API key the same event_id, and other keys or callers another", async () => {
+    const { queue, post } = setUp();
+    const asCaller = (apiKeyId: string, key: string) =>
+      post({
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+        requestContext: { identity: { apiKeyId } } as never,
+      });
+    const first = bodyOf(await asCaller("key-a", "order-1")).event_id;
+    expect(bodyOf(await asCaller("key-a", "order-1")).event_id).to.equal(first);
+    expect(bodyOf(await asCaller("key-a", "order-2")).event_id).to.not.equal(first);
+    expect(bodyOf(await asCaller("key-b", "order-1")).event_id).to.not.equal(first);
+    expect(queue.sent.map((m) => m.event_id).filter((id) => id === first)).to.have.length(2);
+  });
+
+  it("answers 400 to an Idempotency-Key that is empty, too long or not printable ASCII", async () => {
+    const { queue, post } = setUp();
+    for (const key of ["x".repeat(256), "naïve", "with space"]) {
+      const response = await post({ headers: { "Content-Type": "application/json", "Idempotency-Key": key } });
+      expect(response.statusCode, key).to.equal(400);
+      expect(bodyOf(response).error).to.equal("invalid_idempotency_key");
+    }
+    expect(queue.sent).to.have.length(0);
+  });
+
   it("answers 400 validation_failed naming every bad field, and queues nothing", async () => {
     const { queue, post } = setUp();
     const response = await post({ body: JSON.stringify({ ...sampleEvent(), amount: "ten", currency: "us" }) });

@@ -41,7 +41,7 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
   });
 
   it("stores a batch with its idempotency keys and returns the unpublished rows", async () => {
-    const unpublished = await store.persist([newEvent(1), newEvent(2, { payloadMode: "S3", payloadKey: "raw/2024-01-15/x.json" })]);
+    const { unpublished } = await store.persist([newEvent(1), newEvent(2, { payloadMode: "S3", payloadKey: "raw/2024-01-15/x.json" })]);
     expect(unpublished.map((e) => e.event_id).sort()).to.deep.equal([eventId(1), eventId(2)]);
     expect(await count("events")).to.equal(2);
     expect(await count("idempotency_keys")).to.equal(2);
@@ -57,9 +57,18 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
 
   it("returns a stored but unpublished event again until it is marked published (outbox)", async () => {
     await store.persist([newEvent(1)]);
-    expect((await store.persist([newEvent(1)])).map((e) => e.event_id)).to.deep.equal([eventId(1)]);
+    expect((await store.persist([newEvent(1)])).unpublished.map((e) => e.event_id)).to.deep.equal([eventId(1)]);
     await store.markPublished([eventId(1)]);
-    expect(await store.persist([newEvent(1)])).to.deep.equal([]);
+    expect(await store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [] });
+  });
+
+  it("reports an event_id stored before with another payload as conflicting and keeps the first payload", async () => {
+    await store.persist([newEvent(1)]);
+    await store.markPublished([eventId(1)]);
+    const retried = await store.persist([newEvent(1, { payloadSha256: "b".repeat(64), event: sampleEvent({ amount: 5 }) }), newEvent(2)]);
+    expect(retried.conflicting).to.deep.equal([eventId(1)]);
+    expect(retried.unpublished.map((e) => e.event_id)).to.deep.equal([eventId(2)]);
+    expect((await store.findById(eventId(1)))?.amount).to.equal(99.99);
   });
 
   it("serves an event as the API promises: numbers, timestamps, metadata, payload mode", async () => {

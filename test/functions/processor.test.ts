@@ -83,6 +83,16 @@ describe("processor", () => {
     expect(failure).to.include({ failure: "permanent", correlation_id: "corr-3" });
   });
 
+  it("keeps the first payload when an event_id comes back with another one, and logs the reused key", async () => {
+    const { events, deliver, lines, metrics } = setUp();
+    await deliver(inlineMessage(1));
+    const result = await deliver(inlineMessage(1, sampleEvent({ amount: 5 })));
+    expect(failedIds(result)).to.deep.equal([]);
+    expect(events.rows.get(eventId(1))?.amount).to.equal(99.99);
+    expect(lines.find((l) => l.error === "idempotency_key_reused")).to.include({ event_id: eventId(1), correlation_id: "corr-1" });
+    expect(metrics.total("idempotency_conflicts")).to.equal(1);
+  });
+
   it("fails a malformed message or an inline payload whose hash does not match", async () => {
     const { deliver } = setUp();
     const tampered = { ...inlineMessage(2), payload: sampleEvent({ amount: 1_000_000 }) };

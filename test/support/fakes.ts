@@ -9,6 +9,7 @@ import type {
   IdSource,
   NewEvent,
   PayloadStore,
+  PersistResult,
   PublishFailure,
   StoredEvent,
 } from "../../functions/shared/ports";
@@ -43,10 +44,13 @@ export class FakePayloadStore implements PayloadStore {
 export class FakeEventStore implements EventStore {
   readonly rows = new Map<string, StoredEvent & { published: boolean }>();
   failure: Error | undefined;
-  persist(events: readonly NewEvent[]): Promise<StoredEvent[]> {
+  readonly hashes = new Map<string, string>();
+  persist(events: readonly NewEvent[]): Promise<PersistResult> {
     if (this.failure) return Promise.reject(this.failure);
+    const conflicting = events.filter((e) => this.hashes.has(e.eventId) && this.hashes.get(e.eventId) !== e.payloadSha256).map((e) => e.eventId);
     for (const e of events) {
       if (this.rows.has(e.eventId)) continue;
+      this.hashes.set(e.eventId, e.payloadSha256);
       this.rows.set(e.eventId, {
         event_id: e.eventId,
         correlation_id: e.correlationId,
@@ -58,7 +62,8 @@ export class FakeEventStore implements EventStore {
       });
     }
     const ids = new Set(events.map((e) => e.eventId));
-    return Promise.resolve([...this.rows.values()].filter((r) => ids.has(r.event_id) && !r.published));
+    const unpublished = [...this.rows.values()].filter((r) => ids.has(r.event_id) && !r.published);
+    return Promise.resolve({ unpublished, conflicting });
   }
   markPublished(eventIds: readonly string[]): Promise<void> {
     for (const id of eventIds) {
