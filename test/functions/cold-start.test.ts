@@ -1,0 +1,54 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { databaseLocationFromEnv } from "../../functions/shared/database";
+import { optionalBoolean, optionalInteger } from "../../functions/shared/env";
+import { buildFunctions } from "../../scripts/build-functions";
+import type { FunctionName } from "../../functions/topology";
+
+describe("cold start configuration", () => {
+  let bundles: Record<FunctionName, string>;
+  let outDir: string;
+
+  before(() => {
+    outDir = mkdtempSync(path.join(tmpdir(), "fluxa-bundles-"));
+    bundles = buildFunctions(outDir);
+  });
+  after(() => rmSync(outDir, { recursive: true, force: true }));
+
+  /** Loads a bundle as Lambda would, in a fresh process with only the given environment. */
+  function load(name: FunctionName, env: Record<string, string>): { status: number | null; stderr: string } {
+    const result = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(path.join(bundles[name], "index.js"))})`], {
+      env: { PATH: process.env.PATH ?? "", NODE_PATH: path.resolve("node_modules"), AWS_REGION: "us-east-1", ...env },
+      encoding: "utf8",
+    });
+    return { status: result.status, stderr: result.stderr };
+  }
+
+  it("fails each function at load time naming the first missing variable", () => {
+    expect(load("ingest", {}).stderr).to.include("EVENTS_QUEUE_URL is required");
+    expect(load("ingest", { EVENTS_QUEUE_URL: "http://q" }).stderr).to.include("PAYLOAD_BUCKET is required");
+    expect(load("processor", { PAYLOAD_BUCKET: "b", EVENTS_TOPIC_ARN: "arn:t" }).stderr).to.include("DATABASE_URL is required");
+    expect(load("query", {}).stderr).to.include("DATABASE_URL is required");
+  });
+
+  it("fails at load time on a malformed value, naming it and the reason", () => {
+    const result = load("ingest", { EVENTS_QUEUE_URL: "http://q", PAYLOAD_BUCKET: "b", LARGE_PAYLOAD_THRESHOLD_BYTES: "lots" });
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.include('LARGE_PAYLOAD_THRESHOLD_BYTES must be a whole number, got "lots"');
+  });
+
+  it("loads when its environment is complete", () => {
+    expect(load("ingest", { EVENTS_QUEUE_URL: "http://q", PAYLOAD_BUCKET: "b" }).status).to.equal(0);
+  });
+
+  it("checks ranges, booleans and database settings", () => {
+    expect(() => optionalInteger({ N: "0" }, "N", 1, { min: 1, max: 5 })).to.throw("N must be between 1 and 5, got 0");
+    expect(() => optionalBoolean({ B: "yes" }, "B", true)).to.throw('B must be "true" or "false", got "yes"');
+    expect(() => databaseLocationFromEnv({ DATABASE_URL: "mysql://x" })).to.throw("DATABASE_URL must be a postgres:// URL");
+    expect(() => databaseLocationFromEnv({ DB_HOST: "db", DB_NAME: "fluxa" })).to.throw("DB_SECRET_ARN is required");
+    expect(databaseLocationFromEnv({ DB_HOST: "db", DB_NAME: "fluxa", DB_SECRET_ARN: "arn:s" })).to.deep.include({ kind: "secret", port: 5432, ssl: true });
+  });
+});
