@@ -1,14 +1,5 @@
+import { sampleEvent } from "../lib/sample-event";
 import type { LocalStack } from "./local-stack";
-
-/** The sample event from the issue (also test/support/factories.ts), to paste and try. */
-const sampleEvent = {
-  user_id: "user123",
-  amount: 99.99,
-  currency: "USD",
-  merchant: "Amazon",
-  timestamp: "2024-01-15T10:30:00Z",
-  metadata: { source: "web", campaign: "summer_sale" },
-};
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 

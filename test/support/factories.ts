@@ -1,16 +1,9 @@
 import type { APIGatewayProxyEvent, SQSRecord } from "aws-lambda";
 import type { EventInput } from "../../functions/shared/event-schema";
+import { sampleEvent as seedSample } from "../../scripts/lib/sample-event";
 
 export function sampleEvent(overrides: Partial<EventInput> = {}): EventInput {
-  return {
-    user_id: "user123",
-    amount: 99.99,
-    currency: "USD",
-    merchant: "Amazon",
-    timestamp: "2024-01-15T10:30:00Z",
-    metadata: { source: "web", campaign: "summer_sale" },
-    ...overrides,
-  };
+  return { ...seedSample, metadata: { ...seedSample.metadata }, ...overrides };
 }
 
 export function apiRequest(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
