@@ -1,0 +1,104 @@
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Client } from "pg";
+import type { LocalStack } from "../local-stack/local-stack";
+import { eventBody } from "./fixtures";
+import { progress, summariseLatencies, type LatencySummary } from "./measure";
+
+export interface EndToEnd {
+  readonly offeredPerSecond: number;
+  readonly seconds: number;
+  readonly accepted: number;
+  readonly rejectedByStatus: Record<string, number>;
+  /** From sending the POST to its 202. */
+  readonly acceptLatency: LatencySummary;
+  /** From the 202 to the event being stored, i.e. readable by GET /events/{id}. */
+  readonly readableAfterAccept: LatencySummary;
+  readonly neverReadable: number;
+  readonly probeIntervalMs: number;
+}
+
+const probeIntervalMs = 10;
+const giveUpAfterLastSendMs = 15_000;
+const confirmedThroughApi = 20;
+
+/**
+ * An open-loop load: POSTs are launched on a fixed schedule whatever the answers, so a slow
+ * pipeline cannot slow the offered rate down. Readability is probed with one SELECT of all
+ * outstanding ids every 10 ms (the row GET /events/{id} reads) rather than hundreds of GETs a
+ * second that would load the API under test; a sample is then confirmed through the API itself.
+ */
+export async function measureEndToEnd(stack: LocalStack, db: Client, apiKey: string, perSecond: number, seconds: number): Promise<EndToEnd> {
+  const acceptedAt = new Map<string, number>();
+  const acceptLatencies: number[] = [];
+  const readable: number[] = [];
+  const rejectedByStatus: Record<string, number> = {};
+  const total = perSecond * seconds;
+  const bar = progress(`end to end at ${perSecond} events/s for ${seconds} s`);
+
+  const post = async () => {
+    const sent = performance.now();
+    const response = await fetch(`${stack.apiUrl}/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": apiKey },
+      body: eventBody,
+    }).catch((error: Error & { cause?: { code?: string } }) => error);
+    const status = response instanceof Error ? `network error ${response.cause?.code ?? response.message}` : String(response.status);
+    if (response instanceof Error || response.status !== 202) rejectedByStatus[status] = (rejectedByStatus[status] ?? 0) + 1;
+    else {
+      const { event_id } = (await response.json()) as { event_id: string };
+      acceptedAt.set(event_id, performance.now());
+      acceptLatencies.push(performance.now() - sent);
+    }
+  };
+
+  const requests: Promise<void>[] = [];
+  const started = performance.now();
+  const sending = (async () => {
+    while (requests.length < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) * perSecond) / 1000));
+      while (requests.length < due) requests.push(post());
+      bar.update(requests.length, total);
+      await sleep(2);
+    }
+    await Promise.all(requests);
+  })();
+
+  let sendingDone = false;
+  void sending.then(() => (sendingDone = true));
+  let giveUpAt = Number.POSITIVE_INFINITY;
+  while (!sendingDone || (acceptedAt.size > 0 && performance.now() < giveUpAt)) {
+    if (sendingDone && giveUpAt === Number.POSITIVE_INFINITY) giveUpAt = performance.now() + giveUpAfterLastSendMs;
+    await sleep(probeIntervalMs);
+    const outstanding = [...acceptedAt.keys()];
+    if (outstanding.length === 0) continue;
+    const { rows } = await db.query<{ event_id: string }>("SELECT event_id FROM events WHERE event_id = ANY($1::uuid[])", [outstanding]);
+    const seenAt = performance.now();
+    for (const { event_id } of rows) {
+      readable.push(seenAt - (acceptedAt.get(event_id) ?? seenAt));
+      acceptedAt.delete(event_id);
+    }
+  }
+  await sending;
+  await confirmThroughApi(stack, apiKey, db);
+  const result = {
+    offeredPerSecond: perSecond,
+    seconds,
+    accepted: acceptLatencies.length,
+    rejectedByStatus,
+    acceptLatency: summariseLatencies(acceptLatencies),
+    readableAfterAccept: summariseLatencies(readable),
+    neverReadable: acceptedAt.size,
+    probeIntervalMs,
+  };
+  bar.done(`202→readable p95 ${result.readableAfterAccept.p95Ms} ms, ${result.neverReadable} never readable`);
+  return result;
+}
+
+async function confirmThroughApi(stack: LocalStack, apiKey: string, db: Client): Promise<void> {
+  const { rows } = await db.query<{ event_id: string }>("SELECT event_id FROM events ORDER BY random() LIMIT $1", [confirmedThroughApi]);
+  for (const { event_id } of rows) {
+    const response = await fetch(`${stack.apiUrl}/events/${event_id}`, { headers: { "x-api-key": apiKey } });
+    if (response.status !== 200) throw new Error(`GET /events/${event_id} answered ${response.status} for a stored event`);
+  }
+}

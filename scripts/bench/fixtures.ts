@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import type { SQSEvent } from "aws-lambda";
+import type { EventInput } from "../../functions/shared/event-schema";
+import { sha256Hex } from "../../functions/shared/hash";
+import { uuidv7 } from "../../functions/shared/ids";
+import type { QueueMessage } from "../../functions/shared/queue-message";
+import { sampleEvent, sqsRecord } from "../../test/support/factories";
+
+/** The body of every benchmark request: the README's example event, about 200 bytes of JSON. */
+export const eventBody = JSON.stringify(sampleEvent());
+
+/** An inline queue message as ingest writes it, with a fresh event id (UUIDv7, like ingest's). */
+export function queueMessage(correlationId: string, event: EventInput = sampleEvent()): QueueMessage {
+  return {
+    version: 1,
+    event_id: uuidv7(Date.now()),
+    correlation_id: correlationId,
+    received_at: new Date().toISOString(),
+    payload_sha256: sha256Hex(JSON.stringify(event)),
+    payload: event,
+  };
+}
+
+/** What Lambda's event source mapping hands the processor: `size` fresh messages. */
+export function sqsBatch(size: number, correlationId: string): { event: SQSEvent; messages: QueueMessage[] } {
+  const messages = Array.from({ length: size }, () => queueMessage(correlationId));
+  const records = messages.map((message) => {
+    const record = sqsRecord(randomUUID(), JSON.stringify(message));
+    record.messageAttributes = {
+      correlation_id: { dataType: "String", stringValue: message.correlation_id },
+      event_id: { dataType: "String", stringValue: message.event_id },
+    };
+    return record;
+  });
+  return { event: { Records: records }, messages };
+}
+
+/** The columns a stored event fills, in the order of `eventRowValues`. */
+export const eventColumns = [
+  "event_id",
+  "correlation_id",
+  "user_id",
+  "amount",
+  "currency",
+  "merchant",
+  "event_timestamp",
+  "metadata",
+  "payload_mode",
+  "payload_sha256",
+  "payload_key",
+  "received_at",
+] as const;
+
+/** The row the processor stores for an inline message. */
+export function eventRowValues(message: QueueMessage): unknown[] {
+  const event = (message as QueueMessage & { payload: EventInput }).payload;
+  return [
+    message.event_id,
+    message.correlation_id,
+    event.user_id,
+    String(event.amount),
+    event.currency,
+    event.merchant,
+    event.timestamp,
+    event.metadata === undefined ? null : JSON.stringify(event.metadata),
+    "INLINE",
+    message.payload_sha256,
+    null,
+    message.received_at,
+  ];
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSBatchResponse } from "aws-lambda";
+import type { Client } from "pg";
+import type { QueueMessage } from "../../functions/shared/queue-message";
+import type { TestStack } from "../../test/support/local-stack-client";
+import type { LocalStack } from "../local-stack/local-stack";
+import { eventColumns, eventRowValues, queueMessage, sqsBatch } from "./fixtures";
+import { median, progress, ratio, round, timed } from "./measure";
+
+export interface Throughput {
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+}
+
+/** Medians per invocation, from the processor's own EMF metrics and the invoking side's clock. */
+export interface InvocationBreakdown {
+  readonly invokeMs: number;
+  readonly handlerMs: number;
+  readonly persistMs: number;
+}
+
+export interface BatchComparison {
+  readonly batchSize: number;
+  readonly fluxa: Throughput & { readonly perInvocation: InvocationBreakdown };
+  readonly rawInsert: Throughput;
+  readonly seedDesign: Throughput;
+  readonly ratioToRawInsert: number;
+  readonly ratioToSeedDesign: number;
+}
+
+/** Events per measured run; the seed's design gets fewer because each costs three round trips. */
+const eventsPerRun = { fluxa: 3000, rawInsert: 3000, seedDesign: 1000 };
+
+/**
+ * Processor throughput at one batch size, three ways, each on emptied tables with fresh event ids:
+ * the processor bundle invoked in its emulated Lambda environment (worker thread) one batch at a
+ * time, a multi-row INSERT of the same rows, and the seed's three round trips per event.
+ */
+export async function compareAtBatchSize(t: TestStack, db: Client, batchSize: number): Promise<BatchComparison> {
+  const invokeMs: number[] = [];
+  const logsBefore = t.logs.length;
+  const fluxaRun = await measure(`processor, batch ${batchSize}`, db, eventsPerRun.fluxa, batchSize, async () => {
+    invokeMs.push(await timed(() => invokeProcessor(t.stack, batchSize, `bench-processor-${randomUUID()}`)));
+  });
+  const metrics = t.logs.slice(logsBefore).filter((entry) => entry.function === "processor" && typeof entry.db_latency_ms === "number");
+  const perInvocation = {
+    invokeMs: median(invokeMs.slice(1)),
+    handlerMs: median(metrics.slice(1).map((entry) => entry.process_latency_ms as number)),
+    persistMs: median(metrics.slice(1).map((entry) => entry.db_latency_ms as number)),
+  };
+  const fluxa = { ...fluxaRun, perInvocation };
+  const rawInsert = await measure(`multi-row INSERT, batch ${batchSize}`, db, eventsPerRun.rawInsert, batchSize, () =>
+    insertRows(db, freshMessages(batchSize)),
+  );
+  const seedDesign = await measure(`seed design (3 round trips/event), batch ${batchSize}`, db, eventsPerRun.seedDesign, batchSize, () =>
+    seedDesignBatch(db, freshMessages(batchSize)),
+  );
+  return {
+    batchSize,
+    fluxa,
+    rawInsert,
+    seedDesign,
+    ratioToRawInsert: ratio(fluxa.eventsPerSecond, rawInsert.eventsPerSecond),
+    ratioToSeedDesign: ratio(fluxa.eventsPerSecond, seedDesign.eventsPerSecond),
+  };
+}
+
+/** One unmeasured batch first (connections, prepared statements, JIT), then `events` more on emptied tables. */
+async function measure(label: string, db: Client, events: number, batchSize: number, runBatch: () => Promise<void>): Promise<Throughput> {
+  await runBatch();
+  await db.query("TRUNCATE events, idempotency_keys");
+  const bar = progress(label);
+  const started = process.hrtime.bigint();
+  for (let done = 0; done < events; done += batchSize) {
+    await runBatch();
+    bar.update(done + batchSize, events);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const result = { events, seconds: round(seconds, 3), eventsPerSecond: Math.round(events / seconds) };
+  bar.done(`${result.eventsPerSecond} events/s`);
+  return result;
+}
+
+async function invokeProcessor(stack: LocalStack, batchSize: number, correlationId: string): Promise<void> {
+  const response = (await stack.functions.invoke("processor", sqsBatch(batchSize, correlationId).event)) as SQSBatchResponse;
+  if (response.batchItemFailures.length > 0) throw new Error(`processor failed ${response.batchItemFailures.length} of ${batchSize} records`);
+}
+
+function freshMessages(count: number): QueueMessage[] {
+  const correlationId = `bench-baseline-${randomUUID()}`;
+  return Array.from({ length: count }, () => queueMessage(correlationId));
+}
+
+const insertEvent = `INSERT INTO events (${eventColumns.join(", ")}) VALUES`;
+
+function placeholders(row: number): string {
+  return `(${eventColumns.map((_, column) => `$${row * eventColumns.length + column + 1}`).join(", ")})`;
+}
+
+/** The raw limit: one multi-row INSERT per batch, no queue, no idempotency record, no outbox. */
+async function insertRows(db: Client, messages: readonly QueueMessage[]): Promise<void> {
+  await db.query(`${insertEvent} ${messages.map((_, row) => placeholders(row)).join(", ")}`, messages.flatMap(eventRowValues));
+}
+
+/**
+ * The seed's processor, re-implemented: for each event, look it up in the idempotency table,
+ * insert it, then mark it processed; three autocommitted round trips, prepared statements.
+ */
+async function seedDesignBatch(db: Client, messages: readonly QueueMessage[]): Promise<void> {
+  for (const message of messages) {
+    const seen = await db.query({ name: "seed-check", text: "SELECT 1 FROM idempotency_keys WHERE event_id = $1", values: [message.event_id] });
+    if (seen.rowCount) continue;
+    await db.query({ name: "seed-insert", text: `${insertEvent} ${placeholders(0)}`, values: eventRowValues(message) });
+    await db.query({
+      name: "seed-mark",
+      text: "INSERT INTO idempotency_keys (event_id, payload_sha256) VALUES ($1, $2)",
+      values: [message.event_id, message.payload_sha256],
+    });
+  }
+}
+
+export interface PipelineThroughput extends Throughput {
+  readonly invocations: number;
+  readonly eventsPerInvocation: number;
+}
+
+/**
+ * The whole local pipeline: messages sent straight to the queue (SendMessageBatch), then the
+ * stack's own pollers receive, invoke the processor and delete; timed until every event is stored.
+ */
+export async function measurePipeline(stack: LocalStack, sqs: SQSClient, db: Client, events: number): Promise<PipelineThroughput> {
+  await db.query("TRUNCATE events, idempotency_keys");
+  const correlationId = `bench-pipeline-${randomUUID()}`;
+  const messages = Array.from({ length: events }, () => queueMessage(correlationId));
+  const invocationsBefore = stack.functions.invocationCount("processor");
+  const bar = progress("local pipeline (poll, invoke, delete)");
+  const started = process.hrtime.bigint();
+  const sending = sendAll(sqs, stack.queueUrl, messages);
+  const deadline = Date.now() + 120_000;
+  for (let stored = 0; stored < events; ) {
+    if (Date.now() > deadline) throw new Error(`pipeline stored ${stored} of ${events} events in 120 s`);
+    await sleep(20);
+    const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM events WHERE correlation_id = $1", [correlationId]);
+    stored = Number(rows[0].count);
+    bar.update(stored, events);
+  }
+  await sending;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const invocations = stack.functions.invocationCount("processor") - invocationsBefore;
+  const result = {
+    events,
+    seconds: round(seconds, 3),
+    eventsPerSecond: Math.round(events / seconds),
+    invocations,
+    eventsPerInvocation: round(events / invocations, 1),
+  };
+  bar.done(`${result.eventsPerSecond} events/s, ${result.eventsPerInvocation} events per invocation`);
+  return result;
+}
+
+/** SendMessageBatch, 10 entries a call (SQS's maximum), four calls in flight. */
+async function sendAll(sqs: SQSClient, queueUrl: string, messages: readonly QueueMessage[]): Promise<void> {
+  const chunks: QueueMessage[][] = [];
+  for (let start = 0; start < messages.length; start += 10) chunks.push(messages.slice(start, start + 10));
+  const sender = async () => {
+    for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+      const entries = chunk.map((message, index) => ({
+        Id: String(index),
+        MessageBody: JSON.stringify(message),
+        MessageAttributes: {
+          correlation_id: { DataType: "String", StringValue: message.correlation_id },
+          event_id: { DataType: "String", StringValue: message.event_id },
+        },
+      }));
+      const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      if (Failed.length > 0) throw new Error(`SendMessageBatch failed ${Failed.length} entries: ${Failed[0].Message}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, sender));
+}

@@ -1,0 +1,115 @@
+/**
+ * `npm run bench`: starts its own local stack (temp data dir, free ports, 127.0.0.1 only), measures
+ * processor throughput, the local pipeline, ingest, end-to-end latency and cold starts, each
+ * against its baseline in the same run, writes bench-results.json and prints the tables.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform } from "node:os";
+import * as path from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
+import { Client } from "pg";
+import { startTestStack, type TestStack } from "../../test/support/local-stack-client";
+import { buildFunctions } from "../build-functions";
+import { localCredentials } from "../local-stack/aws-resources";
+import { functionEnvironment } from "../local-stack/function-environment";
+import { measureColdStarts } from "./cold-start";
+import { measureEndToEnd } from "./end-to-end";
+import { compareIngest, ingestConnections } from "./ingest";
+import { packageVersion, repositoryRoot } from "./measure";
+import { compareAtBatchSize, measurePipeline } from "./processor";
+import { evaluateTargets, formatResults, type BenchResults } from "./report";
+
+const batchSizes = [10, 100];
+const pipelineEvents = 3000;
+/** The issue's offered load first, then one this 2-core machine's local API can accept. */
+const endToEndRates = [500, 100];
+const endToEndSeconds = 30;
+export const resultsFile = path.join(repositoryRoot, "bench-results.json");
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const loadAtStart = loadavg()[0];
+  // The bench's own SDK clients talk to the emulator; Lambda runs nodejs22.x, which is not warned about.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  // Bundles of this run's source in a directory of its own, so a concurrent `npm run build` cannot swap
+  // them mid-run; inside the repository, where the external AWS SDK resolves from node_modules.
+  mkdirSync(path.join(repositoryRoot, "dist"), { recursive: true });
+  const bundleDir = mkdtempSync(path.join(repositoryRoot, "dist", "bench-bundles-"));
+  buildFunctions(bundleDir);
+  process.stderr.write("starting the local stack (embedded PostgreSQL, SQS/SNS/S3 emulator, Lambda workers)…\n");
+  // Lambda scales ingest to one environment per concurrent request; the local default of two would cap it.
+  const t = await startTestStack({ bundleDir, poolSize: ingestConnections }).catch((error: unknown) => {
+    rmSync(bundleDir, { recursive: true, force: true });
+    throw error;
+  });
+  const db = new Client({ connectionString: t.stack.databaseUrl });
+  const s3 = new S3Client({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, credentials: localCredentials, forcePathStyle: true });
+  try {
+    await db.connect();
+    const postgresVersion = (await db.query<{ server_version: string }>("SHOW server_version")).rows[0].server_version;
+    const settle = () => settleQueues(t);
+
+    process.stderr.write("1/4 cold start\n");
+    const runtime = { region: t.stack.region, awsEndpointUrl: t.stack.awsEndpointUrl, logLevel: "info" };
+    const coldStart = await measureColdStarts(bundleDir, (name) => functionEnvironment(name, t.stack, runtime));
+
+    process.stderr.write("2/4 processor throughput\n");
+    const batches = [];
+    for (const size of batchSizes) batches.push(await compareAtBatchSize(t, db, size));
+    const localPipeline = await measurePipeline(t.stack, t.sqs, db, pipelineEvents);
+    await settle();
+
+    process.stderr.write("3/4 ingest\n");
+    const ingest = await compareIngest(t.stack, { sqs: t.sqs, s3 }, t.apiKey);
+    await settle();
+
+    process.stderr.write("4/4 end to end\n");
+    const endToEnd = [];
+    for (const rate of endToEndRates) {
+      await db.query("TRUNCATE events, idempotency_keys");
+      endToEnd.push(await measureEndToEnd(t.stack, db, t.apiKey, rate, endToEndSeconds));
+      await settle();
+    }
+
+    const measured = {
+      date: new Date(started).toISOString(),
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        platform: `${platform()} ${process.arch}`,
+        // Other work on the machine skews absolute figures; the ratios compare runs made minutes apart.
+        loadAverage1m: { atStart: loadAtStart, atEnd: loadavg()[0] },
+      },
+      versions: {
+        node: process.versions.node,
+        postgres: postgresVersion,
+        ...Object.fromEntries(["fauxqs", "slonik", "pg", "esbuild", "autocannon", "@aws-sdk/client-sqs"].map((name) => [name, packageVersion(name)])),
+      },
+      processor: { batchSizes, batches, localPipeline },
+      ingest,
+      endToEnd,
+      coldStart,
+    };
+    const results: BenchResults = { ...measured, targets: evaluateTargets(measured) };
+    writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(formatResults(results));
+    console.log(`\n${path.relative(process.cwd(), resultsFile)} written; the run took ${results.durationSeconds} s.`);
+  } finally {
+    await db.end().catch(() => undefined);
+    s3.destroy();
+    await t.stop();
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
+}
+
+/** Empties the event queue and the SNS tap between phases, so one phase's backlog never loads the next. */
+async function settleQueues(t: TestStack): Promise<void> {
+  for (const queueUrl of [t.stack.queueUrl, t.stack.snsTapQueueUrl]) await t.sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
