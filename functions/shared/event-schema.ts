@@ -74,6 +74,8 @@ const dateTime = checked<string>("DateTime", (u) =>
 function jsonProblem(value: unknown, depth: number): string | undefined {
   if (depth > maxMetadataDepth) return `must not nest deeper than ${maxMetadataDepth} levels`;
   if (typeof value === "string") return unstorableText(value);
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would silently store as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return "must not hold numbers beyond the range of a double";
   if (value === null || typeof value !== "object") return undefined;
   const entries = Array.isArray(value) ? value.map((v) => ["", v] as const) : Object.entries(value);
   for (const [key, child] of entries) {
