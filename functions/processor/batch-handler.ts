@@ -26,9 +26,13 @@ export function createProcessorHandler({ ports, log, metrics }: ProcessorHandler
           receiveCount: Number(record.attributes.ApproximateReceiveCount),
         })),
       );
-      for (const record of event.Records) {
-        if (outcome.failures.some((f) => f.messageId === record.messageId)) continue;
-        log.info({ message_id: record.messageId, ...correlationOf(record) }, "event processed");
+      // One line per stored event is a CloudWatch Logs cost at volume: it is a debug line; failures
+      // are always logged, one line per message, by the core.
+      if (log.isLevelEnabled("debug")) {
+        const failed = new Set(outcome.failures.map((f) => f.messageId));
+        for (const record of event.Records) {
+          if (!failed.has(record.messageId)) log.debug({ message_id: record.messageId, ...correlationOf(record) }, "event processed");
+        }
       }
       metrics.addMetric("processed_success", MetricUnit.Count, event.Records.length - outcome.failures.length);
       metrics.addMetric("processed_failure", MetricUnit.Count, outcome.failures.length);
