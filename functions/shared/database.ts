@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { createPool, type DatabasePool } from "slonik";
+import { createPool, createTypeParserPreset, type DatabasePool } from "slonik";
 import { envNames } from "../topology";
 import { EnvironmentError, optionalBoolean, optionalInteger, optionalString, requireString, type Environment } from "./env";
 
@@ -49,6 +49,18 @@ export async function connectionUrl(location: DatabaseLocation, secrets = new Se
   return `postgresql://${user}@${location.host}:${location.port}/${encodeURIComponent(location.database)}?sslmode=${sslMode}`;
 }
 
+/**
+ * slonik reads timestamptz with Date.parse, which takes PostgreSQL's "0001-01-01 00:00:00+00" for
+ * 2001 (years 0-99 read as two-digit years); written as ISO 8601 it is read as it was stored.
+ */
+export const timestamptzParser = {
+  name: "timestamptz",
+  parse: (value: string): number => {
+    if (value === "infinity" || value === "-infinity") return value === "infinity" ? Infinity : -Infinity;
+    return Date.parse(value.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00"));
+  },
+};
+
 /** A small pool: one Lambda environment handles one invocation at a time. */
 export async function createDatabasePool(env: Environment): Promise<DatabasePool> {
   const url = await connectionUrl(databaseLocationFromEnv(env));
@@ -57,6 +69,7 @@ export async function createDatabasePool(env: Environment): Promise<DatabasePool
     connectionTimeout: 5_000,
     statementTimeout: 10_000,
     idleTimeout: 60_000,
+    typeParsers: [...createTypeParserPreset().filter((parser) => parser.name !== "timestamptz"), timestamptzParser],
   });
 }
 
