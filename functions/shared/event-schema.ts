@@ -26,12 +26,14 @@ function checked<A>(name: string, problem: (u: unknown) => string | undefined): 
 }
 
 /**
- * PostgreSQL rejects NUL in text and jsonb, and lone UTF-16 surrogates cannot be stored as UTF-8:
- * both are refused here so that nothing accepted can fail later in the processor.
+ * PostgreSQL rejects NUL in text and jsonb, lone UTF-16 surrogates cannot be stored as UTF-8, and
+ * SQS refuses two noncharacters: all are refused here so that nothing accepted can fail later in the processor.
  */
 function unstorableText(s: string): string | undefined {
   if (s.includes("\u0000")) return "must not contain NUL characters";
   if (!s.isWellFormed()) return "must be well-formed Unicode";
+  // SQS refuses a message body holding U+FFFE or U+FFFF (outside its allowed XML character set).
+  if (/[\uFFFE\uFFFF]/.test(s)) return "must not contain U+FFFE or U+FFFF";
   return undefined;
 }
 
