@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 
 /**
  * fauxqs (SQS + SNS + S3 wire emulator) served in-process on 127.0.0.1.
@@ -19,6 +22,7 @@ export interface AwsEmulator {
 export async function startAwsEmulator(region: string): Promise<AwsEmulator> {
   // fauxqs 1.9 is ESM-only; startFauxqs() cannot be used because it gives no access to the app's hooks.
   const { buildApp } = await import("fauxqs");
+  await acceptSupplementaryCharacters();
   const app = buildApp({ logger: false, defaultRegion: region });
   const translation = () => queueUrlTranslation(region, (app.server.address() as AddressInfo).port);
   app.addHook("preHandler", (request, _reply, done) => {
@@ -45,4 +49,18 @@ function queueUrlTranslation(region: string, port: number): QueueUrlTranslation 
     toFauxqs: (queueUrl) => (queueUrl.startsWith(`${loopbackOrigin}/`) ? fauxqsOrigin + queueUrl.slice(loopbackOrigin.length) : queueUrl),
     toLoopback: (text) => text.replaceAll(fauxqsOrigin, loopbackOrigin),
   };
+}
+
+/**
+ * SQS accepts message bodies of #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
+ * fauxqs 1.9 tests the body one UTF-16 code unit at a time and so refuses every character above
+ * U+FFFF (an emoji, say): locally a valid event got 503 where AWS takes it. Its check is widened to
+ * SQS's own; the module is the one fauxqs itself loaded, reached by file URL as it exports no path.
+ */
+async function acceptSupplementaryCharacters(): Promise<void> {
+  const file = path.resolve(__dirname, "..", "..", "node_modules", "fauxqs", "dist", "sqs", "sqsTypes.js");
+  if (!existsSync(file)) return;
+  const sqsTypes = (await import(pathToFileURL(file).href)) as { INVALID_MESSAGE_BODY_CHAR?: RegExp };
+  const sqsInvalid = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+  if (sqsTypes.INVALID_MESSAGE_BODY_CHAR) sqsTypes.INVALID_MESSAGE_BODY_CHAR.test = (text: string) => sqsInvalid.test(text);
 }
