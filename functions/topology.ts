@@ -71,6 +71,8 @@ export interface RouteSpec {
 
 export const routes: readonly RouteSpec[] = [
   { method: "POST", path: "/events", apiKeyRequired: true, integration: { kind: "lambda", function: "ingest" } },
+  { method: "POST", path: "/events/batch", apiKeyRequired: true, integration: { kind: "lambda", function: "ingest" } },
+  { method: "GET", path: "/events", apiKeyRequired: true, integration: { kind: "lambda", function: "query" } },
   { method: "GET", path: "/events/{id}", apiKeyRequired: true, integration: { kind: "lambda", function: "query" } },
   {
     method: "GET",
@@ -104,6 +106,7 @@ export const envNames = {
   topicArn: "EVENTS_TOPIC_ARN",
   largePayloadThresholdBytes: "LARGE_PAYLOAD_THRESHOLD_BYTES",
   maxBodyBytes: "MAX_BODY_BYTES",
+  maxBatchEvents: "MAX_BATCH_EVENTS",
   databaseUrl: "DATABASE_URL",
   databaseHost: "DB_HOST",
   databasePort: "DB_PORT",

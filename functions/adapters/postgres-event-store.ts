@@ -16,6 +16,7 @@ const storedEventFields = {
 };
 const storedEventRow = z.object(storedEventFields);
 type StoredEventRow = z.infer<typeof storedEventRow>;
+const listedRow = z.object({ ...storedEventFields, sort_created_at: z.string() });
 const persistedRow = z.object({ ...storedEventFields, unpublished: z.boolean(), conflicting: z.boolean() });
 
 // slonik's default type parsers turn numeric into a JS number and timestamptz into epoch milliseconds.
@@ -104,6 +105,30 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
       const row = await pool.maybeOne(sql.type(storedEventRow)`
         SELECT ${storedEventColumns} FROM events WHERE event_id = ${eventId}`);
       return row ? toStoredEvent(row) : undefined;
+    },
+
+    async list({ userId, from, to, after, limit }) {
+      const conditions = [sql.fragment`user_id = ${userId}`];
+      if (from !== undefined) conditions.push(sql.fragment`created_at >= ${from}::timestamptz`);
+      if (to !== undefined) conditions.push(sql.fragment`created_at < ${to}::timestamptz`);
+      // A row comparison in the order of events_user_id_created_at_event_id_idx lets the index
+      // start right after the cursor instead of skipping the rows of earlier pages.
+      if (after !== undefined) conditions.push(sql.fragment`(created_at, event_id) < (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
+      // created_at is also read as text: a JS Date would drop its microseconds, and a cursor that
+      // lost them would skip or repeat rows.
+      const rows = await pool.any(sql.type(listedRow)`
+        SELECT ${storedEventColumns},
+               to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_created_at
+        FROM events
+        WHERE ${sql.join(conditions, sql.fragment` AND `)}
+        ORDER BY created_at DESC, event_id DESC
+        LIMIT ${limit + 1}`);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        events: page.map(toStoredEvent),
+        next: rows.length > limit && last ? { createdAt: last.sort_created_at, eventId: last.event_id } : null,
+      };
     },
   };
 }

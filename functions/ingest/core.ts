@@ -44,6 +44,24 @@ export async function ingestEvent(
   correlationId: string,
   eventId: string = ports.ids.newEventId(),
 ): Promise<Accepted> {
+  const prepared = await prepareMessage(ports, settings, event, correlationId, eventId);
+  await attempt("sqs", () => ports.queue.send(prepared.message));
+  return prepared.accepted;
+}
+
+export interface PreparedMessage {
+  readonly message: QueueMessage;
+  readonly accepted: Accepted;
+}
+
+/** The queue message for one event; a large payload is stored in S3 first and the message points to it. */
+export async function prepareMessage(
+  ports: IngestPorts,
+  settings: IngestSettings,
+  event: EventInput,
+  correlationId: string,
+  eventId: string,
+): Promise<PreparedMessage> {
   const receivedAt = ports.clock.now();
   const payload = JSON.stringify(event);
   const payloadSha256 = sha256Hex(payload);
@@ -54,16 +72,16 @@ export async function ingestEvent(
     received_at: receivedAt.toISOString(),
     payload_sha256: payloadSha256,
   };
-  let message: QueueMessage = { ...envelope, payload: event };
-  let payloadMode: PayloadMode = "INLINE";
-  if (Buffer.byteLength(JSON.stringify(message)) > settings.largePayloadThresholdBytes) {
-    const key = payloadObjectKey(receivedAt, eventId);
-    await attempt("s3", () => ports.payloads.put(key, payload, payloadSha256));
-    message = { ...envelope, payload_ref: { bucket: ports.payloads.bucket, key, bytes: Buffer.byteLength(payload) } };
-    payloadMode = "S3";
+  const inline: QueueMessage = { ...envelope, payload: event };
+  if (Buffer.byteLength(JSON.stringify(inline)) <= settings.largePayloadThresholdBytes) {
+    return { message: inline, accepted: { eventId, payloadMode: "INLINE", payloadSha256 } };
   }
-  await attempt("sqs", () => ports.queue.send(message));
-  return { eventId, payloadMode, payloadSha256 };
+  const key = payloadObjectKey(receivedAt, eventId);
+  await attempt("s3", () => ports.payloads.put(key, payload, payloadSha256));
+  return {
+    message: { ...envelope, payload_ref: { bucket: ports.payloads.bucket, key, bytes: Buffer.byteLength(payload) } },
+    accepted: { eventId, payloadMode: "S3", payloadSha256 },
+  };
 }
 
 async function attempt(stage: "s3" | "sqs", write: () => Promise<void>): Promise<void> {

@@ -2,15 +2,17 @@ import { s3PayloadStore } from "../adapters/s3-payload-store";
 import { sqsEventQueue } from "../adapters/sqs-event-queue";
 import { createS3Client, createSqsClient } from "../shared/aws-clients";
 import { optionalInteger, requireString } from "../shared/env";
+import { byResource } from "../shared/http";
 import { randomIds, systemClock } from "../shared/ids";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { envNames } from "../topology";
+import { createBatchIngestHandler } from "./batch-http-handler";
 import { createIngestHandler } from "./http-handler";
 
 const env = process.env;
 
-export const handler = createIngestHandler({
+const deps = {
   ports: {
     queue: sqsEventQueue(createSqsClient(env), requireString(env, envNames.queueUrl)),
     payloads: s3PayloadStore(createS3Client(env), requireString(env, envNames.payloadBucket)),
@@ -22,7 +24,13 @@ export const handler = createIngestHandler({
     largePayloadThresholdBytes: optionalInteger(env, envNames.largePayloadThresholdBytes, 262_144, { min: 1_024, max: 1_048_576 }),
     // Lambda's synchronous invocation payload limit is 6 MB; API Gateway's is 10 MB.
     maxBodyBytes: optionalInteger(env, envNames.maxBodyBytes, 5 * 1024 * 1024, { min: 1_024, max: 6_000_000 }),
+    maxBatchEvents: optionalInteger(env, envNames.maxBatchEvents, 100, { min: 1, max: 1_000 }),
   },
   log: createLogger("ingest", env),
   metrics: createMetrics("Fluxa/Ingest", "ingest"),
+};
+
+export const handler = byResource({
+  "/events": createIngestHandler(deps),
+  "/events/batch": createBatchIngestHandler(deps),
 });

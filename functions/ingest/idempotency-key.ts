@@ -2,22 +2,43 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { headerValue } from "../shared/http";
 import { uuidv5 } from "../shared/ids";
 
-/** Fluxa's UUIDv5 namespace for event ids derived from Idempotency-Key headers. */
+/** Fluxa's UUIDv5 namespace for event ids derived from idempotency keys. */
 const idempotencyNamespace = "6f9c1d2e-3b4a-5c6d-8e7f-0a1b2c3d4e5f";
 const keyPattern = /^[\x21-\x7e]{1,255}$/;
 
+export const idempotencyKeyRule = "must be 1 to 255 printable ASCII characters";
+
 export type IdempotentEventId = { ok: true; eventId: string | undefined } | { ok: false; message: string };
 
-/**
- * A client that retries a POST with the same Idempotency-Key (under the same API key) gets the
- * same event_id, so the processor's ON CONFLICT keeps one row. Keys of different API keys never
- * collide: the API key's id is part of the name.
- */
-export function idempotentEventId(request: Pick<APIGatewayProxyEvent, "headers" | "requestContext">): IdempotentEventId {
-  const key = headerValue(request, "idempotency-key");
-  if (key === undefined) return { ok: true, eventId: undefined };
-  if (!keyPattern.test(key)) return { ok: false, message: "Idempotency-Key must be 1 to 255 printable ASCII characters" };
+type RequestFacts = Pick<APIGatewayProxyEvent, "headers" | "requestContext">;
+
+export function isIdempotencyKey(value: unknown): value is string {
+  return typeof value === "string" && keyPattern.test(value);
+}
+
+/** Whose keys these are: the API key's id, so keys of different API keys never collide. */
+export function callerOf(request: Pick<APIGatewayProxyEvent, "requestContext">): string {
   const identity = request.requestContext?.identity;
-  const caller = identity?.apiKeyId ?? identity?.apiKey ?? "";
-  return { ok: true, eventId: uuidv5(idempotencyNamespace, `${caller}\n${key}`) };
+  return identity?.apiKeyId ?? identity?.apiKey ?? "";
+}
+
+/**
+ * A client that retries with the same idempotency key (under the same API key) gets the same
+ * event_id, so the processor's ON CONFLICT keeps one row.
+ */
+export function eventIdForKey(caller: string, key: string): string {
+  return uuidv5(idempotencyNamespace, `${caller}\n${key}`);
+}
+
+/** The Idempotency-Key header, checked; undefined when the request has none. */
+export function idempotencyKeyHeader(request: RequestFacts): { ok: true; key: string | undefined } | { ok: false; message: string } {
+  const key = headerValue(request, "idempotency-key");
+  if (key === undefined || isIdempotencyKey(key)) return { ok: true, key };
+  return { ok: false, message: `Idempotency-Key ${idempotencyKeyRule}` };
+}
+
+export function idempotentEventId(request: RequestFacts): IdempotentEventId {
+  const header = idempotencyKeyHeader(request);
+  if (!header.ok) return header;
+  return { ok: true, eventId: header.key === undefined ? undefined : eventIdForKey(callerOf(request), header.key) };
 }

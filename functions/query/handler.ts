@@ -1,16 +1,23 @@
 import { postgresEventStore } from "../adapters/postgres-event-store";
 import { lazyDatabasePool } from "../shared/database";
+import { byResource } from "../shared/http";
 import { randomIds } from "../shared/ids";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { createQueryHandler } from "./http-handler";
+import { createListHandler } from "./list-http-handler";
 
 const env = process.env;
 const pool = lazyDatabasePool(env);
 
-export const handler = createQueryHandler({
+const deps = {
   events: async () => postgresEventStore(await pool()),
   ids: randomIds(),
   log: createLogger("query", env),
   metrics: createMetrics("Fluxa/Query", "query"),
+};
+
+export const handler = byResource({
+  "/events": createListHandler(deps),
+  "/events/{id}": createQueryHandler(deps),
 });

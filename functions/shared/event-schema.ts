@@ -100,6 +100,12 @@ const eventFields = {
   timestamp: dateTime,
 };
 
+/** Why a value is not a valid user_id (the same rule as an event's), or undefined when it is one. */
+export function userIdProblem(value: unknown): string | undefined {
+  const decoded = eventFields.user_id.decode(value);
+  return isLeft(decoded) ? (decoded.left[0]?.message ?? "is invalid") : undefined;
+}
+
 export const EventInput = t.intersection([t.type(eventFields), t.partial({ metadata: metadataObject })]);
 export type EventInput = t.TypeOf<typeof EventInput>;
 

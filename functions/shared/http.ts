@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 
 /** Header lookup; API Gateway passes header names as the client sent them. */
 export function headerValue(event: Pick<APIGatewayProxyEvent, "headers">, name: string): string | undefined {
@@ -37,4 +37,15 @@ const correlationIdPattern = /^[\x21-\x7e]{1,128}$/;
 export function correlationIdOf(event: Pick<APIGatewayProxyEvent, "headers">, newId: () => string): string {
   const given = headerValue(event, "x-correlation-id")?.trim();
   return given && correlationIdPattern.test(given) ? given : newId();
+}
+
+export type ProxyHandler = (request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">) => Promise<APIGatewayProxyResult>;
+
+/** One function serving several routes: API Gateway names the matched resource in `resource`. */
+export function byResource(handlers: Readonly<Record<string, ProxyHandler>>): ProxyHandler {
+  return (request, context) => {
+    const handler = Object.hasOwn(handlers, request.resource) ? handlers[request.resource] : undefined;
+    if (handler) return handler(request, context);
+    return Promise.resolve(errorResponse(404, "not_found", `no route ${request.httpMethod} ${request.resource}`));
+  };
 }

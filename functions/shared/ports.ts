@@ -5,6 +5,13 @@ import type { QueueMessage } from "./queue-message";
 
 export interface EventQueue {
   send(message: QueueMessage): Promise<void>;
+  /** Sends every message; returns the positions (in `messages`) of those that were not sent, with why. */
+  sendBatch(messages: readonly QueueMessage[]): Promise<BatchSendFailure[]>;
+}
+
+export interface BatchSendFailure {
+  readonly index: number;
+  readonly reason: string;
 }
 
 export interface PayloadStore {
@@ -48,11 +55,36 @@ export interface PersistResult {
   readonly conflicting: string[];
 }
 
+/** Where a listing page ends: the last event's sort key, its created_at exact to the microsecond. */
+export interface EventSortKey {
+  readonly createdAt: string;
+  readonly eventId: string;
+}
+
+/** One user's events, newest first (created_at DESC, event_id DESC). */
+export interface EventListQuery {
+  readonly userId: string;
+  /** Only events with created_at at or after this instant. */
+  readonly from?: string;
+  /** Only events with created_at before this instant. */
+  readonly to?: string;
+  /** Only events after this key in the listing order. */
+  readonly after?: EventSortKey;
+  readonly limit: number;
+}
+
+export interface EventPage {
+  readonly events: StoredEvent[];
+  /** The last event's key when more events follow, else null. */
+  readonly next: EventSortKey | null;
+}
+
 export interface EventStore {
   /** Stores the events atomically; an event_id already stored is left as it is. */
   persist(events: readonly NewEvent[]): Promise<PersistResult>;
   markPublished(eventIds: readonly string[]): Promise<void>;
   findById(eventId: string): Promise<StoredEvent | undefined>;
+  list(query: EventListQuery): Promise<EventPage>;
 }
 
 export interface PublishFailure {

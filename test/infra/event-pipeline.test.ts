@@ -136,7 +136,7 @@ for (const stack of ["dev", "prod"] as const) {
       assert.deepEqual(health.responseTemplates, { "application/json": JSON.stringify({ status: "healthy" }) });
       for (const permission of ofType(run, "aws:lambda/permission:Permission")) {
         assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
-        assert.match(String(permission.inputs.sourceArn), /^arn:aws:execute-api:eu-west-1:123456789012:fluxa-pipeline-api-id\/\*\/(POST\/events|GET\/events\/\*)$/);
+        assert.match(String(permission.inputs.sourceArn), /^arn:aws:execute-api:eu-west-1:123456789012:fluxa-pipeline-api-id\/\*\/(POST\/events|POST\/events\/batch|GET\/events|GET\/events\/\*)$/);
       }
     });
 

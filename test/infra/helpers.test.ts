@@ -17,6 +17,7 @@ describe("API route helpers", () => {
       { path: "/events", parentPath: "/", pathPart: "events" },
       { path: "/health", parentPath: "/", pathPart: "health" },
       { path: "/events/{id}", parentPath: "/events", pathPart: "{id}" },
+      { path: "/events/batch", parentPath: "/events", pathPart: "batch" },
     ]);
   });
 

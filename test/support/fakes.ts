@@ -2,8 +2,11 @@ import pino from "pino";
 import { Writable } from "node:stream";
 import type { MetricsRecorder } from "../../functions/shared/metrics";
 import type {
+  BatchSendFailure,
   Clock,
+  EventListQuery,
   EventNotifier,
+  EventPage,
   EventQueue,
   EventStore,
   IdSource,
@@ -17,11 +20,25 @@ import type { QueueMessage } from "../../functions/shared/queue-message";
 
 export class FakeQueue implements EventQueue {
   readonly sent: QueueMessage[] = [];
+  readonly batchCalls: number[] = [];
   failure: Error | undefined;
+  /** Messages of a user_id listed here are refused one by one, as SQS reports per-entry failures. */
+  readonly refusedUsers = new Set<string>();
   send(message: QueueMessage): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     this.sent.push(message);
     return Promise.resolve();
+  }
+  sendBatch(messages: readonly QueueMessage[]): Promise<BatchSendFailure[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.batchCalls.push(messages.length);
+    const failures: BatchSendFailure[] = [];
+    messages.forEach((message, index) => {
+      const userId = "payload" in message ? (message.payload as { user_id?: string }).user_id : undefined;
+      if (userId !== undefined && this.refusedUsers.has(userId)) failures.push({ index, reason: "InternalError" });
+      else this.sent.push(message);
+    });
+    return Promise.resolve(failures);
   }
 }
 
@@ -74,6 +91,21 @@ export class FakeEventStore implements EventStore {
   }
   findById(eventId: string): Promise<StoredEvent | undefined> {
     return Promise.resolve(this.rows.get(eventId));
+  }
+  readonly listQueries: EventListQuery[] = [];
+  list(query: EventListQuery): Promise<EventPage> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.listQueries.push(query);
+    const keyOf = (r: StoredEvent) => `${r.created_at} ${r.event_id}`;
+    const after = query.after && `${new Date(query.after.createdAt).toISOString()} ${query.after.eventId}`;
+    const matching = [...this.rows.values()]
+      .filter((r) => r.user_id === query.userId && (after === undefined || keyOf(r) < after))
+      .filter((r) => (query.from === undefined || r.created_at >= query.from) && (query.to === undefined || r.created_at < query.to))
+      .sort((a, b) => keyOf(b).localeCompare(keyOf(a)));
+    const events = matching.slice(0, query.limit).map(({ published: _published, ...event }) => event);
+    const last = events.at(-1);
+    const next = matching.length > query.limit && last ? { createdAt: last.created_at, eventId: last.event_id } : null;
+    return Promise.resolve({ events, next });
   }
 }
 

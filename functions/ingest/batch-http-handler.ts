@@ -1,0 +1,87 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { performance } from "node:perf_hooks";
+import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
+import { MetricUnit } from "../shared/metrics";
+import { ingestBatch, type BatchOutcome } from "./batch";
+import { batchItems, decodeBatchItems, type InvalidItem } from "./batch-request";
+import type { IngestHandlerDeps, IngestHandlerSettings } from "./http-handler";
+import { callerOf, idempotencyKeyHeader } from "./idempotency-key";
+import { readJsonBody } from "./request-body";
+
+export interface BatchHandlerSettings extends IngestHandlerSettings {
+  readonly maxBatchEvents: number;
+}
+
+export interface BatchHandlerDeps extends IngestHandlerDeps {
+  readonly settings: BatchHandlerSettings;
+}
+
+type ItemResult =
+  | { index: number; event_id: string; status: "enqueued" }
+  | { index: number; error: "validation_failed"; details: InvalidItem["details"] }
+  | { index: number; error: "enqueue_failed" };
+
+/**
+ * POST /events/batch: a well-formed batch is always answered 207 with one result per event, in
+ * request order; only a body that is not a batch at all is refused as a whole.
+ */
+export function createBatchIngestHandler({ ports, settings, log, metrics }: BatchHandlerDeps) {
+  return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
+    const started = performance.now();
+    const correlationId = correlationIdOf(request, ports.ids.newCorrelationId);
+    const headers = { "X-Correlation-ID": correlationId };
+    const requestLog = log.child({ correlation_id: correlationId, aws_request_id: context.awsRequestId });
+    const response = await respond();
+    metrics.addMetric("ingest_latency_ms", MetricUnit.Milliseconds, performance.now() - started);
+    metrics.publishStoredMetrics();
+    return response;
+
+    async function respond(): Promise<APIGatewayProxyResult> {
+      const rejected = (status: number, error: string, message: string) => {
+        requestLog.info({ status, error }, "batch rejected");
+        metrics.addMetric("ingest_failure", MetricUnit.Count, 1);
+        return errorResponse(status, error, message, headers);
+      };
+      const body = readJsonBody(request, settings.maxBodyBytes);
+      if (!body.ok) return rejected(body.problem.status, body.problem.error, body.problem.message);
+      const header = idempotencyKeyHeader(request);
+      if (!header.ok) return rejected(400, "invalid_idempotency_key", header.message);
+      const batch = batchItems(body.value, settings.maxBatchEvents);
+      if (!batch.ok) return rejected(400, "invalid_batch", batch.message);
+
+      const { valid, invalid } = decodeBatchItems(batch.items, { caller: callerOf(request), header: header.key, newEventId: ports.ids.newEventId });
+      const outcomes = await ingestBatch(ports, settings, valid, correlationId);
+      const results = [...invalid.map(invalidResult), ...outcomes.map(outcomeResult)].sort((a, b) => a.index - b.index);
+      record(outcomes, invalid);
+      const anyUnsent = outcomes.some((o) => !o.enqueued);
+      return jsonResponse(207, { results }, anyUnsent ? { ...headers, "Retry-After": "1" } : headers);
+    }
+
+    function record(outcomes: readonly BatchOutcome[], invalid: readonly InvalidItem[]): void {
+      let enqueued = 0;
+      for (const outcome of outcomes) {
+        if (outcome.enqueued) {
+          enqueued++;
+          if (outcome.accepted.payloadMode === "S3") metrics.addMetric("s3_puts", MetricUnit.Count, 1);
+        } else {
+          requestLog.error({ index: outcome.index, stage: outcome.stage, reason: outcome.reason }, "event not enqueued");
+        }
+      }
+      metrics.addMetric("sqs_sent", MetricUnit.Count, enqueued);
+      metrics.addMetric("ingest_success", MetricUnit.Count, enqueued);
+      metrics.addMetric("ingest_failure", MetricUnit.Count, outcomes.length - enqueued + invalid.length);
+      requestLog.info(
+        { events: outcomes.length + invalid.length, enqueued, invalid: invalid.length, unsent: outcomes.length - enqueued },
+        "batch handled",
+      );
+    }
+  };
+}
+
+function invalidResult({ index, details }: InvalidItem): ItemResult {
+  return { index, error: "validation_failed", details };
+}
+
+function outcomeResult(outcome: BatchOutcome): ItemResult {
+  return outcome.enqueued ? { index: outcome.index, event_id: outcome.accepted.eventId, status: "enqueued" } : { index: outcome.index, error: "enqueue_failed" };
+}

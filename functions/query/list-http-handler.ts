@@ -1,0 +1,31 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
+import { MetricUnit } from "../shared/metrics";
+import type { QueryHandlerDeps } from "./http-handler";
+import { encodeCursor, parseListRequest } from "./listing";
+
+/** GET /events?user_id=…: one page of a user's events, newest first, and the cursor of the next. */
+export function createListHandler({ events, ids, log, metrics }: QueryHandlerDeps) {
+  return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
+    const correlationId = correlationIdOf(request, ids.newCorrelationId);
+    const headers = { "X-Correlation-ID": correlationId };
+    const requestLog = log.child({ correlation_id: correlationId, aws_request_id: context.awsRequestId });
+    try {
+      const parsed = parseListRequest(request.queryStringParameters);
+      if (!parsed.ok) {
+        metrics.addMetric("query_failure", MetricUnit.Count, 1);
+        const fields = [...new Set(parsed.details.map((d) => d.path))].join(", ");
+        return errorResponse(400, parsed.error, `invalid parameters: ${fields}`, headers, { details: parsed.details });
+      }
+      const page = await (await events()).list(parsed.query);
+      metrics.addMetric("query_success", MetricUnit.Count, 1);
+      return jsonResponse(200, { events: page.events, next_cursor: page.next && encodeCursor(page.next) }, headers);
+    } catch (error) {
+      metrics.addMetric("query_failure", MetricUnit.Count, 1);
+      requestLog.error({ err: error }, "listing failed");
+      return errorResponse(503, "query_failed", "the event store is unavailable; retry later", { ...headers, "Retry-After": "1" });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

@@ -1,0 +1,116 @@
+import { expect } from "chai";
+import { sql } from "slonik";
+import { postgresEventStore } from "../../functions/adapters/postgres-event-store";
+import { encodeCursor, decodeCursor } from "../../functions/query/listing";
+import type { EventListQuery, EventStore, NewEvent } from "../../functions/shared/ports";
+import { startTestDatabase, type TestDatabase } from "../support/database";
+import { sampleEvent } from "../support/factories";
+
+const eventId = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+
+describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)", function () {
+  this.timeout(60_000);
+  let db: TestDatabase;
+  let store: EventStore;
+
+  before(async () => {
+    db = await startTestDatabase();
+    store = postgresEventStore(db.pool);
+  });
+  after(async () => db?.stop());
+  beforeEach(async () => db.truncate());
+
+  /** Stores event n for the user, then sets its created_at (to the microsecond). */
+  async function stored(n: number, createdAt: string, userId = "alice"): Promise<void> {
+    const event: NewEvent = {
+      eventId: eventId(n),
+      correlationId: `corr-${n}`,
+      event: sampleEvent({ user_id: userId }),
+      payloadMode: "INLINE",
+      payloadSha256: "a".repeat(64),
+      payloadKey: null,
+      receivedAt: "2024-01-15T10:30:01.000Z",
+    };
+    await store.persist([event]);
+    await db.pool.query(sql.unsafe`UPDATE events SET created_at = ${createdAt}::timestamptz WHERE event_id = ${eventId(n)}`);
+  }
+
+  /** Follows next cursors, through their text form, until the last page. */
+  async function allPages(query: Omit<EventListQuery, "after">): Promise<string[][]> {
+    const pages: string[][] = [];
+    let after: EventListQuery["after"];
+    do {
+      const page = await store.list({ ...query, after });
+      pages.push(page.events.map((e) => e.event_id));
+      after = page.next ? decodeCursor(encodeCursor(page.next)) : undefined;
+    } while (after && pages.length < 20);
+    return pages;
+  }
+
+  it("pages newest first through ties in created_at, down to the microsecond, with no row skipped or repeated", async () => {
+    const t = "2024-01-15T10:00:00.000001Z";
+    const layout: [number, string][] = [
+      [1, "2024-01-15T09:00:00Z"],
+      [2, t],
+      [3, t],
+      [4, t],
+      [5, "2024-01-15T10:00:00.000002Z"],
+      [6, "2024-01-15T10:00:00.000002Z"],
+      [7, "2024-01-15T11:00:00Z"],
+    ];
+    for (const [n, createdAt] of layout) await stored(n, createdAt);
+    await stored(8, t, "bob");
+    const expected = [7, 6, 5, 4, 3, 2, 1].map(eventId);
+    for (const limit of [1, 2, 3, 7, 50]) {
+      const pages = await allPages({ userId: "alice", limit });
+      expect(pages.flat(), `limit ${limit}`).to.deep.equal(expected);
+      expect(pages.slice(0, -1).every((p) => p.length === limit), `limit ${limit}`).to.equal(true);
+    }
+    const last = await store.list({ userId: "alice", limit: 7 });
+    expect(last.next).to.equal(null);
+    expect((await store.list({ userId: "alice", limit: 6 })).next).to.deep.equal({ createdAt: "2024-01-15T10:00:00.000001Z", eventId: eventId(2) });
+  });
+
+  it("filters by user and by created_at, from inclusive and to exclusive", async () => {
+    await stored(1, "2024-01-15T09:00:00Z");
+    await stored(2, "2024-01-15T10:00:00Z");
+    await stored(3, "2024-01-15T11:00:00Z");
+    await stored(4, "2024-01-15T10:30:00Z", "bob");
+    const ids = async (query: Partial<EventListQuery>) =>
+      (await store.list({ userId: "alice", limit: 50, ...query })).events.map((e) => e.event_id);
+    expect(await ids({ from: "2024-01-15T10:00:00Z" })).to.deep.equal([eventId(3), eventId(2)]);
+    expect(await ids({ to: "2024-01-15T10:00:00Z" })).to.deep.equal([eventId(1)]);
+    expect(await ids({ from: "2024-01-15T11:00:00+01:00", to: "2024-01-15T11:00:00Z" })).to.deep.equal([eventId(2)]);
+    expect(await ids({ userId: "bob" })).to.deep.equal([eventId(4)]);
+    expect(await ids({ userId: "carol" })).to.deep.equal([]);
+  });
+
+  it("returns at most limit events, as the API serves them", async () => {
+    for (let n = 1; n <= 5; n++) await stored(n, `2024-01-15T10:00:0${n}Z`);
+    const page = await store.list({ userId: "alice", limit: 3 });
+    expect(page.events).to.have.length(3);
+    expect(page.events[0]).to.include({ event_id: eventId(5), user_id: "alice", created_at: "2024-01-15T10:00:05.000Z", amount: 99.99 });
+  });
+
+  it("keeps a forged but well-formed cursor inside the user's own rows", async () => {
+    await stored(1, "2024-01-15T09:00:00Z");
+    await stored(2, "2024-01-15T09:00:00Z", "bob");
+    const forged = decodeCursor(Buffer.from(JSON.stringify(["9999-12-31T23:59:59Z", "ffffffff-ffff-7fff-bfff-ffffffffffff"])).toString("base64url"));
+    const page = await store.list({ userId: "alice", limit: 50, after: forged });
+    expect(page.events.map((e) => e.event_id)).to.deep.equal([eventId(1)]);
+  });
+
+  it("serves a page from the (user_id, created_at, event_id) index without sorting", async () => {
+    const plan = await db.pool.connect(async (connection) => {
+      await connection.query(sql.unsafe`SET enable_seqscan = off`);
+      return connection.anyFirst(sql.unsafe`
+        EXPLAIN SELECT event_id FROM events
+        WHERE user_id = 'alice' AND created_at >= '2024-01-01Z' AND created_at < '2024-02-01Z'
+          AND (created_at, event_id) < ('2024-01-15T10:00:00Z'::timestamptz, '00000000-0000-7000-8000-000000000001'::uuid)
+        ORDER BY created_at DESC, event_id DESC LIMIT 51`);
+    });
+    const text = plan.join("\n");
+    expect(text).to.contain("events_user_id_created_at_event_id_idx");
+    expect(text).to.not.match(/\bSort\b/);
+  });
+});

@@ -1,0 +1,102 @@
+import { expect } from "chai";
+import { createListHandler } from "../../functions/query/list-http-handler";
+import { decodeCursor, encodeCursor, parseListRequest } from "../../functions/query/listing";
+import type { EventStore, StoredEvent } from "../../functions/shared/ports";
+import { FakeEventStore, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
+import { apiRequest, sampleEvent } from "../support/factories";
+
+const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+
+function storedEvent(n: number, createdAt: string, userId = "user123"): StoredEvent {
+  return { ...sampleEvent({ user_id: userId }), event_id: id(n), correlation_id: "c", metadata: null, payload_mode: "INLINE", created_at: createdAt };
+}
+
+function setUp(events: () => Promise<EventStore>) {
+  const metrics = new RecordingMetrics();
+  const handler = createListHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics });
+  const list = async (query: Record<string, string>) => {
+    const response = await handler(apiRequest({ httpMethod: "GET", resource: "/events", body: null, queryStringParameters: query }), { awsRequestId: "req" });
+    return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
+  };
+  return { metrics, list };
+}
+
+describe("query: GET /events parameters", () => {
+  const invalid = (query: Record<string, string>) => {
+    const parsed = parseListRequest(query);
+    return parsed.ok ? [] : parsed.details.map((d) => `${parsed.error} ${d.path}`);
+  };
+
+  it("requires user_id and refuses unknown parameters, bad instants, from after to, and a limit that is not a positive whole number", () => {
+    expect(invalid({})).to.deep.equal(["invalid_query user_id"]);
+    expect(invalid({ user_id: "" })).to.deep.equal(["invalid_query user_id"]);
+    expect(invalid({ user_id: "u".repeat(129) })).to.deep.equal(["invalid_query user_id"]);
+    expect(invalid({ user_id: "u", userId: "u" })).to.deep.equal(["invalid_query userId"]);
+    expect(invalid({ user_id: "u", from: "yesterday", to: "2024-02-30T00:00:00Z" })).to.deep.equal(["invalid_query from", "invalid_query to"]);
+    expect(invalid({ user_id: "u", from: "2024-01-02T00:00:00Z", to: "2024-01-01T00:00:00Z" })).to.deep.equal(["invalid_query to"]);
+    for (const limit of ["0", "-1", "1.5", "ten", ""]) expect(invalid({ user_id: "u", limit }), limit).to.deep.equal(["invalid_query limit"]);
+  });
+
+  it("defaults the limit to 50 and lowers one above 500 to 500", () => {
+    const limitOf = (query: Record<string, string>) => {
+      const parsed = parseListRequest({ user_id: "u", ...query });
+      return parsed.ok ? parsed.query.limit : undefined;
+    };
+    expect([limitOf({}), limitOf({ limit: "7" }), limitOf({ limit: "500" }), limitOf({ limit: "100000" })]).to.deep.equal([50, 7, 500, 500]);
+  });
+
+  it("reads back the cursors it wrote and refuses anything else as invalid_cursor", () => {
+    const key = { createdAt: "2024-01-15T10:30:01.123456Z", eventId: id(9) };
+    expect(decodeCursor(encodeCursor(key))).to.deep.equal(key);
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const tampered = [
+      "!!!",
+      encodeCursor(key).slice(0, -3),
+      `${encodeCursor(key)}x`,
+      forged({ createdAt: key.createdAt, eventId: key.eventId }),
+      forged(["yesterday", key.eventId]),
+      forged([key.createdAt, "not-a-uuid"]),
+      forged([key.createdAt, key.eventId, "extra"]),
+    ];
+    for (const cursor of tampered) expect(invalid({ user_id: "u", cursor }), cursor).to.deep.equal(["invalid_cursor cursor"]);
+  });
+});
+
+describe("query: GET /events", () => {
+  it("pages through a user's events newest first, ties broken by event_id, and ends with next_cursor null", async () => {
+    const store = new FakeEventStore();
+    const rows = [storedEvent(1, "2024-01-15T10:00:00.000Z"), storedEvent(2, "2024-01-15T11:00:00.000Z"), storedEvent(3, "2024-01-15T11:00:00.000Z")];
+    for (const row of [...rows, storedEvent(4, "2024-01-15T12:00:00.000Z", "someone-else")]) store.rows.set(row.event_id, { ...row, published: true });
+    const { list, metrics } = setUp(() => Promise.resolve(store));
+    const first = await list({ user_id: "user123", limit: "2" });
+    expect(first.status).to.equal(200);
+    expect((first.body.events as StoredEvent[]).map((e) => e.event_id)).to.deep.equal([id(3), id(2)]);
+    expect(first.body.next_cursor).to.be.a("string");
+    const second = await list({ user_id: "user123", limit: "2", cursor: String(first.body.next_cursor) });
+    expect((second.body.events as StoredEvent[]).map((e) => e.event_id)).to.deep.equal([id(1)]);
+    expect(second.body.next_cursor).to.equal(null);
+    expect(store.listQueries[1].after).to.deep.equal({ createdAt: "2024-01-15T11:00:00.000Z", eventId: id(2) });
+    expect(metrics.total("query_success")).to.equal(2);
+  });
+
+  it("answers 400 with details for bad parameters and a tampered cursor, without reading the store", async () => {
+    const store = new FakeEventStore();
+    const { list, metrics } = setUp(() => Promise.resolve(store));
+    const missing = await list({ limit: "5" });
+    expect(missing.status).to.equal(400);
+    expect(missing.body).to.include({ error: "invalid_query" });
+    expect(missing.body.details).to.deep.equal([{ path: "user_id", message: "is required" }]);
+    const tampered = await list({ user_id: "u", cursor: "eyJub3QiOiJhIGN1cnNvciJ9" });
+    expect(tampered.status).to.equal(400);
+    expect(tampered.body).to.include({ error: "invalid_cursor" });
+    expect(store.listQueries).to.have.length(0);
+    expect(metrics.total("query_failure")).to.equal(2);
+  });
+
+  it("answers 503 with a JSON error when the database is unreachable", async () => {
+    const { list } = setUp(() => Promise.reject(new Error("ECONNREFUSED")));
+    const response = await list({ user_id: "u" });
+    expect(response.status).to.equal(503);
+    expect(response.body).to.include({ error: "query_failed" });
+  });
+});
