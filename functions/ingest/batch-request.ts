@@ -2,6 +2,9 @@ import { decodeEventInput, type ValidationDetail } from "../shared/event-schema"
 import type { BatchEvent } from "./batch";
 import { eventIdForKey, idempotencyKeyRule, isIdempotencyKey } from "./idempotency-key";
 
+/** MAX_BATCH_EVENTS when unset. */
+export const defaultMaxBatchEvents = 100;
+
 export interface InvalidItem {
   readonly index: number;
   readonly details: ValidationDetail[];

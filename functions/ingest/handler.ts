@@ -8,6 +8,7 @@ import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { envNames } from "../topology";
 import { createBatchIngestHandler } from "./batch-http-handler";
+import { defaultMaxBatchEvents } from "./batch-request";
 import { createIngestHandler } from "./http-handler";
 
 const env = process.env;
@@ -24,7 +25,7 @@ const deps = {
     largePayloadThresholdBytes: optionalInteger(env, envNames.largePayloadThresholdBytes, 262_144, { min: 1_024, max: 1_048_576 }),
     // Lambda's synchronous invocation payload limit is 6 MB; API Gateway's is 10 MB.
     maxBodyBytes: optionalInteger(env, envNames.maxBodyBytes, 5 * 1024 * 1024, { min: 1_024, max: 6_000_000 }),
-    maxBatchEvents: optionalInteger(env, envNames.maxBatchEvents, 100, { min: 1, max: 1_000 }),
+    maxBatchEvents: optionalInteger(env, envNames.maxBatchEvents, defaultMaxBatchEvents, { min: 1, max: 1_000 }),
   },
   log: createLogger("ingest", env),
   metrics: createMetrics("Fluxa/Ingest", "ingest"),
