@@ -9,21 +9,35 @@ export type RouteMatch =
 /** REST API resource matching: `{name}` takes exactly one non-empty path segment. */
 export function matchRoute(routes: readonly RouteSpec[], method: string, path: string): RouteMatch {
   const segments = path.split("/").slice(1);
-  for (const route of routes) {
-    if (route.method !== method) continue;
-    const pattern = route.path.split("/").slice(1);
-    if (pattern.length !== segments.length) continue;
-    const pathParameters: Record<string, string> = {};
-    const matches = pattern.every((part, index) => {
-      const segment = segments[index];
-      if (!/^\{\w+\}$/.test(part)) return part === segment;
-      if (segment === "") return false;
+  // API Gateway resolves the resource first, a literal segment before a {parameter} one, then the
+  // method on that resource: GET /events/batch is the batch resource's (absent) GET, not GET /events/{id}.
+  const resources = [...new Set(routes.map((r) => r.path))]
+    .map((resource) => ({ resource, pathParameters: matchResource(resource.split("/").slice(1), segments) }))
+    .filter((m): m is { resource: string; pathParameters: Record<string, string> } => m.pathParameters !== undefined)
+    .sort((a, b) => specificity(b.resource).localeCompare(specificity(a.resource)));
+  const best = resources[0];
+  const route = best && routes.find((r) => r.path === best.resource && r.method === method);
+  return route ? { found: true, route, pathParameters: best.pathParameters } : { found: false };
+}
+
+/** "1" per literal segment, "0" per parameter: a higher string is the more specific resource. */
+function specificity(resource: string): string {
+  return resource.split("/").slice(1).map((part) => (/^\{\w+\}$/.test(part) ? "0" : "1")).join("");
+}
+
+function matchResource(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const pathParameters: Record<string, string> = {};
+  for (const [index, part] of pattern.entries()) {
+    const segment = segments[index];
+    if (!/^\{\w+\}$/.test(part)) {
+      if (part !== segment) return undefined;
+    } else {
+      if (segment === "") return undefined;
       pathParameters[part.slice(1, -1)] = safeDecode(segment);
-      return true;
-    });
-    if (matches) return { found: true, route, pathParameters };
+    }
   }
-  return { found: false };
+  return pathParameters;
 }
 
 function safeDecode(text: string): string {
