@@ -1,0 +1,80 @@
+/**
+ * `npm run dlq -- list | show <id> | redrive [--max N] | purge --yes`: the dead-letter queue of a
+ * deployed stack or of the local stack. See `npm run dlq -- --help`.
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { s3PayloadStore } from "../functions/adapters/s3-payload-store";
+import { type CommandSpec, UsageError, integerSetting, parseCli, requireSettings, runCli, usage } from "./lib/cli";
+import { list, purge, redrive, show, type DlqContext } from "./dlq/commands";
+
+const spec = {
+  name: "dlq",
+  summary: [
+    "Commands: list | show <message-id|event_id> | redrive [--max N] | purge --yes",
+    "",
+    "list shows event_id, correlation id, receive count and the failure reason of every dead-lettered",
+    "message; the reason is found by re-running the processor's checks on it now (malformed, S3 object",
+    "missing, hash mismatch, invalid payload; 'valid now' means a dependency failed at the time).",
+    "redrive sends each message back to the event queue, then deletes it from the DLQ (never the reverse).",
+    "",
+    "Deployed stack: --queue-url $(pulumi stack output queueUrl) --dlq-url $(pulumi stack output deadLetterQueueUrl),",
+    "with AWS credentials and region as for the AWS CLI. Local stack (npm start prints its URLs):",
+    "--endpoint http://127.0.0.1:<port> --queue-url .../fluxa-events --dlq-url .../fluxa-events-dlq.",
+  ].join("\n"),
+  options: {
+    "dlq-url": { description: "the dead-letter queue", env: "FLUXA_DLQ_URL", placeholder: "url" },
+    "queue-url": { description: "the event queue (needed by redrive)", env: "FLUXA_QUEUE_URL", placeholder: "url" },
+    endpoint: { description: "SQS/S3 endpoint of an emulator; unset for AWS", env: "AWS_ENDPOINT_URL", placeholder: "url" },
+    region: { description: "AWS region", env: "AWS_REGION", default: "us-east-1", placeholder: "region" },
+    max: { description: "redrive at most this many messages", default: "100", placeholder: "n" },
+  },
+  examples: [
+    "npm run dlq -- list --dlq-url $(pulumi stack output deadLetterQueueUrl)",
+    "npm run dlq -- show 01a21393-3846-7825-a33f-d85a90235848 --dlq-url ...",
+    "npm run dlq -- redrive --max 10 --queue-url ... --dlq-url ...",
+    "npm run dlq -- purge --yes --dlq-url ...",
+  ],
+} satisfies CommandSpec<Record<string, { description: string; env?: string; default?: string; placeholder: string }>>;
+
+const commands = ["list", "show", "redrive", "purge"] as const;
+
+/** Runs one command; `print` receives what it writes (tests call this in-process). */
+export async function dlqMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, print: (text: string) => void): Promise<number> {
+  const positionals = argv.filter((arg, i) => !arg.startsWith("--") && (i === 0 || !argv[i - 1].startsWith("--") || argv[i - 1] === "--yes"));
+  const confirmed = argv.includes("--yes");
+  const flags = argv.filter((arg) => !positionals.includes(arg) && arg !== "--yes");
+  const values = parseCli(spec, flags, env);
+  if (!values || positionals.length === 0) {
+    print(usage(spec));
+    return values ? 2 : 0;
+  }
+  const [command, id] = positionals;
+  if (!(commands as readonly string[]).includes(command)) throw new UsageError(`unknown command ${command}; expected one of ${commands.join(", ")}`);
+  requireSettings(spec, values, ["dlq-url"]);
+  const emulated = Boolean(values.endpoint);
+  // An emulator accepts any credentials; AWS gets the default provider chain.
+  const credentials = emulated && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: "local", secretAccessKey: "local" } : undefined;
+  const config = { region: values.region, ...(emulated ? { endpoint: values.endpoint, credentials } : {}) };
+  const sqs = new SQSClient({ ...config, useQueueUrlAsEndpoint: !emulated });
+  const s3 = new S3Client({ ...config, forcePathStyle: emulated });
+  const ctx: DlqContext = { sqs, payloads: s3PayloadStore(s3, ""), queueUrl: values["queue-url"], dlqUrl: String(values["dlq-url"]), print };
+  try {
+    switch (command) {
+      case "list":
+        return await list(ctx);
+      case "show":
+        if (!id) throw new UsageError("show needs a message id or event_id");
+        return await show(ctx, id);
+      case "redrive":
+        return await redrive(ctx, integerSetting("max", values.max, { min: 1, max: 100_000 }));
+      default:
+        return await purge(ctx, confirmed);
+    }
+  } finally {
+    sqs.destroy();
+    s3.destroy();
+  }
+}
+
+if (require.main === module) runCli(spec.name, () => dlqMain(process.argv.slice(2), process.env, (text) => console.log(text)));

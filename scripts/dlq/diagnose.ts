@@ -1,0 +1,28 @@
+import { processBatch } from "../../functions/processor/core";
+import type { EventStore, PayloadStore } from "../../functions/shared/ports";
+
+/**
+ * Why a dead-lettered message failed, found by running the processor's own core on it with the
+ * real payload store and a store and notifier that record nothing: malformed, S3 object missing,
+ * hash mismatch, invalid payload... A message the processor would accept now failed for a reason
+ * outside itself (database, S3 or SNS unavailable at the time) and is safe to redrive.
+ *
+ * Nothing on SQS records the reason, and the processor's log lines (which name it) are in
+ * CloudWatch Logs, which this tool does not read.
+ */
+export async function diagnose(payloads: PayloadStore, messageId: string, body: string): Promise<string> {
+  // The processor's core calls persist and markPublished only; the store's read methods are never reached.
+  const noStore = {
+    persist: () => Promise.resolve({ unpublished: [], conflicting: [] }),
+    markPublished: () => Promise.resolve(),
+  } as Pick<EventStore, "persist" | "markPublished"> as EventStore;
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  try {
+    const outcome = await processBatch({ payloads, events: noStore, notifier: { publish: () => Promise.resolve([]) }, log: silent }, [{ messageId, body, receiveCount: 0 }]);
+    const failure = outcome.failures[0];
+    if (!failure) return "valid now: it failed on a dependency (database, S3 or SNS); safe to redrive";
+    return failure.kind === "permanent" ? `permanent: ${failure.reason}` : `retryable now: ${failure.reason}`;
+  } catch (error) {
+    return `could not be checked: ${String(error)}`;
+  }
+}
