@@ -1,7 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { createPool, sql, type DatabasePool } from "slonik";
+import { sql, type DatabasePool } from "slonik";
+import { createDatabasePool } from "../../functions/shared/database";
 import { applyMigrations } from "../../functions/shared/migrations";
 import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres";
 
@@ -21,7 +22,8 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   chmodSync(dataDir, 0o755);
   const server = await startEmbeddedPostgres(dataDir);
   await applyMigrations(server.databaseUrl, migrationsDirectory);
-  const pool = await createPool(server.databaseUrl, { maximumPoolSize: 4 });
+  // The functions' own pool settings (type parsers included), so the store is tested as it runs.
+  const pool = await createDatabasePool({ DATABASE_URL: server.databaseUrl, DB_POOL_SIZE: "4" });
   return {
     url: server.databaseUrl,
     pool,
