@@ -18,7 +18,7 @@ const spec = {
     "missing, hash mismatch, invalid payload; 'valid now' means a dependency failed at the time).",
     "redrive sends each message back to the event queue, then deletes it from the DLQ (never the reverse).",
     "",
-    "Deployed stack: --queue-url $(pulumi stack output queueUrl) --dlq-url $(pulumi stack output deadLetterQueueUrl),",
+    "Deployed stack: --queue-url $(pulumi stack output sqs_queue_url) --dlq-url $(pulumi stack output dlq_url),",
     "with AWS credentials and region as for the AWS CLI. Local stack (npm start prints its URLs):",
     "--endpoint http://127.0.0.1:<port> --queue-url .../fluxa-events --dlq-url .../fluxa-events-dlq.",
   ].join("\n"),
@@ -30,7 +30,7 @@ const spec = {
     max: { description: "redrive at most this many messages", default: "100", placeholder: "n" },
   },
   examples: [
-    "npm run dlq -- list --dlq-url $(pulumi stack output deadLetterQueueUrl)",
+    "npm run dlq -- list --dlq-url $(pulumi stack output dlq_url)",
     "npm run dlq -- show 01a21393-3846-7825-a33f-d85a90235848 --dlq-url ...",
     "npm run dlq -- redrive --max 10 --queue-url ... --dlq-url ...",
     "npm run dlq -- purge --yes --dlq-url ...",
