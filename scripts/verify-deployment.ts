@@ -3,6 +3,7 @@
  * (or the local stack): health, ingest, query within 30 s, DLQ empty, alarms OK, as a pass/fail table.
  */
 import { GetQueueAttributesCommand, SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
+import { CloudWatchClient, paginateDescribeAlarms } from "@aws-sdk/client-cloudwatch";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
@@ -15,7 +16,7 @@ export const verifyCommand = {
   summary: [
     "Runs the portfolio-proof checklist and prints a pass/fail table; exits 1 if a check fails.",
     "With --stack, settings not given otherwise come from `pulumi stack output` and alarms are checked",
-    "(fluxa-*-<stack>, through the aws CLI). Without a DLQ URL or a stack, those checks are skipped.",
+    "(fluxa-*-<stack>, with the AWS credentials of the environment). Without a DLQ URL or a stack, those checks are skipped.",
   ].join("\n"),
   options: {
     stack: { env: "PULUMI_STACK", placeholder: "name", description: "Pulumi stack whose outputs and alarms to use" },
@@ -191,12 +192,18 @@ async function stackSettings(stack: string | undefined): Promise<StackSettings |
 function alarmProbe(stack: string | undefined, region: string | undefined): Probe<CheckResult> {
   if (!stack) return { skipped: "no --stack: alarms are found by name (fluxa-*-<stack>); the local stack has none" };
   const shortName = stack.split("/").pop()!;
-  const args = ["cloudwatch", "describe-alarms", "--alarm-name-prefix", "fluxa-", "--output", "json", ...(region ? ["--region", region] : [])];
   return {
     run: async () => {
-      const answer = (await jsonFromCli("aws", args)) as { MetricAlarms?: AlarmState[] } | undefined;
-      if (answer === undefined) return skip("alarms OK", "the aws CLI is not installed (@aws-sdk/client-cloudwatch is not a dependency)");
-      return alarmCheck(answer.MetricAlarms ?? [], shortName);
+      const cloudwatch = new CloudWatchClient(region ? { region } : {});
+      try {
+        const alarms: AlarmState[] = [];
+        for await (const page of paginateDescribeAlarms({ client: cloudwatch }, { AlarmNamePrefix: "fluxa-" })) {
+          for (const alarm of page.MetricAlarms ?? []) alarms.push({ AlarmName: alarm.AlarmName ?? "", StateValue: alarm.StateValue ?? "" });
+        }
+        return alarmCheck(alarms, shortName);
+      } finally {
+        cloudwatch.destroy();
+      }
     },
   };
 }
