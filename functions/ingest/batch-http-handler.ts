@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { performance } from "node:perf_hooks";
-import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
+import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { MetricUnit } from "../shared/metrics";
 import { ingestBatch, type BatchOutcome } from "./batch";
 import { batchItems, decodeBatchItems, type InvalidItem } from "./batch-request";
@@ -28,9 +28,7 @@ type ItemResult =
 export function createBatchIngestHandler({ ports, settings, log, metrics }: BatchHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const started = performance.now();
-    const correlationId = correlationIdOf(request, ports.ids.newCorrelationId);
-    const headers = { "X-Correlation-ID": correlationId };
-    const requestLog = log.child({ correlation_id: correlationId, aws_request_id: context.awsRequestId });
+    const { correlationId, headers, log: requestLog } = requestScope(request, context, log, ports.ids.newCorrelationId);
     const response = await respond();
     metrics.addMetric("ingest_latency_ms", MetricUnit.Milliseconds, performance.now() - started);
     metrics.publishStoredMetrics();

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import { decodeEventInput } from "../shared/event-schema";
-import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
+import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import type { Logger } from "../shared/logger";
 import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
 import { EnqueueError, ingestEvent, type IngestPorts, type IngestSettings } from "./core";
@@ -23,9 +23,7 @@ export interface IngestHandlerDeps {
 export function createIngestHandler({ ports, settings, log, metrics }: IngestHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const started = performance.now();
-    const correlationId = correlationIdOf(request, ports.ids.newCorrelationId);
-    const headers = { "X-Correlation-ID": correlationId };
-    const requestLog = log.child({ correlation_id: correlationId, aws_request_id: context.awsRequestId });
+    const { correlationId, headers, log: requestLog } = requestScope(request, context, log, ports.ids.newCorrelationId);
     const response = await respond();
     metrics.addMetric(response.statusCode === 202 ? "ingest_success" : "ingest_failure", MetricUnit.Count, 1);
     metrics.addMetric("ingest_latency_ms", MetricUnit.Milliseconds, performance.now() - started);

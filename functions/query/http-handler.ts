@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
+import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { uuidPattern } from "../shared/ids";
 import type { Logger } from "../shared/logger";
 import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
@@ -15,10 +15,10 @@ export interface QueryHandlerDeps {
 /** GET /events/{id}. */
 export function createQueryHandler({ events, ids, log, metrics }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
-    const correlationId = correlationIdOf(request, ids.newCorrelationId);
-    const headers = { "X-Correlation-ID": correlationId };
     const eventId = request.pathParameters?.id ?? "";
-    const requestLog = log.child({ correlation_id: correlationId, event_id: eventId, aws_request_id: context.awsRequestId });
+    const scope = requestScope(request, context, log, ids.newCorrelationId);
+    const { headers } = scope;
+    const requestLog = scope.log.child({ event_id: eventId });
     try {
       if (!uuidPattern.test(eventId)) {
         metrics.addMetric("query_failure", MetricUnit.Count, 1);

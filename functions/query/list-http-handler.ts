@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { correlationIdOf, errorResponse, jsonResponse } from "../shared/http";
+import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { MetricUnit } from "../shared/metrics";
 import type { QueryHandlerDeps } from "./http-handler";
 import { encodeCursor, parseListRequest } from "./listing";
@@ -7,9 +7,7 @@ import { encodeCursor, parseListRequest } from "./listing";
 /** GET /events?user_id=…: one page of a user's events, newest first, and the cursor of the next. */
 export function createListHandler({ events, ids, log, metrics }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
-    const correlationId = correlationIdOf(request, ids.newCorrelationId);
-    const headers = { "X-Correlation-ID": correlationId };
-    const requestLog = log.child({ correlation_id: correlationId, aws_request_id: context.awsRequestId });
+    const { headers, log: requestLog } = requestScope(request, context, log, ids.newCorrelationId);
     try {
       const parsed = parseListRequest(request.queryStringParameters);
       if (!parsed.ok) {

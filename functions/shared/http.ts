@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { Logger } from "./logger";
 
 /** Header lookup; API Gateway passes header names as the client sent them. */
 export function headerValue(event: Pick<APIGatewayProxyEvent, "headers">, name: string): string | undefined {
@@ -47,5 +48,27 @@ export function byResource(handlers: Readonly<Record<string, ProxyHandler>>): Pr
     const handler = Object.hasOwn(handlers, request.resource) ? handlers[request.resource] : undefined;
     if (handler) return handler(request, context);
     return Promise.resolve(errorResponse(404, "not_found", `no route ${request.httpMethod} ${request.resource}`));
+  };
+}
+
+export interface RequestScope {
+  readonly correlationId: string;
+  /** Headers every answer to this request carries. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The function's logger with the request's correlation id on every line. */
+  readonly log: Logger;
+}
+
+export function requestScope(
+  request: Pick<APIGatewayProxyEvent, "headers">,
+  context: Pick<Context, "awsRequestId">,
+  log: Logger,
+  newCorrelationId: () => string,
+): RequestScope {
+  const correlationId = correlationIdOf(request, newCorrelationId);
+  return {
+    correlationId,
+    headers: { "X-Correlation-ID": correlationId },
+    log: log.child({ correlation_id: correlationId, aws_request_id: context.awsRequestId }),
   };
 }

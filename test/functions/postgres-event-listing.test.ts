@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { sql } from "slonik";
 import { postgresEventStore } from "../../functions/adapters/postgres-event-store";
 import { encodeCursor, decodeCursor } from "../../functions/query/listing";
-import type { EventListQuery, EventStore, NewEvent } from "../../functions/shared/ports";
+import type { EventListQuery, EventStore } from "../../functions/shared/ports";
 import { startTestDatabase, type TestDatabase } from "../support/database";
-import { sampleEvent } from "../support/factories";
+import { newEvent, sampleEvent, testEventId } from "../support/factories";
 
-const eventId = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+const eventId = testEventId;
 
 describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)", function () {
   this.timeout(60_000);
@@ -22,16 +22,7 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
 
   /** Stores event n for the user, then sets its created_at (to the microsecond). */
   async function stored(n: number, createdAt: string, userId = "alice"): Promise<void> {
-    const event: NewEvent = {
-      eventId: eventId(n),
-      correlationId: `corr-${n}`,
-      event: sampleEvent({ user_id: userId }),
-      payloadMode: "INLINE",
-      payloadSha256: "a".repeat(64),
-      payloadKey: null,
-      receivedAt: "2024-01-15T10:30:01.000Z",
-    };
-    await store.persist([event]);
+    await store.persist([newEvent(n, { event: sampleEvent({ user_id: userId }) })]);
     await db.pool.query(sql.unsafe`UPDATE events SET created_at = ${createdAt}::timestamptz WHERE event_id = ${eventId(n)}`);
   }
 

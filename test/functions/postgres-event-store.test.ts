@@ -2,24 +2,11 @@ import { expect } from "chai";
 import { sql } from "slonik";
 import { postgresEventStore } from "../../functions/adapters/postgres-event-store";
 import { applyMigrations } from "../../functions/shared/migrations";
-import type { EventStore, NewEvent } from "../../functions/shared/ports";
+import type { EventStore } from "../../functions/shared/ports";
 import { migrationsDirectory, startTestDatabase, type TestDatabase } from "../support/database";
-import { sampleEvent } from "../support/factories";
+import { newEvent, sampleEvent, testEventId } from "../support/factories";
 
-const eventId = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
-
-function newEvent(n: number, overrides: Partial<NewEvent> = {}): NewEvent {
-  return {
-    eventId: eventId(n),
-    correlationId: `corr-${n}`,
-    event: sampleEvent({ user_id: `user-${n}` }),
-    payloadMode: "INLINE",
-    payloadSha256: "a".repeat(64),
-    payloadKey: null,
-    receivedAt: "2024-01-15T10:30:01.000Z",
-    ...overrides,
-  };
-}
+const eventId = testEventId;
 
 describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", function () {
   this.timeout(60_000);

@@ -4,9 +4,9 @@ import { createProcessorHandler } from "../../functions/processor/batch-handler"
 import { sha256Hex } from "../../functions/shared/hash";
 import type { QueueMessage } from "../../functions/shared/queue-message";
 import { FakeEventStore, FakeNotifier, FakePayloadStore, RecordingMetrics, recordingLogger } from "../support/fakes";
-import { sampleEvent, sqsRecord } from "../support/factories";
+import { sampleEvent, sqsRecord, testEventId } from "../support/factories";
 
-const eventId = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+const eventId = testEventId;
 
 function inlineMessage(n: number, payload = sampleEvent({ user_id: `user-${n}` })): QueueMessage {
   return {

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, SQSRecord } from "aws-lambda";
 import type { EventInput } from "../../functions/shared/event-schema";
+import type { NewEvent } from "../../functions/shared/ports";
 import { sampleEvent as seedSample } from "../../scripts/lib/sample-event";
 
 export function sampleEvent(overrides: Partial<EventInput> = {}): EventInput {
@@ -40,5 +41,22 @@ export function sqsRecord(messageId: string, body: string, receiveCount = 1): SQ
     eventSource: "aws:sqs",
     eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:fluxa-events",
     awsRegion: "us-east-1",
+  };
+}
+
+/** The n-th test event id: a valid UUIDv7, easy to read in failures. */
+export const testEventId = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+
+/** Event n as the processor hands it to the store. */
+export function newEvent(n: number, overrides: Partial<NewEvent> = {}): NewEvent {
+  return {
+    eventId: testEventId(n),
+    correlationId: `corr-${n}`,
+    event: sampleEvent({ user_id: `user-${n}` }),
+    payloadMode: "INLINE",
+    payloadSha256: "a".repeat(64),
+    payloadKey: null,
+    receivedAt: "2024-01-15T10:30:01.000Z",
+    ...overrides,
   };
 }
