@@ -28,7 +28,7 @@ describe("npm run dlq against the local stack", function () {
   };
 
   before(async () => {
-    t = await startTestStack({ visibilityTimeoutSeconds: 3 });
+    t = await startTestStack();
     // Dead letters as the processor leaves them: an S3 pointer whose object is gone, one whose object
     // was altered after the hash was taken, and a sound message that failed only on a dependency.
     const payload = sampleEvent({ user_id: "dlq-cli" });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createPool, sql, type DatabasePool } from "slonik";
+import { sql } from "slonik";
 import type { StoredEvent } from "../../functions/shared/ports";
 import { call, eventually, startTestStack, waitForEvent, type ApiResponse, type TestStack } from "../support/local-stack-client";
 import { sampleEvent } from "../support/factories";
@@ -9,15 +9,11 @@ type Result = { index: number; event_id?: string; status?: string; error?: strin
 describe("batch ingest and listing end to end (local stack, over HTTP)", function () {
   this.timeout(120_000);
   let t: TestStack;
-  let db: DatabasePool;
 
   before(async () => {
-    // Longer than the 1 s batching window plus a batch's processing, or messages would be received again in flight.
-    t = await startTestStack({ visibilityTimeoutSeconds: 3 });
-    db = await createPool(t.stack.databaseUrl, { maximumPoolSize: 2 });
+    t = await startTestStack();
   });
   after(async () => {
-    await db?.end();
     await t?.stop();
   });
 
@@ -27,7 +23,7 @@ describe("batch ingest and listing end to end (local stack, over HTTP)", functio
   const list = (query: Record<string, string>) => call(t, "GET", `/events?${new URLSearchParams(query).toString()}`);
 
   async function storedCount(userId: string): Promise<number> {
-    return Number(await db.oneFirst(sql.unsafe`SELECT count(*) FROM events WHERE user_id = ${userId}`));
+    return Number(await t.db.oneFirst(sql.unsafe`SELECT count(*) FROM events WHERE user_id = ${userId}`));
   }
 
   it("answers a mixed batch 207 per event, and stores the valid ones, a payload over 256 KB through S3", async () => {

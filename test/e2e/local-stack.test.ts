@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
-import { createPool, sql, type DatabasePool } from "slonik";
+import { sql } from "slonik";
 import { sha256Hex } from "../../functions/shared/hash";
 import type { QueueMessage } from "../../functions/shared/queue-message";
 import { call, drainQueue, eventually, postEvent, startTestStack, waitForEvent, type TestStack } from "../support/local-stack-client";
@@ -22,21 +22,16 @@ function inlineMessage(eventId: string, userId: string): QueueMessage {
 describe("local stack end to end (npm start's stack, over HTTP)", function () {
   this.timeout(120_000);
   let t: TestStack;
-  let db: DatabasePool;
 
   before(async () => {
-    // Short enough for a poisoned message to reach the DLQ in seconds, longer than the 1 s batching
-    // window plus a batch's processing, or a message would be received again while still in flight.
-    t = await startTestStack({ visibilityTimeoutSeconds: 3 });
-    db = await createPool(t.stack.databaseUrl, { maximumPoolSize: 2 });
+    t = await startTestStack();
   });
   after(async () => {
-    await db?.end();
     await t?.stop();
   });
 
   const rowsFor = async (eventId: string) =>
-    Number(await db.oneFirst(sql.unsafe`SELECT count(*) FROM events WHERE event_id = ${eventId}`));
+    Number(await t.db.oneFirst(sql.unsafe`SELECT count(*) FROM events WHERE event_id = ${eventId}`));
 
   async function snsEventIds(): Promise<string[]> {
     const notifications = await drainQueue(t.sqs, t.stack.snsTapQueueUrl);
@@ -93,7 +88,7 @@ describe("local stack end to end (npm start's stack, over HTTP)", function () {
   });
 
   it("answers every kind of bad input with its status and a JSON error, and stores none of it", async () => {
-    const before = Number(await db.oneFirst(sql.unsafe`SELECT count(*) FROM events`));
+    const before = Number(await t.db.oneFirst(sql.unsafe`SELECT count(*) FROM events`));
     const json = { "Content-Type": "application/json" };
     const cases: { body?: string; headers?: Record<string, string>; method?: string; route?: string; status: number; error: string }[] = [
       { body: JSON.stringify(sampleEvent()), headers: { "Content-Type": "text/plain" }, status: 415, error: "unsupported_media_type" },
@@ -109,7 +104,7 @@ describe("local stack end to end (npm start's stack, over HTTP)", function () {
       expect(response.body.error, c.error).to.equal(c.error);
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(Number(await db.oneFirst(sql.unsafe`SELECT count(*) FROM events`))).to.equal(before);
+    expect(Number(await t.db.oneFirst(sql.unsafe`SELECT count(*) FROM events`))).to.equal(before);
   });
 
   it("gives a retried POST with the same Idempotency-Key the same event_id and one row", async () => {

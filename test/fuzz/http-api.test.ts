@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { createPool, sql, type DatabasePool } from "slonik";
+import { sql } from "slonik";
 import { eventually, startTestStack, type TestStack } from "../support/local-stack-client";
 import { apiKeyPlaceholder, fuzzMaxBodyBytes, fuzzRequest, seedCorpus, type FuzzRequest } from "./http-requests";
 
@@ -37,7 +37,6 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
 describe("hostile input: property-based fuzz of the HTTP API", function () {
   this.timeout(600_000);
   let t: TestStack;
-  let db: DatabasePool;
   /** event_id -> the body that was sent, for every request answered 202. */
   const accepted = new Map<string, string>();
   const statuses = new Map<string, number>();
@@ -45,14 +44,11 @@ describe("hostile input: property-based fuzz of the HTTP API", function () {
 
   before(async () => {
     t = await startTestStack({
-      visibilityTimeoutSeconds: 3,
       // A small body limit keeps oversize requests cheap; a small S3 threshold sends many valid events through S3.
       functionEnvironment: { ingest: { MAX_BODY_BYTES: String(fuzzMaxBodyBytes), LARGE_PAYLOAD_THRESHOLD_BYTES: "1024" } },
     });
-    db = await createPool(t.stack.databaseUrl, { maximumPoolSize: 2 });
   });
   after(async () => {
-    await db?.end();
     await t?.stop();
   });
 
@@ -92,7 +88,7 @@ describe("hostile input: property-based fuzz of the HTTP API", function () {
       600,
     );
     expect(await depth(t, t.stack.dlqUrl), "messages in the DLQ").to.equal(0);
-    const ids = await db.anyFirst(sql.unsafe`SELECT event_id FROM events`);
+    const ids = await t.db.anyFirst(sql.unsafe`SELECT event_id FROM events`);
     expect(ids.length, "rows in the table").to.equal(accepted.size);
     // Read back through GET /events/{id}: what a client sees is what must equal what it sent.
     for (const id of ids.map(String)) {

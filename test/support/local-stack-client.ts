@@ -2,6 +2,8 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, SQSClient } from "@aws-sdk/client-sqs";
+import type { DatabasePool } from "slonik";
+import { createDatabasePool } from "../../functions/shared/database";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../scripts/local-stack/local-stack";
 
 export interface FunctionLogEntry {
@@ -13,6 +15,8 @@ export interface TestStack {
   readonly stack: LocalStack;
   /** Every JSON log line the functions wrote. */
   readonly logs: FunctionLogEntry[];
+  /** A pool on the stack's database, to count what was stored. */
+  readonly db: DatabasePool;
   readonly apiKey: string;
   readonly sqs: SQSClient;
   stop(): Promise<void>;
@@ -26,7 +30,10 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
   const onFunctionLog = (name: string, line: string) => {
     if (line.startsWith("{")) logs.push({ ...(JSON.parse(line) as object), function: name });
   };
-  const stack = await startLocalStack({ port: 0, dataDir, quiet: true, apiKeys: ["e2e-key"], onFunctionLog, ...options });
+  // The visibility timeout is short enough for a poisoned message to reach the DLQ in seconds, and
+  // longer than the 1 s batching window plus a batch's processing, or in-flight messages are received again.
+  const stack = await startLocalStack({ port: 0, dataDir, quiet: true, apiKeys: ["e2e-key"], visibilityTimeoutSeconds: 3, onFunctionLog, ...options });
+  const db = await createDatabasePool({ DATABASE_URL: stack.databaseUrl });
   const sqs = new SQSClient({
     endpoint: stack.awsEndpointUrl,
     region: stack.region,
@@ -35,9 +42,11 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
   return {
     stack,
     logs,
+    db,
     apiKey: "e2e-key",
     sqs,
     stop: async () => {
+      await db.end();
       sqs.destroy();
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
