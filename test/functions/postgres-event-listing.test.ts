@@ -1,29 +1,20 @@
 import { expect } from "chai";
 import { sql } from "slonik";
-import { postgresEventStore } from "../../functions/adapters/postgres-event-store";
 import { encodeCursor, decodeCursor } from "../../functions/query/listing";
-import type { EventListQuery, EventStore } from "../../functions/shared/ports";
-import { startTestDatabase, type TestDatabase } from "../support/database";
+import type { EventListQuery } from "../../functions/shared/ports";
+import { useTestStore } from "../support/database";
 import { newEvent, sampleEvent, testEventId } from "../support/factories";
 
 const eventId = testEventId;
 
 describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)", function () {
   this.timeout(60_000);
-  let db: TestDatabase;
-  let store: EventStore;
-
-  before(async () => {
-    db = await startTestDatabase();
-    store = postgresEventStore(db.pool);
-  });
-  after(async () => db?.stop());
-  beforeEach(async () => db.truncate());
+  const suite = useTestStore();
 
   /** Stores event n for the user, then sets its created_at (to the microsecond). */
   async function stored(n: number, createdAt: string, userId = "alice"): Promise<void> {
-    await store.persist([newEvent(n, { event: sampleEvent({ user_id: userId }) })]);
-    await db.pool.query(sql.unsafe`UPDATE events SET created_at = ${createdAt}::timestamptz WHERE event_id = ${eventId(n)}`);
+    await suite.store.persist([newEvent(n, { event: sampleEvent({ user_id: userId }) })]);
+    await suite.db.pool.query(sql.unsafe`UPDATE events SET created_at = ${createdAt}::timestamptz WHERE event_id = ${eventId(n)}`);
   }
 
   /** Follows next cursors, through their text form, until the last page. */
@@ -31,7 +22,7 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     const pages: string[][] = [];
     let after: EventListQuery["after"];
     do {
-      const page = await store.list({ ...query, after });
+      const page = await suite.store.list({ ...query, after });
       pages.push(page.events.map((e) => e.event_id));
       after = page.next ? decodeCursor(encodeCursor(page.next)) : undefined;
     } while (after && pages.length < 20);
@@ -57,9 +48,9 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
       expect(pages.flat(), `limit ${limit}`).to.deep.equal(expected);
       expect(pages.slice(0, -1).every((p) => p.length === limit), `limit ${limit}`).to.equal(true);
     }
-    const last = await store.list({ userId: "alice", limit: 7 });
+    const last = await suite.store.list({ userId: "alice", limit: 7 });
     expect(last.next).to.equal(null);
-    expect((await store.list({ userId: "alice", limit: 6 })).next).to.deep.equal({ createdAt: "2024-01-15T10:00:00.000001Z", eventId: eventId(2) });
+    expect((await suite.store.list({ userId: "alice", limit: 6 })).next).to.deep.equal({ createdAt: "2024-01-15T10:00:00.000001Z", eventId: eventId(2) });
   });
 
   it("filters by user and by created_at, from inclusive and to exclusive", async () => {
@@ -68,7 +59,7 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     await stored(3, "2024-01-15T11:00:00Z");
     await stored(4, "2024-01-15T10:30:00Z", "bob");
     const ids = async (query: Partial<EventListQuery>) =>
-      (await store.list({ userId: "alice", limit: 50, ...query })).events.map((e) => e.event_id);
+      (await suite.store.list({ userId: "alice", limit: 50, ...query })).events.map((e) => e.event_id);
     expect(await ids({ from: "2024-01-15T10:00:00Z" })).to.deep.equal([eventId(3), eventId(2)]);
     expect(await ids({ to: "2024-01-15T10:00:00Z" })).to.deep.equal([eventId(1)]);
     expect(await ids({ from: "2024-01-15T11:00:00+01:00", to: "2024-01-15T11:00:00Z" })).to.deep.equal([eventId(2)]);
@@ -78,7 +69,7 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
 
   it("returns at most limit events, as the API serves them", async () => {
     for (let n = 1; n <= 5; n++) await stored(n, `2024-01-15T10:00:0${n}Z`);
-    const page = await store.list({ userId: "alice", limit: 3 });
+    const page = await suite.store.list({ userId: "alice", limit: 3 });
     expect(page.events).to.have.length(3);
     expect(page.events[0]).to.include({ event_id: eventId(5), user_id: "alice", created_at: "2024-01-15T10:00:05.000Z", amount: 99.99 });
   });
@@ -87,12 +78,12 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     await stored(1, "2024-01-15T09:00:00Z");
     await stored(2, "2024-01-15T09:00:00Z", "bob");
     const forged = decodeCursor(Buffer.from(JSON.stringify(["9999-12-31T23:59:59Z", "ffffffff-ffff-7fff-bfff-ffffffffffff"])).toString("base64url"));
-    const page = await store.list({ userId: "alice", limit: 50, after: forged });
+    const page = await suite.store.list({ userId: "alice", limit: 50, after: forged });
     expect(page.events.map((e) => e.event_id)).to.deep.equal([eventId(1)]);
   });
 
   it("serves a page from the (user_id, created_at, event_id) index without sorting", async () => {
-    const plan = await db.pool.connect(async (connection) => {
+    const plan = await suite.db.pool.connect(async (connection) => {
       await connection.query(sql.unsafe`SET enable_seqscan = off`);
       return connection.anyFirst(sql.unsafe`
         EXPLAIN SELECT event_id FROM events

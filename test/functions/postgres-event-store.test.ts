@@ -1,67 +1,57 @@
 import { expect } from "chai";
 import { sql } from "slonik";
-import { postgresEventStore } from "../../functions/adapters/postgres-event-store";
 import { applyMigrations } from "../../functions/shared/migrations";
-import type { EventStore } from "../../functions/shared/ports";
-import { migrationsDirectory, startTestDatabase, type TestDatabase } from "../support/database";
+import { migrationsDirectory, useTestStore } from "../support/database";
 import { newEvent, sampleEvent, testEventId } from "../support/factories";
 
 const eventId = testEventId;
 
 describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", function () {
   this.timeout(60_000);
-  let db: TestDatabase;
-  let store: EventStore;
-
-  before(async () => {
-    db = await startTestDatabase();
-    store = postgresEventStore(db.pool);
-  });
-  after(async () => db?.stop());
-  beforeEach(async () => db.truncate());
+  const suite = useTestStore();
 
   const count = async (table: "events" | "idempotency_keys") =>
-    Number(await db.pool.oneFirst(sql.unsafe`SELECT count(*) FROM ${sql.identifier([table])}`));
+    Number(await suite.db.pool.oneFirst(sql.unsafe`SELECT count(*) FROM ${sql.identifier([table])}`));
 
   it("re-applying the migrations changes nothing", async () => {
-    expect(await applyMigrations(db.url, migrationsDirectory)).to.deep.equal([]);
+    expect(await applyMigrations(suite.db.url, migrationsDirectory)).to.deep.equal([]);
   });
 
   it("stores a batch with its idempotency keys and returns the unpublished rows", async () => {
-    const { unpublished } = await store.persist([newEvent(1), newEvent(2, { payloadMode: "S3", payloadKey: "raw/2024-01-15/x.json" })]);
+    const { unpublished } = await suite.store.persist([newEvent(1), newEvent(2, { payloadMode: "S3", payloadKey: "raw/2024-01-15/x.json" })]);
     expect(unpublished.map((e) => e.event_id).sort()).to.deep.equal([eventId(1), eventId(2)]);
     expect(await count("events")).to.equal(2);
     expect(await count("idempotency_keys")).to.equal(2);
   });
 
   it("keeps exactly one row per event_id across redeliveries and duplicates inside a batch", async () => {
-    await store.persist([newEvent(1), newEvent(1)]);
-    await store.persist([newEvent(1), newEvent(2)]);
-    await Promise.all([store.persist([newEvent(3)]), store.persist([newEvent(3)])]);
+    await suite.store.persist([newEvent(1), newEvent(1)]);
+    await suite.store.persist([newEvent(1), newEvent(2)]);
+    await Promise.all([suite.store.persist([newEvent(3)]), suite.store.persist([newEvent(3)])]);
     expect(await count("events")).to.equal(3);
     expect(await count("idempotency_keys")).to.equal(3);
   });
 
   it("returns a stored but unpublished event again until it is marked published (outbox)", async () => {
-    await store.persist([newEvent(1)]);
-    expect((await store.persist([newEvent(1)])).unpublished.map((e) => e.event_id)).to.deep.equal([eventId(1)]);
-    await store.markPublished([eventId(1)]);
-    expect(await store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [] });
+    await suite.store.persist([newEvent(1)]);
+    expect((await suite.store.persist([newEvent(1)])).unpublished.map((e) => e.event_id)).to.deep.equal([eventId(1)]);
+    await suite.store.markPublished([eventId(1)]);
+    expect(await suite.store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [] });
   });
 
   it("reports an event_id stored before with another payload as conflicting and keeps the first payload", async () => {
-    await store.persist([newEvent(1)]);
-    await store.markPublished([eventId(1)]);
-    const retried = await store.persist([newEvent(1, { payloadSha256: "b".repeat(64), event: sampleEvent({ amount: 5 }) }), newEvent(2)]);
+    await suite.store.persist([newEvent(1)]);
+    await suite.store.markPublished([eventId(1)]);
+    const retried = await suite.store.persist([newEvent(1, { payloadSha256: "b".repeat(64), event: sampleEvent({ amount: 5 }) }), newEvent(2)]);
     expect(retried.conflicting).to.deep.equal([eventId(1)]);
     expect(retried.unpublished.map((e) => e.event_id)).to.deep.equal([eventId(2)]);
-    expect((await store.findById(eventId(1)))?.amount).to.equal(99.99);
+    expect((await suite.store.findById(eventId(1)))?.amount).to.equal(99.99);
   });
 
   it("serves an event as the API promises: numbers, timestamps, metadata, payload mode", async () => {
     const event = sampleEvent({ amount: 1234567.891, timestamp: "2024-01-15T12:30:00+02:00", metadata: { nested: { list: [1, "two", null] } } });
-    await store.persist([newEvent(7, { event })]);
-    const found = await store.findById(eventId(7));
+    await suite.store.persist([newEvent(7, { event })]);
+    const found = await suite.store.findById(eventId(7));
     expect(found).to.include({
       event_id: eventId(7),
       correlation_id: "corr-7",
@@ -74,12 +64,12 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
     });
     expect(found?.metadata).to.deep.equal({ nested: { list: [1, "two", null] } });
     expect(Number.isNaN(Date.parse(found?.created_at ?? ""))).to.equal(false);
-    expect(await store.findById(eventId(8))).to.equal(undefined);
+    expect(await suite.store.findById(eventId(8))).to.equal(undefined);
   });
 
   it("stores amounts exactly in numeric, including extremes a double can hold", async () => {
-    await store.persist([newEvent(1, { event: sampleEvent({ amount: 1e21 }) }), newEvent(2, { event: sampleEvent({ amount: -0.000001 }) })]);
-    expect((await store.findById(eventId(1)))?.amount).to.equal(1e21);
-    expect(await db.pool.oneFirst(sql.unsafe`SELECT amount::text FROM events WHERE event_id = ${eventId(2)}`)).to.equal("-0.000001");
+    await suite.store.persist([newEvent(1, { event: sampleEvent({ amount: 1e21 }) }), newEvent(2, { event: sampleEvent({ amount: -0.000001 }) })]);
+    expect((await suite.store.findById(eventId(1)))?.amount).to.equal(1e21);
+    expect(await suite.db.pool.oneFirst(sql.unsafe`SELECT amount::text FROM events WHERE event_id = ${eventId(2)}`)).to.equal("-0.000001");
   });
 });

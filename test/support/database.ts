@@ -2,7 +2,9 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { sql, type DatabasePool } from "slonik";
+import { postgresEventStore } from "../../functions/adapters/postgres-event-store";
 import { createDatabasePool } from "../../functions/shared/database";
+import type { EventStore } from "../../functions/shared/ports";
 import { applyMigrations } from "../../functions/shared/migrations";
 import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres";
 
@@ -36,4 +38,19 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Mocha hooks for a suite of the PostgreSQL store: one database for the suite, emptied before each
+ * test. The fields are set once the suite's `before` hook has run.
+ */
+export function useTestStore(): { readonly db: TestDatabase; readonly store: EventStore } {
+  const suite = {} as { db: TestDatabase; store: EventStore };
+  before(async () => {
+    suite.db = await startTestDatabase();
+    suite.store = postgresEventStore(suite.db.pool);
+  });
+  after(async () => suite.db?.stop());
+  beforeEach(async () => suite.db.truncate());
+  return suite;
 }
