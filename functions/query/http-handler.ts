@@ -12,6 +12,11 @@ export interface QueryHandlerDeps {
   readonly metrics: MetricsRecorder;
 }
 
+/** The answer of either query route when the event store cannot be reached. */
+export function storeUnavailable(headers: Readonly<Record<string, string>>): APIGatewayProxyResult {
+  return errorResponse(503, "query_failed", "the event store is unavailable; retry later", { ...headers, "Retry-After": "1" });
+}
+
 /** GET /events/{id}. */
 export function createQueryHandler({ events, ids, log, metrics }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
@@ -34,7 +39,7 @@ export function createQueryHandler({ events, ids, log, metrics }: QueryHandlerDe
     } catch (error) {
       metrics.addMetric("query_failure", MetricUnit.Count, 1);
       requestLog.error({ err: error }, "query failed");
-      return errorResponse(503, "query_failed", "the event store is unavailable; retry later", { ...headers, "Retry-After": "1" });
+      return storeUnavailable(headers);
     } finally {
       metrics.publishStoredMetrics();
     }

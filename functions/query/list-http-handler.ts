@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { MetricUnit } from "../shared/metrics";
-import type { QueryHandlerDeps } from "./http-handler";
+import { storeUnavailable, type QueryHandlerDeps } from "./http-handler";
 import { encodeCursor, parseListRequest } from "./listing";
 
 /** GET /events?user_id=…: one page of a user's events, newest first, and the cursor of the next. */
@@ -21,7 +21,7 @@ export function createListHandler({ events, ids, log, metrics }: QueryHandlerDep
     } catch (error) {
       metrics.addMetric("query_failure", MetricUnit.Count, 1);
       requestLog.error({ err: error }, "listing failed");
-      return errorResponse(503, "query_failed", "the event store is unavailable; retry later", { ...headers, "Retry-After": "1" });
+      return storeUnavailable(headers);
     } finally {
       metrics.publishStoredMetrics();
     }
