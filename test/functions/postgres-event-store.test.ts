@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { sql } from "slonik";
+import { createDatabasePool } from "../../functions/shared/database";
 import { applyMigrations } from "../../functions/shared/migrations";
 import { migrationsDirectory, useTestStore } from "../support/database";
 import { newEvent, sampleEvent, testEventId } from "../support/factories";
@@ -12,6 +13,16 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
 
   const count = async (table: "events" | "idempotency_keys") =>
     Number(await suite.db.pool.oneFirst(sql.unsafe`SELECT count(*) FROM ${sql.identifier([table])}`));
+
+  it("keeps a connection's session between queries: no reset round trip after each one", async () => {
+    const pool = await createDatabasePool({ DATABASE_URL: suite.db.url, DB_POOL_SIZE: "1" });
+    try {
+      await pool.query(sql.unsafe`SELECT set_config('application_name', 'fluxa-session-kept', false)`);
+      expect(await pool.oneFirst(sql.unsafe`SELECT current_setting('application_name')`)).to.equal("fluxa-session-kept");
+    } finally {
+      await pool.end();
+    }
+  });
 
   it("re-applying the migrations changes nothing", async () => {
     expect(await applyMigrations(suite.db.url, migrationsDirectory)).to.deep.equal([]);
