@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
 
 const bootstrapPath = path.join(__dirname, "lambda-bootstrap.cjs");
@@ -34,6 +33,7 @@ export class InvocationError extends Error {
 }
 
 type WorkerReply = { result: string } | { error: { errorType: string; errorMessage: string; trace: string[] } };
+type WorkerMessage = WorkerReply | { logs: string };
 
 interface PendingInvocation {
   resolve(result: unknown): void;
@@ -47,29 +47,23 @@ export class ExecutionEnvironment {
   private readonly logStreamName: string;
   private pending: PendingInvocation | undefined;
   private dead = false;
+  private partialLine = "";
 
   constructor(private readonly configuration: FunctionConfiguration) {
     const date = new Date().toISOString().slice(0, 10).replaceAll("-", "/");
     this.logStreamName = `${date}/[$LATEST]${randomBytes(16).toString("hex")}`;
+    const { quiet, onLogLine } = configuration;
     this.worker = new Worker(bootstrapPath, {
       env: { ...configuration.environment },
       execArgv: [],
-      workerData: { bundlePath: path.join(configuration.bundleDir, "index.js") },
-      stdout: configuration.quiet || configuration.onLogLine !== undefined,
-      stderr: configuration.quiet,
+      workerData: { bundlePath: path.join(configuration.bundleDir, "index.js"), forwardLogs: !quiet || onLogLine !== undefined },
+      stderr: quiet,
     });
-    if (configuration.quiet) this.worker.stderr.resume();
-    if (configuration.onLogLine) {
-      const onLogLine = configuration.onLogLine;
-      const passOn = !configuration.quiet;
-      createInterface({ input: this.worker.stdout }).on("line", (line) => {
-        onLogLine(line);
-        if (passOn) process.stdout.write(`${line}\n`);
-      });
-    } else if (configuration.quiet) {
-      this.worker.stdout.resume();
-    }
-    this.worker.on("message", (reply: WorkerReply) => this.settle(reply));
+    if (quiet) this.worker.stderr.resume();
+    this.worker.on("message", (message: WorkerMessage) => {
+      if ("logs" in message) this.passOnLogs(message.logs);
+      else this.settle(message);
+    });
     this.worker.on("error", (error) => this.die(new InvocationError("Runtime.ExitError", `${error.name}: ${error.message}`)));
     this.worker.on("exit", (code) => this.die(new InvocationError("Runtime.ExitError", `runtime exited with code ${code}`)));
   }
@@ -107,6 +101,15 @@ export class ExecutionEnvironment {
   async terminate(): Promise<void> {
     this.die(new InvocationError("Runtime.ExitError", "execution environment was terminated"));
     await this.worker.terminate();
+  }
+
+  /** Lines the function wrote to stdout, in order; a write may hold several lines or part of one. */
+  private passOnLogs(text: string): void {
+    const lines = (this.partialLine + text).split("\n");
+    this.partialLine = lines.pop() ?? "";
+    const { quiet, onLogLine } = this.configuration;
+    for (const line of lines) onLogLine?.(line);
+    if (!quiet) process.stdout.write(text);
   }
 
   private settle(reply: WorkerReply): void {

@@ -7,25 +7,52 @@
  */
 const { parentPort, workerData } = require("node:worker_threads");
 
-// pino writes straight to file descriptor 1 unless process.stdout.write has been replaced; going
-// through the worker's stdout stream lets the host pass function logs on or silence them.
-const writeToWorkerStdout = process.stdout.write;
-process.stdout.write = function write(...args) {
-  return writeToWorkerStdout.apply(this, args);
+// Lambda ships what a function writes to stdout to CloudWatch Logs on its own, not line by line through
+// the function. Here the lines go to the host in batches over the invocation channel (one message per
+// tick and one before each reply), rather than through the worker's stdout stream, which costs two
+// messages per write (the chunk and the host's flow-control answer). Replacing process.stdout.write
+// also makes pino write through it instead of straight to file descriptor 1.
+const forwardLogs = workerData.forwardLogs;
+let pendingLogs = "";
+process.stdout.write = function write(chunk, encoding, callback) {
+  if (forwardLogs) {
+    if (pendingLogs === "") setImmediate(flushLogs);
+    pendingLogs += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString(typeof encoding === "string" ? encoding : "utf8");
+  }
+  const done = typeof encoding === "function" ? encoding : callback;
+  if (typeof done === "function") process.nextTick(done);
+  return true;
 };
 
-const { handler } = require(workerData.bundlePath);
+function flushLogs() {
+  if (pendingLogs === "") return;
+  parentPort.postMessage({ logs: pendingLogs });
+  pendingLogs = "";
+}
+
+const { handler } = loadBundle(workerData.bundlePath);
 if (typeof handler !== "function") throw new Error(`${workerData.bundlePath} does not export a handler function`);
 
 parentPort.on("message", async ({ event, context }) => {
   try {
     const result = await runHandler(event, lambdaContext(context));
+    flushLogs();
     // Lambda returns the handler's result serialised as JSON; undefined becomes null.
     parentPort.postMessage({ result: JSON.stringify(result ?? null) });
   } catch (error) {
+    flushLogs();
     parentPort.postMessage({ error: describeError(error) });
   }
 });
+
+/** An init error ends the worker; what the bundle logged before it still reaches the host. */
+function loadBundle(bundlePath) {
+  try {
+    return require(bundlePath);
+  } finally {
+    flushLogs();
+  }
+}
 
 function runHandler(event, context) {
   return new Promise((resolve, reject) => {

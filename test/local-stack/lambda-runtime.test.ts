@@ -104,6 +104,19 @@ describe("local stack: Lambda runtime", () => {
     assert.deepEqual(await runtime.invoke("probe", { action: "sleep", ms: 1 }), { slept: 1 });
   });
 
+  it("hands each line the function writes to stdout to onLogLine, in order, before the invocation returns", async () => {
+    const lines: string[] = [];
+    const logging = new LambdaRuntime([{ ...probe, onLogLine: (line) => lines.push(line) }], 1);
+    try {
+      await logging.invoke("probe", { action: "log" });
+      assert.deepEqual(lines, ['{"n":1}', '{"n":2}', '{"n":3}']);
+      await logging.invoke("probe", { action: "log" });
+      assert.equal(lines.length, 6);
+    } finally {
+      await logging.stop();
+    }
+  });
+
   it("queues invocations beyond the pool size instead of running them in parallel", async () => {
     const results = await Promise.all([1, 2, 3].map((ms) => runtime.invoke("probe", { action: "sleep", ms })));
 
