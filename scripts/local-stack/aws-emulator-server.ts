@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { parentPort, workerData } from "node:worker_threads";
 
 /**
- * fauxqs (SQS + SNS + S3 wire emulator) served in-process on 127.0.0.1.
+ * fauxqs (SQS + SNS + S3 wire emulator) served on 127.0.0.1, on the thread of aws-emulator.ts.
  *
  * fauxqs names every queue `http://sqs.<region>.localhost:<port>/<account>/<name>` and looks queues
  * up by that exact string. `*.localhost` does not resolve here, and the AWS SDK sends each SQS call
@@ -13,18 +14,27 @@ import { pathToFileURL } from "node:url";
  * translate between the two forms on the way in and out of the emulator.
  */
 
-export interface AwsEmulator {
-  /** `http://127.0.0.1:<port>`: the AWS_ENDPOINT_URL for every client, SQS, SNS and S3 alike. */
-  readonly endpointUrl: string;
-  stop(): Promise<void>;
+/**
+ * The thread's side of aws-emulator.ts: answers `{ endpointUrl }` once listening and closes on any
+ * message. A failure to start is left unhandled, which ends the thread with that error for the host.
+ */
+export function serveFromWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error("the AWS emulator server runs on its own worker thread");
+  void serve((workerData as { region: string }).region).then((server) => {
+    port.once("message", () => void server.close().then(() => port.close()));
+    port.postMessage({ endpointUrl: server.endpointUrl });
+  });
 }
 
-export async function startAwsEmulator(region: string): Promise<AwsEmulator> {
+async function serve(region: string): Promise<{ endpointUrl: string; close(): Promise<void> }> {
   // fauxqs 1.9 is ESM-only; startFauxqs() cannot be used because it gives no access to the app's hooks.
   const { buildApp } = await import("fauxqs");
   await acceptSupplementaryCharacters();
   const app = buildApp({ logger: false, defaultRegion: region });
-  const translation = () => queueUrlTranslation(region, (app.server.address() as AddressInfo).port);
+  // Requests arrive only once the server listens, so its port is known by then; computed once.
+  let known: QueueUrlTranslation | undefined;
+  const translation = () => (known ??= queueUrlTranslation(region, (app.server.address() as AddressInfo).port));
   app.addHook("preHandler", (request, _reply, done) => {
     const body = request.body as { QueueUrl?: unknown } | null | undefined;
     if (typeof body?.QueueUrl === "string") body.QueueUrl = translation().toFauxqs(body.QueueUrl);
@@ -34,7 +44,7 @@ export async function startAwsEmulator(region: string): Promise<AwsEmulator> {
     done(null, typeof payload === "string" ? translation().toLoopback(payload) : payload);
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
-  return { endpointUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, stop: () => app.close() };
+  return { endpointUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
 }
 
 interface QueueUrlTranslation {
