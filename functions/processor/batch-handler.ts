@@ -37,6 +37,7 @@ export function createProcessorHandler({ ports, log, metrics }: ProcessorHandler
       metrics.addMetric("processed_success", MetricUnit.Count, event.Records.length - outcome.failures.length);
       metrics.addMetric("processed_failure", MetricUnit.Count, outcome.failures.length);
       metrics.addMetric("db_latency_ms", MetricUnit.Milliseconds, outcome.dbLatencyMs);
+      metrics.addMetric("publish_latency_ms", MetricUnit.Milliseconds, outcome.publishLatencyMs);
       if (outcome.conflicts > 0) metrics.addMetric("idempotency_conflicts", MetricUnit.Count, outcome.conflicts);
       return { batchItemFailures: outcome.failures.map((f) => ({ itemIdentifier: f.messageId })) };
     } catch (error) {

@@ -34,7 +34,10 @@ export interface BatchOutcome {
   readonly persisted: number;
   readonly published: number;
   readonly conflicts: number;
+  /** The one statement that stores the batch. */
   readonly dbLatencyMs: number;
+  /** After commit: SNS PublishBatch calls and the outbox mark. */
+  readonly publishLatencyMs: number;
 }
 
 type Resolved = { ok: true; messageId: string; event: NewEvent } | { ok: false; failure: MessageFailure };
@@ -58,10 +61,12 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
   const { unpublished, conflicting } = await ports.events.persist(accepted.map((a) => a.event));
   const dbLatencyMs = performance.now() - dbStarted;
 
+  const publishStarted = performance.now();
   const publishFailures = await ports.notifier.publish(unpublished);
   const failedToPublish = new Map(publishFailures.map((f) => [f.eventId, f.reason]));
   const published = unpublished.filter((e) => !failedToPublish.has(e.event_id)).map((e) => e.event_id);
   await markPublished(ports, published);
+  const publishLatencyMs = performance.now() - publishStarted;
 
   for (const { messageId, event } of accepted) {
     const reason = failedToPublish.get(event.eventId);
@@ -77,7 +82,7 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
     ports.log[level]({ ...fields, receive_count: receiveCount, failure: failure.kind, reason: failure.reason }, "message not processed");
   }
   logConflicts(ports.log, accepted, conflicting);
-  return { failures, persisted: accepted.length, published: published.length, conflicts: conflicting.length, dbLatencyMs };
+  return { failures, persisted: accepted.length, published: published.length, conflicts: conflicting.length, dbLatencyMs, publishLatencyMs };
 }
 
 /** A retry cannot help here: the first payload stays, and an operator learns which key was reused. */

@@ -60,6 +60,7 @@ describe("processor", () => {
     expect(events.rows.get(eventId(3))?.payload_mode).to.equal("S3");
     expect(notifier.published.map((e) => e.event_id)).to.deep.equal([eventId(1), eventId(2), eventId(3)]);
     expect(metrics.total("processed_success")).to.equal(3);
+    expect(metrics.emitted.map((m) => m.name)).to.include.members(["db_latency_ms", "publish_latency_ms", "process_latency_ms"]);
   });
 
   it("keeps one row per event_id however often a message is delivered, and publishes it once when all went well", async () => {
