@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import type { Client } from "pg";
 import type { QueueMessage } from "../../functions/shared/queue-message";
-import type { TestStack } from "../../test/support/local-stack-client";
 import type { LocalStack } from "../local-stack/local-stack";
 import { eventColumns, eventRowValues, queueMessage, sqsBatch } from "./fixtures";
 import { median, progress, ratio, round, timed } from "./measure";
@@ -20,6 +20,8 @@ export interface InvocationBreakdown {
   readonly invokeMs: number;
   readonly handlerMs: number;
   readonly persistMs: number;
+  /** SNS PublishBatch calls and the outbox mark, after the commit. */
+  readonly publishMs: number;
 }
 
 export interface BatchComparison {
@@ -27,29 +29,64 @@ export interface BatchComparison {
   readonly fluxa: Throughput & { readonly perInvocation: InvocationBreakdown };
   readonly rawInsert: Throughput;
   readonly seedDesign: Throughput;
+  /** The seed's design as its diagram draws it: the three round trips, then one SNS Publish per event. */
+  readonly seedDesignWithPublish: Throughput;
   readonly ratioToRawInsert: number;
   readonly ratioToSeedDesign: number;
+  readonly ratioToSeedDesignWithPublish: number;
+}
+
+/** The processor's EMF line, one per invocation. */
+export interface ProcessorMetricLine {
+  readonly process_latency_ms: number;
+  readonly db_latency_ms: number;
+  readonly publish_latency_ms: number;
+}
+
+/** Keeps the processor's EMF lines; every other line is skipped unparsed, so the bench's bookkeeping costs the stack nothing. */
+export function processorMetricCollector(): { lines: ProcessorMetricLine[]; onFunctionLog: (name: string, line: string) => void } {
+  const lines: ProcessorMetricLine[] = [];
+  return {
+    lines,
+    onFunctionLog: (name, line) => {
+      if (name === "processor" && line.includes('"process_latency_ms"')) lines.push(JSON.parse(line) as ProcessorMetricLine);
+    },
+  };
 }
 
 /** Events per measured run; the seed's design gets fewer because each costs three round trips. */
-const eventsPerRun = { fluxa: 3000, rawInsert: 3000, seedDesign: 1000 };
+const eventsPerRun = { fluxa: 3000, rawInsert: 3000, seedDesign: 1000, seedDesignWithPublish: 1000 };
+
+/** Where the seed's per-event notifications go: the stack's topic. */
+export interface SeedPublishTarget {
+  readonly sns: SNSClient;
+  readonly topicArn: string;
+}
 
 /**
- * Processor throughput at one batch size, three ways, each on emptied tables with fresh event ids:
+ * Processor throughput at one batch size, four ways, each on emptied tables with fresh event ids:
  * the processor bundle invoked in its emulated Lambda environment (worker thread) one batch at a
- * time, a multi-row INSERT of the same rows, and the seed's three round trips per event.
+ * time, a multi-row INSERT of the same rows, and the seed's three round trips per event, without
+ * and with its SNS Publish per event.
  */
-export async function compareAtBatchSize(t: TestStack, db: Client, batchSize: number): Promise<BatchComparison> {
+export async function compareAtBatchSize(
+  stack: LocalStack,
+  processorMetrics: readonly ProcessorMetricLine[],
+  db: Client,
+  batchSize: number,
+  seedTopic: SeedPublishTarget,
+): Promise<BatchComparison> {
   const invokeMs: number[] = [];
-  const logsBefore = t.logs.length;
+  const linesBefore = processorMetrics.length;
   const fluxaRun = await measure(`processor, batch ${batchSize}`, db, eventsPerRun.fluxa, batchSize, async () => {
-    invokeMs.push(await timed(() => invokeProcessor(t.stack, batchSize, `bench-processor-${randomUUID()}`)));
+    invokeMs.push(await timed(() => invokeProcessor(stack, batchSize, `bench-processor-${randomUUID()}`)));
   });
-  const metrics = t.logs.slice(logsBefore).filter((entry) => entry.function === "processor" && typeof entry.db_latency_ms === "number");
+  const metrics = processorMetrics.slice(linesBefore);
   const perInvocation = {
     invokeMs: median(invokeMs.slice(1)),
-    handlerMs: median(metrics.slice(1).map((entry) => entry.process_latency_ms as number)),
-    persistMs: median(metrics.slice(1).map((entry) => entry.db_latency_ms as number)),
+    handlerMs: median(metrics.slice(1).map((entry) => entry.process_latency_ms)),
+    persistMs: median(metrics.slice(1).map((entry) => entry.db_latency_ms)),
+    publishMs: median(metrics.slice(1).map((entry) => entry.publish_latency_ms)),
   };
   const fluxa = { ...fluxaRun, perInvocation };
   const rawInsert = await measure(`multi-row INSERT, batch ${batchSize}`, db, eventsPerRun.rawInsert, batchSize, () =>
@@ -58,13 +95,18 @@ export async function compareAtBatchSize(t: TestStack, db: Client, batchSize: nu
   const seedDesign = await measure(`seed design (3 round trips/event), batch ${batchSize}`, db, eventsPerRun.seedDesign, batchSize, () =>
     seedDesignBatch(db, freshMessages(batchSize)),
   );
+  const seedDesignWithPublish = await measure(`seed design + SNS Publish per event, batch ${batchSize}`, db, eventsPerRun.seedDesignWithPublish, batchSize, () =>
+    seedDesignBatch(db, freshMessages(batchSize), seedTopic),
+  );
   return {
     batchSize,
     fluxa,
     rawInsert,
     seedDesign,
+    seedDesignWithPublish,
     ratioToRawInsert: ratio(fluxa.eventsPerSecond, rawInsert.eventsPerSecond),
     ratioToSeedDesign: ratio(fluxa.eventsPerSecond, seedDesign.eventsPerSecond),
+    ratioToSeedDesignWithPublish: ratio(fluxa.eventsPerSecond, seedDesignWithPublish.eventsPerSecond),
   };
 }
 
@@ -107,9 +149,10 @@ async function insertRows(db: Client, messages: readonly QueueMessage[]): Promis
 
 /**
  * The seed's processor, re-implemented: for each event, look it up in the idempotency table,
- * insert it, then mark it processed; three autocommitted round trips, prepared statements.
+ * insert it, then mark it processed; three autocommitted round trips, prepared statements. Given a
+ * topic, each stored event is then published on its own, as the seed's processor notifies.
  */
-async function seedDesignBatch(db: Client, messages: readonly QueueMessage[]): Promise<void> {
+async function seedDesignBatch(db: Client, messages: readonly QueueMessage[], publishTo?: SeedPublishTarget): Promise<void> {
   for (const message of messages) {
     const seen = await db.query({ name: "seed-check", text: "SELECT 1 FROM idempotency_keys WHERE event_id = $1", values: [message.event_id] });
     if (seen.rowCount) continue;
@@ -119,6 +162,15 @@ async function seedDesignBatch(db: Client, messages: readonly QueueMessage[]): P
       text: "INSERT INTO idempotency_keys (event_id, payload_sha256) VALUES ($1, $2)",
       values: [message.event_id, message.payload_sha256],
     });
+    if (publishTo) {
+      await publishTo.sns.send(
+        new PublishCommand({
+          TopicArn: publishTo.topicArn,
+          Message: JSON.stringify(message),
+          MessageAttributes: { event_id: { DataType: "String", StringValue: message.event_id } },
+        }),
+      );
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform } from "node:os";
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import { Client } from "pg";
 import { startTestStack, type TestStack } from "../../test/support/local-stack-client";
@@ -17,7 +18,7 @@ import { measureColdStarts } from "./cold-start";
 import { measureEndToEnd } from "./end-to-end";
 import { compareIngest, ingestConnections } from "./ingest";
 import { packageVersion, repositoryRoot } from "./measure";
-import { compareAtBatchSize, measurePipeline } from "./processor";
+import { compareAtBatchSize, measurePipeline, processorMetricCollector } from "./processor";
 import { evaluateTargets, formatResults, type BenchResults } from "./report";
 
 const batchSizes = [10, 100];
@@ -39,12 +40,14 @@ async function main(): Promise<void> {
   buildFunctions(bundleDir);
   process.stderr.write("starting the local stack (embedded PostgreSQL, SQS/SNS/S3 emulator, Lambda workers)…\n");
   // Lambda scales ingest to one environment per concurrent request; the local default of two would cap it.
-  const t = await startTestStack({ bundleDir, poolSize: ingestConnections }).catch((error: unknown) => {
+  const processorMetrics = processorMetricCollector();
+  const t = await startTestStack({ bundleDir, poolSize: ingestConnections, onFunctionLog: processorMetrics.onFunctionLog }).catch((error: unknown) => {
     rmSync(bundleDir, { recursive: true, force: true });
     throw error;
   });
   const db = new Client({ connectionString: t.stack.databaseUrl });
   const s3 = new S3Client({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, credentials: localCredentials, forcePathStyle: true });
+  const sns = new SNSClient({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, credentials: localCredentials });
   try {
     await db.connect();
     const postgresVersion = (await db.query<{ server_version: string }>("SHOW server_version")).rows[0].server_version;
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
 
     process.stderr.write("2/4 processor throughput\n");
     const batches = [];
-    for (const size of batchSizes) batches.push(await compareAtBatchSize(t, db, size));
+    for (const size of batchSizes) batches.push(await compareAtBatchSize(t.stack, processorMetrics.lines, db, size, { sns, topicArn: t.stack.topicArn }));
     const localPipeline = await measurePipeline(t.stack, t.sqs, db, pipelineEvents);
     await settle();
 
@@ -99,6 +102,7 @@ async function main(): Promise<void> {
   } finally {
     await db.end().catch(() => undefined);
     s3.destroy();
+    sns.destroy();
     await t.stop();
     rmSync(bundleDir, { recursive: true, force: true });
   }
