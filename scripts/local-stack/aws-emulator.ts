@@ -24,7 +24,9 @@ export async function startAwsEmulator(region: string): Promise<AwsEmulator> {
   const { buildApp } = await import("fauxqs");
   await acceptSupplementaryCharacters();
   const app = buildApp({ logger: false, defaultRegion: region });
-  const translation = () => queueUrlTranslation(region, (app.server.address() as AddressInfo).port);
+  // Requests arrive only once the server listens, so the port is known by then; worked out once.
+  let known: QueueUrlTranslation | undefined;
+  const translation = () => (known ??= queueUrlTranslation(region, (app.server.address() as AddressInfo).port));
   app.addHook("preHandler", (request, _reply, done) => {
     const body = request.body as { QueueUrl?: unknown } | null | undefined;
     if (typeof body?.QueueUrl === "string") body.QueueUrl = translation().toFauxqs(body.QueueUrl);

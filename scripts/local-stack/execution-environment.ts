@@ -32,7 +32,8 @@ export class InvocationError extends Error {
   }
 }
 
-type WorkerReply = { result: string } | { error: { errorType: string; errorMessage: string; trace: string[] } };
+type WorkerReply = ({ result: string } | { error: { errorType: string; errorMessage: string; trace: string[] } }) & { logs: string };
+/** A reply ends an invocation and carries its logs; logs alone come from outside an invocation. */
 type WorkerMessage = WorkerReply | { logs: string };
 
 interface PendingInvocation {
@@ -61,8 +62,8 @@ export class ExecutionEnvironment {
     });
     if (quiet) this.worker.stderr.resume();
     this.worker.on("message", (message: WorkerMessage) => {
-      if ("logs" in message) this.passOnLogs(message.logs);
-      else this.settle(message);
+      this.passOnLogs(message.logs);
+      if ("result" in message || "error" in message) this.settle(message);
     });
     this.worker.on("error", (error) => this.die(new InvocationError("Runtime.ExitError", `${error.name}: ${error.message}`)));
     this.worker.on("exit", (code) => this.die(new InvocationError("Runtime.ExitError", `runtime exited with code ${code}`)));
@@ -105,6 +106,7 @@ export class ExecutionEnvironment {
 
   /** Lines the function wrote to stdout, in order; a write may hold several lines or part of one. */
   private passOnLogs(text: string): void {
+    if (text === "") return;
     const lines = (this.partialLine + text).split("\n");
     this.partialLine = lines.pop() ?? "";
     const { quiet, onLogLine } = this.configuration;

@@ -8,15 +8,17 @@
 const { parentPort, workerData } = require("node:worker_threads");
 
 // Lambda ships what a function writes to stdout to CloudWatch Logs on its own, not line by line through
-// the function. Here the lines go to the host in batches over the invocation channel (one message per
-// tick and one before each reply), rather than through the worker's stdout stream, which costs two
-// messages per write (the chunk and the host's flow-control answer). Replacing process.stdout.write
-// also makes pino write through it instead of straight to file descriptor 1.
+// the function. Here the lines travel to the host with the invocation's reply, or after at most
+// logFlushMs (a long invocation, init), rather than through the worker's stdout stream: that costs two
+// thread messages per write (the chunk and the host's flow-control answer), and waking another thread
+// is the dearest thing the local stack does. Replacing process.stdout.write also makes pino write
+// through it instead of straight to file descriptor 1.
 const forwardLogs = workerData.forwardLogs;
+const logFlushMs = 100;
 let pendingLogs = "";
 process.stdout.write = function write(chunk, encoding, callback) {
   if (forwardLogs) {
-    if (pendingLogs === "") setImmediate(flushLogs);
+    if (pendingLogs === "") setTimeout(flushLogs, logFlushMs);
     pendingLogs += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString(typeof encoding === "string" ? encoding : "utf8");
   }
   const done = typeof encoding === "function" ? encoding : callback;
@@ -25,24 +27,27 @@ process.stdout.write = function write(chunk, encoding, callback) {
 };
 
 function flushLogs() {
-  if (pendingLogs === "") return;
-  parentPort.postMessage({ logs: pendingLogs });
+  if (pendingLogs !== "") parentPort.postMessage({ logs: takeLogs() });
+}
+
+function takeLogs() {
+  const logs = pendingLogs;
   pendingLogs = "";
+  return logs;
 }
 
 const { handler } = loadBundle(workerData.bundlePath);
 if (typeof handler !== "function") throw new Error(`${workerData.bundlePath} does not export a handler function`);
 
 parentPort.on("message", async ({ event, context }) => {
+  let reply;
   try {
-    const result = await runHandler(event, lambdaContext(context));
-    flushLogs();
     // Lambda returns the handler's result serialised as JSON; undefined becomes null.
-    parentPort.postMessage({ result: JSON.stringify(result ?? null) });
+    reply = { result: JSON.stringify((await runHandler(event, lambdaContext(context))) ?? null) };
   } catch (error) {
-    flushLogs();
-    parentPort.postMessage({ error: describeError(error) });
+    reply = { error: describeError(error) };
   }
+  parentPort.postMessage({ ...reply, logs: takeLogs() });
 });
 
 /** An init error ends the worker; what the bundle logged before it still reaches the host. */
