@@ -15,6 +15,8 @@ export interface BundleColdStart {
   /** Median from spawning `node` to the handler being ready: what Lambda reports as Init Duration, roughly. */
   readonly initMs: number;
   readonly initRatioToHelloWorld: number;
+  /** Against the floor of any function that talks to AWS: loading and constructing the SDK clients. */
+  readonly initRatioToSdkClients: number;
 }
 
 const runsPerBundle = 7;
@@ -59,10 +61,18 @@ export async function measureColdStarts(
       bar.update(run + 1, runsPerBundle);
     }
     const helloInit = median(samples.get("hello-world")?.initMs ?? []);
+    const sdkInit = median(samples.get("sdk-clients")?.initMs ?? []);
     const results = bundles.map(({ name, file }) => {
       const { requireMs = [], initMs = [] } = samples.get(name) ?? {};
       const init = median(initMs);
-      return { name, bytes: statSync(file).size, requireMs: median(requireMs), initMs: init, initRatioToHelloWorld: ratio(init, helloInit) };
+      return {
+        name,
+        bytes: statSync(file).size,
+        requireMs: median(requireMs),
+        initMs: init,
+        initRatioToHelloWorld: ratio(init, helloInit),
+        initRatioToSdkClients: ratio(init, sdkInit),
+      };
     });
     bar.done(results.map((r) => `${r.name} ${Math.round(r.bytes / 1024)} KB ${r.initMs} ms`).join(", "));
     return results;
