@@ -35,6 +35,14 @@ function target(name: string, measured: number, unit: string, comparison: "≥" 
   return { name, measured, unit, comparison, target: goal, met: comparison === "≥" ? measured >= goal : measured <= goal };
 }
 
+const endToEndP95TargetMs = 250;
+
+/** The highest offered rate at which every POST was accepted and 202→readable p95 met the target. */
+export function sustainedRate(runs: readonly EndToEnd[]): number | undefined {
+  const met = runs.filter((run) => Object.keys(run.rejectedByStatus).length === 0 && run.readableAfterAccept.p95Ms <= endToEndP95TargetMs);
+  return met.length > 0 ? Math.max(...met.map((run) => run.offeredPerSecond)) : undefined;
+}
+
 /** The issue's targets, each against the figure it constrains. */
 export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[] {
   const batch100 = results.processor.batches.find((b) => b.batchSize === 100);
@@ -49,7 +57,7 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
         ]
       : []),
     target("ingest req/s vs bare Node server", results.ingest.ratioToBareServer, "×", "≥", 0.8),
-    target(`end to end p95 at ${e2e.offeredPerSecond}/s`, e2e.readableAfterAccept.p95Ms, "ms", "≤", 250),
+    target(`end to end p95 at ${e2e.offeredPerSecond}/s`, e2e.readableAfterAccept.p95Ms, "ms", "≤", endToEndP95TargetMs),
     ...lambdas.map((b) => target(`${b.name} bundle size`, Math.round(b.bytes / 102.4) / 10, "KB", "≤", 150)),
     ...lambdas.map((b) => target(`${b.name} cold init vs hello world`, b.initRatioToHelloWorld, "×", "≤", 1.5)),
   ];
@@ -65,6 +73,8 @@ function table(headers: string[], rows: (string | number)[][]): string {
 /** The results as Markdown tables, printed by the bench and pasted into docs/PERFORMANCE.md. */
 export function formatResults(results: BenchResults): string {
   const { processor, ingest, endToEnd: e2e } = results;
+  const sustainedPerSecond = sustainedRate(e2e);
+  const sustained = sustainedPerSecond === undefined ? "none of the rates measured" : `${sustainedPerSecond} events/s`;
   const throughput = table(
     [
       "batch",
@@ -133,7 +143,8 @@ export function formatResults(results: BenchResults): string {
           run.readableAfterAccept.maxMs,
           run.neverReadable,
         ]),
-      ),
+      ) +
+      `\n\nHighest offered rate with every POST accepted and 202→readable p95 ≤ ${endToEndP95TargetMs} ms: ${sustained}.`,
     `### Cold start (median of 7 fresh processes)\n\n${coldTable}`,
     `### Targets\n\n${targets}`,
   ].join("\n\n");
