@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { connectionUrl, databaseLocationFromEnv } from "../functions/shared/database";
+import { connectionUrl, databaseLocationFromEnv } from "../functions/shared/database-location";
 import { applyMigrations } from "../functions/shared/migrations";
 
 /** `npm run migrate`: applies migrations/ to DATABASE_URL (or DB_HOST + DB_SECRET_ARN). */

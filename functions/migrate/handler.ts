@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { connectionUrl, databaseLocationFromEnv } from "../shared/database";
+import { connectionUrl, databaseLocationFromEnv } from "../shared/database-location";
 import { createLogger } from "../shared/logger";
 import { applyMigrations } from "../shared/migrations";
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { databaseLocationFromEnv } from "../../functions/shared/database";
+import { databaseLocationFromEnv } from "../../functions/shared/database-location";
 import { optionalBoolean, optionalInteger } from "../../functions/shared/env";
 import { buildFunctions } from "../../scripts/build-functions";
 import type { FunctionName } from "../../functions/topology";
@@ -26,6 +26,20 @@ describe("cold start configuration", () => {
     });
     return { status: result.status, stderr: result.stderr };
   }
+
+  /** The packages a bundle was built from, read from its source map. */
+  function bundledPackages(name: FunctionName): Set<string> {
+    const map = JSON.parse(readFileSync(path.join(bundles[name], "index.js.map"), "utf8")) as { sources: string[] };
+    return new Set(map.sources.flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1] ?? []));
+  }
+
+  it("bundles slonik and zod only into the functions that query through slonik", () => {
+    for (const name of ["ingest", "migrate"] as const) {
+      expect([...bundledPackages(name)].filter((p) => p === "slonik" || p === "zod"), name).to.deep.equal([]);
+    }
+    expect([...bundledPackages("processor")]).to.include.members(["slonik", "zod", "pg"]);
+    expect([...bundledPackages("migrate")]).to.include.members(["pg", "postgres-migrations"]);
+  });
 
   it("fails each function at load time naming the first missing variable", () => {
     expect(load("ingest", {}).stderr).to.include("EVENTS_QUEUE_URL is required");
