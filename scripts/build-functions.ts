@@ -35,6 +35,9 @@ export function buildFunctions(outDir = defaultBundleDir): Record<FunctionName, 
       legalComments: "none",
       logLevel: "error",
       external: ["@aws-sdk/*", "pg-native"],
+      // slonik require()s zod, so its CommonJS build is bundled; Fluxa's own `import` would resolve to the
+      // ESM build, and the bundle would carry zod twice (about 60 KB each).
+      alias: { zod: require.resolve("zod") },
     });
     if (name === "migrate") copyMigrations(dir);
     built[name] = dir;

@@ -27,10 +27,13 @@ describe("cold start configuration", () => {
     return { status: result.status, stderr: result.stderr };
   }
 
-  /** The packages a bundle was built from, read from its source map. */
+  /** The files a bundle was built from, read from its source map. */
+  function bundledSources(name: FunctionName): string[] {
+    return (JSON.parse(readFileSync(path.join(bundles[name], "index.js.map"), "utf8")) as { sources: string[] }).sources;
+  }
+
   function bundledPackages(name: FunctionName): Set<string> {
-    const map = JSON.parse(readFileSync(path.join(bundles[name], "index.js.map"), "utf8")) as { sources: string[] };
-    return new Set(map.sources.flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1] ?? []));
+    return new Set(bundledSources(name).flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1] ?? []));
   }
 
   it("bundles slonik and zod only into the functions that query through slonik", () => {
@@ -39,6 +42,11 @@ describe("cold start configuration", () => {
     }
     expect([...bundledPackages("processor")]).to.include.members(["slonik", "zod", "pg"]);
     expect([...bundledPackages("migrate")]).to.include.members(["pg", "postgres-migrations"]);
+  });
+
+  it("bundles one copy of zod, the CommonJS build slonik requires, not its ESM build as well", () => {
+    const zodTypes = bundledSources("processor").filter((source) => /node_modules\/zod\/.*\/types\.[cm]?js$/.test(source));
+    expect(zodTypes).to.have.length(1);
   });
 
   it("fails each function at load time naming the first missing variable", () => {
