@@ -7,6 +7,8 @@ import { progress, summariseLatencies, type LatencySummary } from "./measure";
 
 export interface EndToEnd {
   readonly offeredPerSecond: number;
+  /** 1: one POST /events per event; more: POST /events/batch requests of this many events. */
+  readonly eventsPerRequest: number;
   readonly seconds: number;
   readonly accepted: number;
   readonly rejectedByStatus: Record<string, number>;
@@ -28,27 +30,46 @@ const confirmedThroughApi = 20;
  * outstanding ids every 10 ms (the row GET /events/{id} reads) rather than hundreds of GETs a
  * second that would load the API under test; a sample is then confirmed through the API itself.
  */
-export async function measureEndToEnd(stack: LocalStack, db: Client, apiKey: string, perSecond: number, seconds: number): Promise<EndToEnd> {
+export async function measureEndToEnd(
+  stack: LocalStack,
+  db: Client,
+  apiKey: string,
+  { perSecond, seconds, eventsPerRequest = 1 }: { perSecond: number; seconds: number; eventsPerRequest?: number },
+): Promise<EndToEnd> {
   const acceptedAt = new Map<string, number>();
   const acceptLatencies: number[] = [];
   const readable: number[] = [];
   const rejectedByStatus: Record<string, number> = {};
-  const total = perSecond * seconds;
-  const bar = progress(`end to end at ${perSecond} events/s for ${seconds} s`);
+  const total = (perSecond * seconds) / eventsPerRequest;
+  const requestsPerSecond = perSecond / eventsPerRequest;
+  const batched = eventsPerRequest > 1;
+  const bar = progress(`end to end at ${perSecond} events/s for ${seconds} s${batched ? `, batches of ${eventsPerRequest}` : ""}`);
+  const request = batched
+    ? { path: "/events/batch", body: JSON.stringify({ events: Array.from({ length: eventsPerRequest }, () => JSON.parse(eventBody) as unknown) }), accepted: 207 }
+    : { path: "/events", body: eventBody, accepted: 202 };
 
   const post = async () => {
     const sent = performance.now();
-    const response = await fetch(`${stack.apiUrl}/events`, {
+    const response = await fetch(`${stack.apiUrl}${request.path}`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-api-key": apiKey },
-      body: eventBody,
+      body: request.body,
     }).catch((error: Error & { cause?: { code?: string } }) => error);
     const status = response instanceof Error ? `network error ${response.cause?.code ?? response.message}` : String(response.status);
-    if (response instanceof Error || response.status !== 202) rejectedByStatus[status] = (rejectedByStatus[status] ?? 0) + 1;
-    else {
-      const { event_id } = (await response.json()) as { event_id: string };
-      acceptedAt.set(event_id, performance.now());
-      acceptLatencies.push(performance.now() - sent);
+    if (response instanceof Error || response.status !== request.accepted) {
+      rejectedByStatus[status] = (rejectedByStatus[status] ?? 0) + eventsPerRequest;
+      return;
+    }
+    const body = (await response.json()) as { event_id?: string; results?: { event_id?: string; status?: string; error?: string }[] };
+    const answeredAt = performance.now();
+    for (const item of body.results ?? [{ event_id: body.event_id, status: "enqueued" }]) {
+      if (item.event_id === undefined || item.status !== "enqueued") {
+        const itemStatus = `${status} ${item.error ?? "not enqueued"}`;
+        rejectedByStatus[itemStatus] = (rejectedByStatus[itemStatus] ?? 0) + 1;
+        continue;
+      }
+      acceptedAt.set(item.event_id, answeredAt);
+      acceptLatencies.push(answeredAt - sent);
     }
   };
 
@@ -56,7 +77,7 @@ export async function measureEndToEnd(stack: LocalStack, db: Client, apiKey: str
   const started = performance.now();
   const sending = (async () => {
     while (requests.length < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - started) * perSecond) / 1000));
+      const due = Math.min(total, Math.floor(((performance.now() - started) * requestsPerSecond) / 1000));
       while (requests.length < due) requests.push(post());
       bar.update(requests.length, total);
       await sleep(2);
@@ -83,6 +104,7 @@ export async function measureEndToEnd(stack: LocalStack, db: Client, apiKey: str
   await confirmThroughApi(stack, apiKey, db);
   const result = {
     offeredPerSecond: perSecond,
+    eventsPerRequest,
     seconds,
     accepted: acceptLatencies.length,
     rejectedByStatus,

@@ -37,9 +37,11 @@ function target(name: string, measured: number, unit: string, comparison: "≥" 
 
 const endToEndP95TargetMs = 250;
 
-/** The highest offered rate at which every POST was accepted and 202→readable p95 met the target. */
+/** The highest rate of single-event POSTs that were all accepted with 202→readable p95 within the target. */
 export function sustainedRate(runs: readonly EndToEnd[]): number | undefined {
-  const met = runs.filter((run) => Object.keys(run.rejectedByStatus).length === 0 && run.readableAfterAccept.p95Ms <= endToEndP95TargetMs);
+  const met = runs.filter(
+    (run) => run.eventsPerRequest === 1 && Object.keys(run.rejectedByStatus).length === 0 && run.readableAfterAccept.p95Ms <= endToEndP95TargetMs,
+  );
   return met.length > 0 ? Math.max(...met.map((run) => run.offeredPerSecond)) : undefined;
 }
 
@@ -131,9 +133,9 @@ export function formatResults(results: BenchResults): string {
     `### Ingest (${ingest.connections} connections, ${ingest.seconds} s, autocannon)\n\n${ingestTable}\n\nlocal API / bare server: ${ingest.ratioToBareServer}×`,
     `### End to end (open loop: POSTs launched on schedule whatever the answers)\n\n` +
       table(
-        ["offered", "accepted", "rejected", "POST→202 p50/p95 ms", "202→readable p50 ms", "p95 ms", "p99 ms", "max ms", "never readable"],
+        ["offered", "accepted", "rejected", "POST→answer p50/p95 ms", "202→readable p50 ms", "p95 ms", "p99 ms", "max ms", "never readable"],
         e2e.map((run) => [
-          `${run.offeredPerSecond}/s × ${run.seconds} s`,
+          `${run.offeredPerSecond}/s × ${run.seconds} s${run.eventsPerRequest > 1 ? `, batches of ${run.eventsPerRequest}` : ""}`,
           run.accepted,
           Object.entries(run.rejectedByStatus).map(([status, count]) => `${count} ${status}`).join(", ") || 0,
           `${run.acceptLatency.p50Ms} / ${run.acceptLatency.p95Ms}`,
@@ -144,7 +146,7 @@ export function formatResults(results: BenchResults): string {
           run.neverReadable,
         ]),
       ) +
-      `\n\nHighest offered rate with every POST accepted and 202→readable p95 ≤ ${endToEndP95TargetMs} ms: ${sustained}.`,
+      `\n\nHighest rate of single-event POSTs all accepted with 202→readable p95 ≤ ${endToEndP95TargetMs} ms: ${sustained}.`,
     `### Cold start (median of 7 fresh processes)\n\n${coldTable}`,
     `### Targets\n\n${targets}`,
   ].join("\n\n");
