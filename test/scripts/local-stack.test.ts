@@ -3,7 +3,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { startTestStack, waitForEvent, type TestStack } from "../support/local-stack-client";
 import { runScript } from "./run-script";
 
-describe("seed-events and verify-deployment against the local stack", function () {
+describe("seed-events, verify-deployment and load-test against the local stack", function () {
   this.timeout(60_000);
   let t: TestStack;
   let env: Record<string, string>;
@@ -41,5 +41,22 @@ describe("seed-events and verify-deployment against the local stack", function (
     const run = await runScript("verify-deployment", ["--timeout", "10"], env);
     expect(run.code).to.equal(1);
     expect(run.stdout).to.match(/^DLQ empty\s+FAIL\s+1 visible, 0 in flight/m);
+  });
+
+  it("load-test sends NUM_EVENTS at CONCURRENCY and summarises throughput, percentiles and errors by status", async () => {
+    const run = await runScript("load-test", [], { ...env, NUM_EVENTS: "40", CONCURRENCY: "4" });
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    expect(run.stdout).to.include("40 requests, 4 at a time");
+    expect(run.stdout).to.match(/^accepted \(202\)\s+40$/m);
+    expect(run.stdout).to.match(/^throughput\s+[\d.]+ events\/s \(throughput_events_per_min \d+\)$/m);
+    expect(run.stdout).to.match(/^latency p50 \/ p95 \/ p99\s+[\d.]+ \/ [\d.]+ \/ [\d.]+ ms \(ingest_p95_ms [\d.]+\), max [\d.]+ ms$/m);
+    expect(run.stdout).to.match(/^errors by status\s+none$/m);
+  });
+
+  it("load-test exits 1 and counts the refusals by status when requests are not accepted", async () => {
+    const run = await runScript("load-test", ["--events", "10", "--concurrency", "2"], { ...env, API_KEY: "not-a-key" });
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.match(/^accepted \(202\)\s+0$/m);
+    expect(run.stdout).to.match(/^errors by status\s+403: 10$/m);
   });
 });
