@@ -54,8 +54,13 @@ export function processorMetricCollector(): { lines: ProcessorMetricLine[]; onFu
   };
 }
 
-/** Events per measured run; the seed's design gets fewer because each costs three round trips. */
-const eventsPerRun = { fluxa: 3000, rawInsert: 3000, seedDesign: 1000, seedDesignWithPublish: 1000 };
+/**
+ * The four ways are measured in interleaved rounds (each way once per round), so that drift in the
+ * machine's speed during the phase, large on a shared VM, falls on all of them alike. Events per way
+ * and round; the seed's design gets fewer because each event costs it three round trips.
+ */
+const rounds = 3;
+const eventsPerRound = { fluxa: 1000, rawInsert: 1000, seedDesign: 300, seedDesignWithPublish: 200 };
 
 /** Where the seed's per-event notifications go: the stack's topic. */
 export interface SeedPublishTarget {
@@ -78,26 +83,34 @@ export async function compareAtBatchSize(
 ): Promise<BatchComparison> {
   const invokeMs: number[] = [];
   const linesBefore = processorMetrics.length;
-  const fluxaRun = await measure(`processor, batch ${batchSize}`, db, eventsPerRun.fluxa, batchSize, async () => {
-    invokeMs.push(await timed(() => invokeProcessor(stack, batchSize, `bench-processor-${randomUUID()}`)));
-  });
+  const ways = {
+    fluxa: {
+      label: "processor",
+      runBatch: async () => void invokeMs.push(await timed(() => invokeProcessor(stack, batchSize, `bench-processor-${randomUUID()}`))),
+    },
+    rawInsert: { label: "multi-row INSERT", runBatch: () => insertRows(db, freshMessages(batchSize)) },
+    seedDesign: { label: "seed design (3 round trips/event)", runBatch: () => seedDesignBatch(db, freshMessages(batchSize)) },
+    seedDesignWithPublish: { label: "seed design + SNS Publish per event", runBatch: () => seedDesignBatch(db, freshMessages(batchSize), seedTopic) },
+  };
+  const runs: Record<keyof typeof ways, Throughput[]> = { fluxa: [], rawInsert: [], seedDesign: [], seedDesignWithPublish: [] };
+  for (let pass = 1; pass <= rounds; pass++) {
+    for (const [way, { label, runBatch }] of Object.entries(ways) as [keyof typeof ways, (typeof ways)[keyof typeof ways]][]) {
+      runs[way].push(await measure(`${label}, batch ${batchSize}, round ${pass}/${rounds}`, db, eventsPerRound[way], batchSize, runBatch));
+    }
+  }
+  // Each round's first invocation follows other work; it is left out of the medians.
+  const warm = <T>(values: readonly T[]) => values.filter((_, index) => index % (eventsPerRound.fluxa / batchSize + 1) !== 0);
   const metrics = processorMetrics.slice(linesBefore);
   const perInvocation = {
-    invokeMs: median(invokeMs.slice(1)),
-    handlerMs: median(metrics.slice(1).map((entry) => entry.process_latency_ms)),
-    persistMs: median(metrics.slice(1).map((entry) => entry.db_latency_ms)),
-    publishMs: median(metrics.slice(1).map((entry) => entry.publish_latency_ms)),
+    invokeMs: median(warm(invokeMs)),
+    handlerMs: median(warm(metrics).map((entry) => entry.process_latency_ms)),
+    persistMs: median(warm(metrics).map((entry) => entry.db_latency_ms)),
+    publishMs: median(warm(metrics).map((entry) => entry.publish_latency_ms)),
   };
-  const fluxa = { ...fluxaRun, perInvocation };
-  const rawInsert = await measure(`multi-row INSERT, batch ${batchSize}`, db, eventsPerRun.rawInsert, batchSize, () =>
-    insertRows(db, freshMessages(batchSize)),
-  );
-  const seedDesign = await measure(`seed design (3 round trips/event), batch ${batchSize}`, db, eventsPerRun.seedDesign, batchSize, () =>
-    seedDesignBatch(db, freshMessages(batchSize)),
-  );
-  const seedDesignWithPublish = await measure(`seed design + SNS Publish per event, batch ${batchSize}`, db, eventsPerRun.seedDesignWithPublish, batchSize, () =>
-    seedDesignBatch(db, freshMessages(batchSize), seedTopic),
-  );
+  const fluxa = { ...combined(runs.fluxa), perInvocation };
+  const rawInsert = combined(runs.rawInsert);
+  const seedDesign = combined(runs.seedDesign);
+  const seedDesignWithPublish = combined(runs.seedDesignWithPublish);
   return {
     batchSize,
     fluxa,
@@ -108,6 +121,13 @@ export async function compareAtBatchSize(
     ratioToSeedDesign: ratio(fluxa.eventsPerSecond, seedDesign.eventsPerSecond),
     ratioToSeedDesignWithPublish: ratio(fluxa.eventsPerSecond, seedDesignWithPublish.eventsPerSecond),
   };
+}
+
+/** All rounds of one way as one run: their events over their time. */
+function combined(runs: readonly Throughput[]): Throughput {
+  const events = runs.reduce((sum, run) => sum + run.events, 0);
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  return { events, seconds: round(seconds, 3), eventsPerSecond: Math.round(events / seconds) };
 }
 
 /** One unmeasured batch first (connections, prepared statements, JIT), then `events` more on emptied tables. */

@@ -126,7 +126,7 @@ const usage = `Usage: npm run bench
 Starts its own local stack (temporary data directory, free ports, 127.0.0.1 only) and measures, each
 against a baseline in the same run: processor throughput at batch ${batchSizes.join(" and ")}, the local pipeline,
 ingest through the local API, end-to-end latency at ${endToEndRuns.map((run) => `${run.perSecond}/s for ${run.seconds} s${run.eventsPerRequest ? ` (batches of ${run.eventsPerRequest})` : ""}`).join(", ")},
-and cold starts. Prints the tables and writes bench-results.json. Takes about 3 minutes; takes no options.`;
+and cold starts. Prints the tables and writes bench-results.json. Takes about 4 minutes; takes no options.`;
 
 if (process.argv.includes("--help")) {
   console.log(usage);
