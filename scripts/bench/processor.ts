@@ -98,7 +98,7 @@ export async function compareAtBatchSize(
       runs[way].push(await measure(`${label}, batch ${batchSize}, round ${pass}/${rounds}`, db, eventsPerRound[way], batchSize, runBatch));
     }
   }
-  // Each round's first invocation follows other work; it is left out of the medians.
+  // Each round starts with one unmeasured warm-up invocation; the medians leave it out.
   const warm = <T>(values: readonly T[]) => values.filter((_, index) => index % (eventsPerRound.fluxa / batchSize + 1) !== 0);
   const metrics = processorMetrics.slice(linesBefore);
   const perInvocation = {
@@ -197,14 +197,28 @@ async function seedDesignBatch(db: Client, messages: readonly QueueMessage[], pu
 export interface PipelineThroughput extends Throughput {
   readonly invocations: number;
   readonly eventsPerInvocation: number;
+  /** The stack's pollers: at most this many invocations at a time. */
+  readonly pollers: number;
+  /** Median handler time of the pipeline's invocations, from the processor's EMF metrics. */
+  readonly handlerMs: number;
+  /** What the pollers would deliver if receiving, invoking and deleting cost nothing: pollers × events per invocation / handler time. */
+  readonly handlerBoundEventsPerSecond: number;
 }
 
 /**
  * The whole local pipeline: messages sent straight to the queue (SendMessageBatch), then the
  * stack's own pollers receive, invoke the processor and delete; timed until every event is stored.
  */
-export async function measurePipeline(stack: LocalStack, sqs: SQSClient, db: Client, events: number): Promise<PipelineThroughput> {
+export async function measurePipeline(
+  stack: LocalStack,
+  processorMetrics: readonly ProcessorMetricLine[],
+  pollers: number,
+  sqs: SQSClient,
+  db: Client,
+  events: number,
+): Promise<PipelineThroughput> {
   await db.query("TRUNCATE events, idempotency_keys");
+  const linesBefore = processorMetrics.length;
   const correlationId = `bench-pipeline-${randomUUID()}`;
   const messages = Array.from({ length: events }, () => queueMessage(correlationId));
   const invocationsBefore = stack.functions.invocationCount("processor");
@@ -222,12 +236,17 @@ export async function measurePipeline(stack: LocalStack, sqs: SQSClient, db: Cli
   await sending;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const invocations = stack.functions.invocationCount("processor") - invocationsBefore;
+  const eventsPerInvocation = round(events / invocations, 1);
+  const handlerMs = median(processorMetrics.slice(linesBefore).map((entry) => entry.process_latency_ms));
   const result = {
     events,
     seconds: round(seconds, 3),
     eventsPerSecond: Math.round(events / seconds),
     invocations,
-    eventsPerInvocation: round(events / invocations, 1),
+    eventsPerInvocation,
+    pollers,
+    handlerMs,
+    handlerBoundEventsPerSecond: Math.round((pollers * eventsPerInvocation * 1000) / handlerMs),
   };
   bar.done(`${result.eventsPerSecond} events/s, ${result.eventsPerInvocation} events per invocation`);
   return result;
