@@ -123,11 +123,16 @@ export async function compareAtBatchSize(
   };
 }
 
+function throughput(events: number, seconds: number): Throughput {
+  return { events, seconds: round(seconds, 3), eventsPerSecond: Math.round(events / seconds) };
+}
+
 /** All rounds of one way as one run: their events over their time. */
 function combined(runs: readonly Throughput[]): Throughput {
-  const events = runs.reduce((sum, run) => sum + run.events, 0);
-  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
-  return { events, seconds: round(seconds, 3), eventsPerSecond: Math.round(events / seconds) };
+  return throughput(
+    runs.reduce((sum, run) => sum + run.events, 0),
+    runs.reduce((sum, run) => sum + run.seconds, 0),
+  );
 }
 
 /** One unmeasured batch first (connections, prepared statements, JIT), then `events` more on emptied tables. */
@@ -140,8 +145,7 @@ async function measure(label: string, db: Client, events: number, batchSize: num
     await runBatch();
     bar.update(done + batchSize, events);
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const result = { events, seconds: round(seconds, 3), eventsPerSecond: Math.round(events / seconds) };
+  const result = throughput(events, Number(process.hrtime.bigint() - started) / 1e9);
   bar.done(`${result.eventsPerSecond} events/s`);
   return result;
 }
@@ -239,9 +243,7 @@ export async function measurePipeline(
   const eventsPerInvocation = round(events / invocations, 1);
   const handlerMs = median(processorMetrics.slice(linesBefore).map((entry) => entry.process_latency_ms));
   const result = {
-    events,
-    seconds: round(seconds, 3),
-    eventsPerSecond: Math.round(events / seconds),
+    ...throughput(events, seconds),
     invocations,
     eventsPerInvocation,
     pollers,

@@ -37,17 +37,19 @@ function target(name: string, measured: number, unit: string, comparison: "≥" 
 
 const endToEndP95TargetMs = 250;
 
+function rejectedCount(run: EndToEnd): number {
+  return Object.values(run.rejectedByStatus).reduce((sum, count) => sum + count, 0);
+}
+
 /** The highest rate of single-event POSTs that were all accepted with 202→readable p95 within the target. */
 export function sustainedRate(runs: readonly EndToEnd[]): number | undefined {
-  const met = runs.filter(
-    (run) => run.eventsPerRequest === 1 && Object.keys(run.rejectedByStatus).length === 0 && run.readableAfterAccept.p95Ms <= endToEndP95TargetMs,
-  );
+  const met = runs.filter((run) => run.eventsPerRequest === 1 && rejectedCount(run) === 0 && run.readableAfterAccept.p95Ms <= endToEndP95TargetMs);
   return met.length > 0 ? Math.max(...met.map((run) => run.offeredPerSecond)) : undefined;
 }
 
 /** 202→readable p95 within the target, and met only if every POST of the run was accepted. */
 function endToEndTarget(run: EndToEnd): Target {
-  const rejected = Object.values(run.rejectedByStatus).reduce((sum, count) => sum + count, 0);
+  const rejected = rejectedCount(run);
   const measured = target(`end to end p95 at ${run.offeredPerSecond}/s, every POST accepted`, run.readableAfterAccept.p95Ms, "ms", "≤", endToEndP95TargetMs);
   return rejected === 0 ? measured : { ...measured, name: `${measured.name} (${rejected} rejected)`, met: false };
 }
