@@ -37,9 +37,10 @@ export function databaseLocationFromEnv(env: Environment): DatabaseLocation {
 }
 
 /** Resolves the location to a connection URL, reading the secret when there is one. */
-export async function connectionUrl(location: DatabaseLocation, secrets = new SecretsManagerClient({})): Promise<string> {
+export async function connectionUrl(location: DatabaseLocation): Promise<string> {
   if (location.kind === "url") return location.url;
-  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: location.secretArn }));
+  const secrets = new SecretsManagerClient({});
+  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: location.secretArn })).finally(() => secrets.destroy());
   const { username, password } = JSON.parse(secret.SecretString ?? "{}") as { username?: string; password?: string };
   if (!username || !password) throw new Error(`secret ${location.secretArn} has no username and password`);
   const user = `${encodeURIComponent(username)}:${encodeURIComponent(password)}`;
