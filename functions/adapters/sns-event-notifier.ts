@@ -21,7 +21,9 @@ interface Notification {
  */
 export function notificationOf(event: StoredEvent): Notification {
   const full = JSON.stringify(event);
-  const body = Buffer.byteLength(full) <= maxNotificationBytes ? full : JSON.stringify({ ...event, metadata: null, metadata_omitted: true });
+  const fullBytes = Buffer.byteLength(full);
+  if (fullBytes <= maxNotificationBytes) return { event, body: full, bytes: fullBytes };
+  const body = JSON.stringify({ ...event, metadata: null, metadata_omitted: true });
   return { event, body, bytes: Buffer.byteLength(body) };
 }
 
