@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { lambdaRuntime } from "../functions/topology";
 import type { Architecture, FunctionSizing } from "./config";
 import type { LogGroupRef } from "./observability";
 import { assumeRolePolicy, logWriteStatement, policyDocument, vpcAccessStatement, type PolicyStatement } from "./policies";
@@ -34,7 +35,7 @@ export function createFunction(name: string, args: FluxaFunctionArgs, parent: pu
     name,
     {
       name: args.functionName,
-      runtime: aws.lambda.Runtime.NodeJS22dX,
+      runtime: lambdaRuntime.identifier,
       handler: "index.handler",
       code: new pulumi.asset.FileArchive(args.bundleDir),
       architectures: [args.architecture],

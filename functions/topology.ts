@@ -6,6 +6,13 @@
 
 export type FunctionName = "ingest" | "processor" | "query" | "migrate";
 
+/**
+ * Lambda's runtime for every function; the bundles target its Node major, and the local stack, the
+ * tests and the bench run on the same major (the `node` devDependency puts it first on npm's PATH).
+ * AWS: nodejs22.x is deprecated on 2027-04-30; AWS SDK v3 releases from January 2027 need Node 22 or later.
+ */
+export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as const;
+
 /** A resource a function is linked to: it gets the environment variables and IAM access for it. */
 export type Link = "queue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database";
 

@@ -1,7 +1,7 @@
 import { buildSync } from "esbuild";
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { functionNames, functionSpecs, type FunctionName } from "../functions/topology";
+import { functionNames, functionSpecs, lambdaRuntime, type FunctionName } from "../functions/topology";
 
 export const repositoryRoot = path.resolve(__dirname, "..");
 export const defaultBundleDir = path.join(repositoryRoot, "dist", "functions");
@@ -27,7 +27,7 @@ export function buildFunctions(outDir = defaultBundleDir): Record<FunctionName, 
       outfile: path.join(dir, "index.js"),
       bundle: true,
       platform: "node",
-      target: "node20",
+      target: `node${lambdaRuntime.nodeMajor}`,
       format: "cjs",
       minify: true,
       sourcemap: true,

@@ -3,7 +3,7 @@ import { rmSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildSync } from "esbuild";
-import { functionNames, type FunctionName } from "../../functions/topology";
+import { functionNames, lambdaRuntime, type FunctionName } from "../../functions/topology";
 import { bundleDirectory } from "../build-functions";
 import { median, progress, ratio } from "./measure";
 
@@ -88,7 +88,7 @@ function buildBaseline(dir: string, name: Baseline): string {
     outfile,
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: `node${lambdaRuntime.nodeMajor}`,
     format: "cjs",
     minify: true,
     logLevel: "error",

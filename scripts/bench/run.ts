@@ -42,8 +42,6 @@ export const resultsFile = path.join(repositoryRoot, "bench-results.json");
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = loadavg()[0];
-  // The bench's own SDK clients talk to the emulator; Lambda runs nodejs22.x, which is not warned about.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   // Bundles of this run's source in a directory of its own, so a concurrent `npm run build` cannot swap
   // them mid-run; inside the repository, where the external AWS SDK resolves from node_modules.
   mkdirSync(path.join(repositoryRoot, "dist"), { recursive: true });

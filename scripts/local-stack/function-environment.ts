@@ -50,8 +50,6 @@ export function functionEnvironment(
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
     TZ: ":UTC",
-    // Lambda runs nodejs22.x, where the SDK has no reason to warn about the Node version.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     [envNames.logLevel]: settings.logLevel,
     ...Object.fromEntries(spec.links.flatMap((link) => Object.entries(linkEnvironment(link, targets)))),
     ...overrides,

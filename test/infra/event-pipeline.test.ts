@@ -60,11 +60,11 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     for (const name of functionNames) {
-      it(`deploys ${name} from its esbuild bundle on nodejs22.x, sized by the stack config`, async () => {
+      it(`deploys ${name} from its esbuild bundle on nodejs24.x, sized by the stack config`, async () => {
         const inputs = fn(name);
         const sizing = run.config.functions[name];
         assert.equal(inputs.name, `fluxa-${name}-${stack}`);
-        assert.equal(inputs.runtime, "nodejs22.x");
+        assert.equal(inputs.runtime, "nodejs24.x");
         assert.equal(inputs.handler, "index.handler");
         assert.deepEqual(inputs.architectures, [run.config.architecture]);
         assert.equal(inputs.memorySize, sizing.memoryMb);
