@@ -22,7 +22,7 @@ export interface FluxaConfig {
   readonly functions: Readonly<Record<FunctionName, FunctionSizing>>;
   readonly architecture: Architecture;
   readonly logLevel: string;
-  readonly queue: { readonly batchSize: number; readonly batchingWindowSeconds: number };
+  readonly queue: { readonly batchSize: number; readonly batchingWindowSeconds: number; readonly maximumConcurrency: number };
   readonly payload: { readonly expirationDays: number; readonly forceDestroy: boolean };
   readonly database: {
     readonly engineVersion: string;
@@ -110,6 +110,7 @@ const schema = {
   ),
   sqsBatchSize: [integer(1, 10000), String(eventQueue.batchSize)],
   sqsBatchingWindowSeconds: [integer(0, 300), String(eventQueue.maximumBatchingWindowSeconds)],
+  processorMaximumConcurrency: [integer(2, 1000), String(eventQueue.maximumConcurrency)],
   payloadExpirationDays: [integer(1, 3650), "90"],
   payloadBucketForceDestroy: [boolean, "false"],
   dbEngineVersion: [matching("postgresVersion", /^\d{2}(\.\d+)?$/, "a PostgreSQL version such as 17 or 17.4"), "17"],
@@ -180,7 +181,7 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>, s
     functions,
     architecture: v.lambdaArchitecture,
     logLevel: v.logLevel,
-    queue: { batchSize, batchingWindowSeconds: window },
+    queue: { batchSize, batchingWindowSeconds: window, maximumConcurrency: v.processorMaximumConcurrency },
     payload: { expirationDays: v.payloadExpirationDays, forceDestroy: v.payloadBucketForceDestroy },
     database: {
       engineVersion: v.dbEngineVersion,

@@ -100,6 +100,7 @@ export class EventPipeline extends pulumi.ComponentResource {
         maximumBatchingWindowInSeconds: args.queue?.batchingWindowSeconds ?? eventQueue.maximumBatchingWindowSeconds,
         // The processor returns `batchItemFailures`: only those messages are retried, not the whole batch.
         functionResponseTypes: ["ReportBatchItemFailures"],
+        scalingConfig: { maximumConcurrency: args.queue?.maximumConcurrency ?? eventQueue.maximumConcurrency },
       },
       { parent: this },
     );

@@ -95,6 +95,12 @@ export const eventQueue = {
   /** Default SQS batch size and batching window; stack config may override them. */
   batchSize: 10,
   maximumBatchingWindowSeconds: 1,
+  /**
+   * Concurrent consumer invocations the mapping may run (scalingConfig.maximumConcurrency, 2-1000).
+   * AWS: Lambda's SQS pollers scale past a reserved concurrency and the excess is throttled, which
+   * raises receive counts; this bound is the one the pollers respect.
+   */
+  maximumConcurrency: 5,
   /** Receives before a message moves to the DLQ. */
   maxReceiveCount: 3,
   /** AWS: the queue's visibility timeout must be at least the consumer's timeout; 6x leaves room for retries. */

@@ -31,7 +31,7 @@ describe("stack config", () => {
       ["db.t4g.micro", false, false, false],
     );
     assert.deepEqual(config.functions.processor, { memoryMb: functionSpecs.processor.memoryMb, timeoutSeconds: functionSpecs.processor.timeoutSeconds, reservedConcurrency: undefined });
-    assert.deepEqual(config.queue, { batchSize: 10, batchingWindowSeconds: 1 });
+    assert.deepEqual(config.queue, { batchSize: 10, batchingWindowSeconds: 1, maximumConcurrency: 5 });
     assert.equal(config.payload.expirationDays, 90);
     assert.equal(config.alarms.email, undefined);
   });

@@ -109,6 +109,11 @@ for (const stack of ["dev", "prod"] as const) {
       assert.deepEqual(mapping.functionResponseTypes, ["ReportBatchItemFailures"]);
     });
 
+    it("bounds the processor's pollers with the mapping's maximum concurrency from stack config", () => {
+      const mapping = one(run, "aws:lambda/eventSourceMapping:EventSourceMapping", "fluxa-pipeline-processor-source").inputs;
+      assert.deepEqual(mapping.scalingConfig, { maximumConcurrency: stack === "prod" ? 50 : 5 });
+    });
+
     it("serves exactly the topology's routes, each with its integration and API key requirement", () => {
       const paths = new Map<string, string>([["root-resource-id", ""]]);
       for (const resource of ofType(run, "aws:apigateway/resource:Resource")) {
