@@ -65,7 +65,7 @@ export class ExecutionEnvironment {
       this.passOnLogs(message.logs);
       if ("result" in message || "error" in message) this.settle(message);
     });
-    this.worker.on("error", (error) => this.die(new InvocationError("Runtime.ExitError", `${error.name}: ${error.message}`)));
+    this.worker.on("error", (error: Error) => this.die(new InvocationError("Runtime.ExitError", `${error.name}: ${error.message}`)));
     this.worker.on("exit", (code) => this.die(new InvocationError("Runtime.ExitError", `runtime exited with code ${code}`)));
   }
 
