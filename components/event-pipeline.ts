@@ -19,6 +19,8 @@ export interface EventPipelineArgs {
   readonly architecture?: Architecture;
   /** LOG_LEVEL of every function. Default "info". */
   readonly logLevel?: string;
+  /** Lambda's JSON log filtering of application and platform lines. Default INFO and INFO. */
+  readonly lambdaLogLevels?: FluxaConfig["lambdaLogLevels"];
   /** Log groups created beforehand by Observability. */
   readonly logGroups: Readonly<Record<FunctionName, LogGroupRef>>;
   readonly apiAccessLogGroupArn: pulumi.Input<string>;
@@ -73,6 +75,7 @@ export class EventPipeline extends pulumi.ComponentResource {
           environment: grants.reduce<Record<string, pulumi.Input<string>>>((env, g) => ({ ...env, ...g.environment }), { [envNames.logLevel]: args.logLevel ?? "info" }),
           statements: [...consumes, ...grants.flatMap((g) => g.statements)],
           logGroup: args.logGroups[fn],
+          logLevels: args.lambdaLogLevels ?? { application: "INFO", system: "INFO" },
           network: spec.inVpc ? args.network : undefined,
         },
         this,

@@ -23,6 +23,8 @@ export interface EventStoreArgs {
   readonly deletionProtection?: boolean;
   /** Put an RDS Proxy in front of the instance; functions connect to it. Default false. */
   readonly proxy?: boolean;
+  /** The proxy's share of max_connections (MaxConnectionsPercent). Default 90. */
+  readonly proxyMaxConnectionsPercent?: number;
 }
 
 export const databaseName = "fluxa";
@@ -141,7 +143,7 @@ export class EventStore extends pulumi.ComponentResource {
       { parent: this },
     );
     this.secretArn = instance.masterUserSecrets.apply((secrets) => secrets[0].secretArn);
-    this.host = proxySg ? this.createProxy(name, instance, subnetIds, proxySg.id) : instance.address;
+    this.host = proxySg ? this.createProxy(name, instance, subnetIds, proxySg.id, args.proxyMaxConnectionsPercent ?? 90) : instance.address;
 
     this.vpcId = vpc.vpcId;
     this.functionSubnetIds = pulumi.all([subnetIds, pulumi.all(endpoints.map((e) => e.id))]).apply(([ids]) => ids);
@@ -196,7 +198,13 @@ export class EventStore extends pulumi.ComponentResource {
   }
 
   /** Returns the proxy endpoint, resolved only once the instance is registered as its target. */
-  private createProxy(name: string, instance: aws.rds.Instance, subnetIds: pulumi.Output<string[]>, securityGroupId: pulumi.Output<string>): pulumi.Output<string> {
+  private createProxy(
+    name: string,
+    instance: aws.rds.Instance,
+    subnetIds: pulumi.Output<string[]>,
+    securityGroupId: pulumi.Output<string>,
+    proxyMaxConnectionsPercent: number,
+  ): pulumi.Output<string> {
     const secretArn = this.secretArn;
     const role = new aws.iam.Role(`${name}-proxy-role`, { assumeRolePolicy: assumeRolePolicy("rds.amazonaws.com") }, { parent: this });
     const policy = new aws.iam.RolePolicy(
@@ -221,7 +229,7 @@ export class EventStore extends pulumi.ComponentResource {
     );
     const targetGroup = new aws.rds.ProxyDefaultTargetGroup(
       `${name}-proxy-targets`,
-      { dbProxyName: proxy.name, connectionPoolConfig: { maxConnectionsPercent: 90 } },
+      { dbProxyName: proxy.name, connectionPoolConfig: { maxConnectionsPercent: proxyMaxConnectionsPercent } },
       { parent: this },
     );
     const target = new aws.rds.ProxyTarget(

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { lambdaRuntime } from "../functions/topology";
-import type { Architecture, FunctionSizing } from "./config";
+import type { Architecture, FluxaConfig, FunctionSizing } from "./config";
 import type { LogGroupRef } from "./observability";
 import { assumeRolePolicy, logWriteStatement, policyDocument, vpcAccessStatement, type PolicyStatement } from "./policies";
 
@@ -21,6 +21,7 @@ export interface FluxaFunctionArgs {
   /** What the function may do beyond writing its logs (and managing its ENIs when in a VPC). */
   readonly statements: readonly PolicyStatement[];
   readonly logGroup: LogGroupRef;
+  readonly logLevels: FluxaConfig["lambdaLogLevels"];
   /** Set for functions that run in the VPC. */
   readonly network?: FunctionNetwork;
 }
@@ -45,8 +46,13 @@ export function createFunction(name: string, args: FluxaFunctionArgs, parent: pu
       role: role.arn,
       environment: { variables: args.environment },
       vpcConfig: args.network ? { subnetIds: args.network.subnetIds, securityGroupIds: args.network.securityGroupIds } : undefined,
-      // Text keeps the handlers' own JSON log lines (and EMF metric lines) exactly as written.
-      loggingConfig: { logFormat: "Text", logGroup: args.logGroup.name },
+      // JSON: Lambda passes the handlers' JSON lines (and EMF metric lines) through as written, and filters them by their `level`.
+      loggingConfig: {
+        logFormat: "JSON",
+        applicationLogLevel: args.logLevels.application,
+        systemLogLevel: args.logLevels.system,
+        logGroup: args.logGroup.name,
+      },
     },
     // AWS: Lambda checks the role's ENI permissions when it creates a function in a VPC, so the policy goes first.
     { parent, dependsOn: [policy, ...dependsOn] },

@@ -31,6 +31,8 @@ export interface LinkTargets {
     readonly port: pulumi.Input<number>;
     readonly name: pulumi.Input<string>;
     readonly secretArn: pulumi.Input<string>;
+    /** Connections each execution environment may open; the stack's connection budget counts on it. */
+    readonly poolSize: number;
   };
 }
 
@@ -71,6 +73,7 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
           [envNames.databaseName]: targets.database.name,
           [envNames.databaseSecretArn]: targets.database.secretArn,
           [envNames.databaseSsl]: "true",
+          [envNames.databasePoolSize]: String(targets.database.poolSize),
           // AWS: Node.js 20+ Lambda runtimes no longer load the RDS CA bundle by default; without it TLS to RDS fails verification.
           NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
         },

@@ -109,7 +109,7 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
     },
     { parent, dependsOn: routeParts.flatMap((p) => p.resources) },
   );
-  const account = createLoggingAccount(name, parent);
+  const account = args.limits.manageAccountSettings ? [createLoggingAccount(name, parent)] : [];
   const stage = new aws.apigateway.Stage(
     `${name}-stage`,
     {
@@ -118,7 +118,7 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
       stageName: args.stageName,
       accessLogSettings: { destinationArn: args.accessLogGroupArn, format: accessLogFormat },
     },
-    { parent, dependsOn: [account] },
+    { parent, dependsOn: account },
   );
   new aws.apigateway.MethodSettings(
     `${name}-throttling`,
@@ -148,8 +148,9 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
 
 /**
  * AWS: API Gateway writes access logs only once the region's account settings name a CloudWatch
- * role. That setting is one per account and region, shared by every API in it; AWS's managed
- * policy for it is the narrowest that covers every API's log groups.
+ * role. That setting is one per account and region, shared by every API in it, so one stack owns
+ * it (`apiGatewayAccountSettings`); AWS's managed policy for it is the narrowest that covers every
+ * API's log groups.
  */
 function createLoggingAccount(name: string, parent: pulumi.Resource): aws.apigateway.Account {
   const role = new aws.iam.Role(`${name}-logging-role`, { assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com") }, { parent });

@@ -26,6 +26,8 @@ export interface FunctionSpec {
   readonly links: readonly Link[];
   /** Functions that reach PostgreSQL run inside the VPC. */
   readonly inVpc: boolean;
+  /** Default reserved concurrency; stack config may override it. Database functions other than the queue consumer need one. */
+  readonly reservedConcurrency?: number;
 }
 
 export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
@@ -49,6 +51,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 256,
     links: ["database"],
     inVpc: true,
+    reservedConcurrency: 10,
   },
   migrate: {
     entry: "functions/migrate/handler.ts",
@@ -56,6 +59,8 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 256,
     links: ["database"],
     inVpc: true,
+    // Migrations must never run twice at once; one execution is all a deploy needs.
+    reservedConcurrency: 1,
   },
 };
 
@@ -111,6 +116,9 @@ export const eventQueue = {
 export function visibilityTimeoutSeconds(consumerTimeoutSeconds: number): number {
   return Math.ceil(consumerTimeoutSeconds * eventQueue.visibilityTimeoutMultiplier);
 }
+
+/** Connections each execution environment's pool may open: one invocation at a time needs few. */
+export const defaultDatabasePoolSize = 2;
 
 /** Environment variable names, one place for the handlers, the components and the local stack. */
 export const envNames = {

@@ -1,5 +1,5 @@
 import { createPool, createTypeParserPreset, type DatabasePool } from "slonik";
-import { envNames } from "../topology";
+import { defaultDatabasePoolSize, envNames } from "../topology";
 import { connectionUrl, databaseLocationFromEnv } from "./database-location";
 import { optionalInteger, type Environment } from "./env";
 
@@ -19,7 +19,7 @@ export const timestamptzParser = {
 export async function createDatabasePool(env: Environment): Promise<DatabasePool> {
   const url = await connectionUrl(databaseLocationFromEnv(env));
   return createPool(url, {
-    maximumPoolSize: optionalInteger(env, envNames.databasePoolSize, 2, { min: 1, max: 50 }),
+    maximumPoolSize: optionalInteger(env, envNames.databasePoolSize, defaultDatabasePoolSize, { min: 1, max: 20 }),
     connectionTimeout: 5_000,
     statementTimeout: 10_000,
     idleTimeout: 60_000,

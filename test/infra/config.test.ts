@@ -1,26 +1,8 @@
 import assert from "node:assert/strict";
-import { ConfigError, configKeys, parseConfig } from "../../components/config";
+import { configKeys, parseConfig } from "../../components/config";
 import { readStackConfig } from "../../components/stack-file";
 import { functionSpecs } from "../../functions/topology";
-
-function stackFile(stack: string): Record<string, string> {
-  const prefix = "fluxa:";
-  return Object.fromEntries(
-    Object.entries(readStackConfig(stack))
-      .filter(([k]) => k.startsWith(prefix))
-      .map(([k, v]) => [k.slice(prefix.length), v]),
-  );
-}
-
-function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    parseConfig(raw, "dev", "eu-west-1");
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  assert.fail("expected a ConfigError");
-}
+import { configProblems as problemsOf, stackFile } from "./stack-config";
 
 describe("stack config", () => {
   it("defaults to a cheap stack: one NAT, db.t4g.micro, no Multi-AZ, no proxy, topology sizing", () => {
@@ -72,7 +54,33 @@ describe("stack config", () => {
     ]);
   });
 
+  it("lets Lambda's log filter follow the functions' level, and refuses one above INFO that would drop the EMF metrics", () => {
+    assert.deepEqual(parseConfig({}, "qa", "eu-west-1").lambdaLogLevels, { application: "INFO", system: "INFO" });
+    assert.deepEqual(parseConfig({ logLevel: "debug" }, "qa", "eu-west-1").lambdaLogLevels, { application: "DEBUG", system: "INFO" });
+    assert.deepEqual(parseConfig({ logLevel: "warn" }, "qa", "eu-west-1").lambdaLogLevels.application, "INFO");
+    assert.deepEqual(problemsOf({ lambdaApplicationLogLevel: "WARN" }), [
+      "fluxa:lambdaApplicationLogLevel: WARN would drop Fluxa's metrics (Lambda files EMF lines, which carry no level, as INFO); " +
+        "set fluxa:logLevel to warn instead, which the functions apply before writing",
+    ]);
+  });
+
+  it("leaves API Gateway's account-wide settings alone unless the stack is chosen to own them", () => {
+    assert.equal(parseConfig({}, "qa", "eu-west-1").api.manageAccountSettings, false);
+    assert.equal(parseConfig({ apiGatewayAccountSettings: "true" }, "qa", "eu-west-1").api.manageAccountSettings, true);
+  });
+
+  it("has at most one shipped stack per region own API Gateway's account settings", () => {
+    const owners = new Map<string, string[]>();
+    for (const stack of ["dev", "prod"]) {
+      const file = stackFile(stack);
+      const region = readStackConfig(stack)["aws:region"];
+      if (file.apiGatewayAccountSettings === "true") owners.set(region, [...(owners.get(region) ?? []), stack]);
+    }
+    for (const [region, stacks] of owners) assert.equal(stacks.length, 1, `${region}: ${stacks.join(", ")}`);
+    assert.deepEqual([...owners.values()].flat(), ["prod"]);
+  });
+
   it("uses only known keys in the stack files", () => {
-    for (const stack of ["dev", "prod"]) for (const key of Object.keys(stackFile(stack))) assert.ok(configKeys.includes(key), `${stack}: ${key}`);
+    for (const stack of ["dev", "prod"]) for (const key of Object.keys(stackFile(stack))) assert.ok((configKeys as string[]).includes(key), `${stack}: ${key}`);
   });
 });

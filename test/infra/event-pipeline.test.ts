@@ -6,7 +6,7 @@ import { one, ofType, runStack, statementsOf, type StackRun } from "./harness";
 
 const account = "arn:aws:lambda:eu-west-1:123456789012:function";
 const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-mock";
-const databaseEnv = [envNames.databaseHost, envNames.databasePort, envNames.databaseName, envNames.databaseSecretArn, envNames.databaseSsl, "NODE_EXTRA_CA_CERTS"];
+const databaseEnv = [envNames.databaseHost, envNames.databasePort, envNames.databaseName, envNames.databaseSecretArn, envNames.databaseSsl, envNames.databasePoolSize, "NODE_EXTRA_CA_CERTS"];
 const expectedEnv: Record<FunctionName, string[]> = {
   ingest: [envNames.logLevel, envNames.queueUrl, envNames.payloadBucket],
   processor: [envNames.logLevel, envNames.payloadBucket, envNames.topicArn, ...databaseEnv],
@@ -74,7 +74,13 @@ for (const stack of ["dev", "prod"] as const) {
         assert.equal(archive, path.join(run.bundleDir, name));
         assert.ok(existsSync(path.join(archive, "index.js")), "bundle has index.js");
         if (name === "migrate") assert.ok(readdirSync(path.join(archive, "migrations")).some((f) => f.endsWith(".sql")), "bundle carries the migrations");
-        assert.deepEqual(inputs.loggingConfig, { logFormat: "Text", logGroup: `/aws/lambda/fluxa-${name}-${stack}` });
+        assert.deepEqual(inputs.loggingConfig, {
+          logFormat: "JSON",
+          // dev logs at debug, so Lambda must let DEBUG lines through; prod at the default info.
+          applicationLogLevel: stack === "dev" ? "DEBUG" : "INFO",
+          systemLogLevel: "INFO",
+          logGroup: `/aws/lambda/fluxa-${name}-${stack}`,
+        });
       });
 
       it(`gives ${name} exactly the environment it needs, and VPC access only if it reaches the database`, () => {
@@ -87,6 +93,7 @@ for (const stack of ["dev", "prod"] as const) {
           assert.equal(variables[envNames.databaseName], "fluxa");
           assert.equal(variables[envNames.databaseSecretArn], secretArn);
           assert.equal(variables[envNames.databaseSsl], "true");
+          assert.equal(variables[envNames.databasePoolSize], "2");
           assert.equal(variables.NODE_EXTRA_CA_CERTS, "/var/runtime/ca-cert.pem");
         }
         if (name === "ingest") assert.equal(variables[envNames.queueUrl], run.outputs.queueUrl);
@@ -161,6 +168,11 @@ for (const stack of ["dev", "prod"] as const) {
       const key = one(run, "aws:apigateway/usagePlanKey:UsagePlanKey", "fluxa-pipeline-usage-plan-key").inputs;
       assert.deepEqual([key.keyId, key.keyType, key.usagePlanId], ["fluxa-pipeline-key-id", "API_KEY", "fluxa-pipeline-usage-plan-id"]);
       assert.match(run.outputs.apiEndpoint, /^https:\/\/.+\/v1$/);
+    });
+
+    it("manages API Gateway's account-wide logging role only in the stack that owns it (prod)", () => {
+      const accounts = ofType(run, "aws:apigateway/account:Account");
+      assert.deepEqual(accounts.map((a) => a.name), stack === "prod" ? ["fluxa-pipeline-account"] : []);
     });
 
     it("redeploys the API when a route or integration changes", () => {

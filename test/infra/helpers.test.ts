@@ -63,7 +63,7 @@ describe("links", () => {
     queue: { url: "https://queue", arn: "arn:aws:sqs:r:1:q" },
     payloadBucket: { name: "bucket", arn: "arn:aws:s3:::bucket" },
     topicArn: "arn:aws:sns:r:1:t",
-    database: { host: "db", port: 5432, name: "fluxa", secretArn: "arn:aws:secretsmanager:r:1:secret:s" },
+    database: { host: "db", port: 5432, name: "fluxa", secretArn: "arn:aws:secretsmanager:r:1:secret:s", poolSize: 3 },
   };
 
   it("gives the environment variable and the IAM statement together, scoped to the payload prefix", async () => {
@@ -73,9 +73,10 @@ describe("links", () => {
     assert.equal(await promiseOf(write.statements[0].Resource[0]), "arn:aws:s3:::bucket/raw/*");
   });
 
-  it("gives the database link the managed secret, TLS and the RDS CA bundle", async () => {
+  it("gives the database link the managed secret, TLS, the RDS CA bundle and the budgeted pool size", async () => {
     const db = linkGrant("database", targets);
     assert.equal(db.environment.DB_SSL, "true");
+    assert.equal(db.environment.DB_POOL_SIZE, "3");
     assert.equal(db.environment.NODE_EXTRA_CA_CERTS, "/var/runtime/ca-cert.pem");
     assert.equal(await promiseOf(db.environment.DB_PORT), "5432");
     assert.deepEqual(db.statements, [{ Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [targets.database.secretArn] }]);

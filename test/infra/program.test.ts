@@ -47,9 +47,16 @@ describe("Fluxa program", () => {
       "fluxa-store-proxy-sg only in prod",
       "fluxa-store-proxy-target only in prod",
       "fluxa-store-proxy-targets only in prod",
-      // SQS batching, function sizing, LOG_LEVEL and DB_HOST.
+      // API Gateway's account-wide logging role: prod owns it.
+      "fluxa-pipeline-account only in prod",
+      "fluxa-pipeline-logging-policy only in prod",
+      "fluxa-pipeline-logging-role only in prod",
+      // Lambda's log filtering follows each stack's log level (dev debug, prod info).
+      ...["ingest", "migrate", "processor", "query"].map((fn) => `fluxa-pipeline-${fn}.loggingConfig`),
+      // SQS batching and the pollers' bound, function sizing, LOG_LEVEL and DB_HOST.
       "fluxa-pipeline-processor-source.batchSize",
       "fluxa-pipeline-processor-source.maximumBatchingWindowInSeconds",
+      "fluxa-pipeline-processor-source.scalingConfig",
       "fluxa-pipeline-ingest.environment",
       "fluxa-pipeline-ingest.memorySize",
       "fluxa-pipeline-ingest.reservedConcurrentExecutions",

@@ -1,0 +1,23 @@
+import { ConfigError, parseConfig } from "../../components/config";
+import { readStackConfig } from "../../components/stack-file";
+
+/** A shipped stack file's `fluxa:` keys, without the prefix, as parseConfig takes them. */
+export function stackFile(stack: string): Record<string, string> {
+  const prefix = "fluxa:";
+  return Object.fromEntries(
+    Object.entries(readStackConfig(stack))
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
+}
+
+/** What parseConfig refuses in `raw`; empty when it accepts it. */
+export function configProblems(raw: Record<string, string>): string[] {
+  try {
+    parseConfig(raw, "dev", "eu-west-1");
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
