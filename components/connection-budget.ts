@@ -30,6 +30,8 @@ export interface ConnectionBudget {
   readonly reserved: number;
   /** Connections the functions may hold: through RDS Proxy its share of max_connections, else what is left after reserved slots and operators. */
   readonly functionSupply: number;
+  /** How the supply is made: "RDS Proxy's 90% of max_connections 901". */
+  readonly functionSupplySource: string;
   readonly functionDemand: number;
   readonly demands: readonly Demand[];
   /** What operators (psql, a manual migration) can still open. */
@@ -107,6 +109,9 @@ export function connectionBudget(config: BudgetConfig): ConnectionBudget {
     maxConnectionsSource,
     reserved: rdsReservedConnections,
     functionSupply,
+    functionSupplySource: db.proxy
+      ? `RDS Proxy's ${db.proxyMaxConnectionsPercent}% of max_connections ${maxConnections}`
+      : `max_connections ${maxConnections} less ${rdsReservedConnections} reserved and ${db.operatorConnections} for operators`,
     functionDemand,
     demands,
     operatorSupply,
@@ -136,10 +141,9 @@ export function budgetProblems(config: BudgetConfig, namespace: string): string[
   }
   if (budget.functionDemand > budget.functionSupply) {
     const keys = [...budget.demands.map((d) => d.because.split(" ")[0]), "dbPoolSize", "dbInstanceClass", ...(config.database.proxy ? ["dbProxyMaxConnectionsPercent"] : ["dbOperatorConnections"])];
-    const via = config.database.proxy ? `RDS Proxy's ${config.database.proxyMaxConnectionsPercent}% of max_connections ${budget.maxConnections}` : `max_connections ${budget.maxConnections} less ${budget.reserved} reserved and ${config.database.operatorConnections} for operators`;
     problems.push(
       `connection budget: the functions can open ${budget.functionDemand} connections (${budget.demands.map((d) => `${d.who} ${d.because}`).join(", ")}) ` +
-        `but the database accepts ${budget.functionSupply} (${via}); change ${[...new Set(keys)].map(key).join(", ")}`,
+        `but the database accepts ${budget.functionSupply} (${budget.functionSupplySource}); change ${[...new Set(keys)].map(key).join(", ")}`,
     );
   }
   if (config.database.proxy && budget.operatorSupply < config.database.operatorConnections) {

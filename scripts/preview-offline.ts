@@ -7,10 +7,12 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../components/config";
+import { connectionBudget } from "../components/connection-budget";
 import { runOffline, type Registration } from "../components/mock-engine";
 import { createFluxa } from "../components/program";
 import { diffStacks } from "../components/stack-diff";
 import { readStackConfig } from "../components/stack-file";
+import { budgetReport } from "./lib/budget-report";
 
 const maxValueLength = 100;
 
@@ -21,9 +23,16 @@ function show(value: unknown): string {
 }
 
 async function registrationsOf(stack: string): Promise<readonly Registration[]> {
-  const { registrations } = await runOffline(stack, readStackConfig(stack), () => createFluxa(loadConfig()));
+  const { registrations, result } = await runOffline(stack, readStackConfig(stack), () => {
+    const config = loadConfig();
+    createFluxa(config);
+    return config;
+  });
+  budgets.set(stack, connectionBudget(result));
   return registrations;
 }
+
+const budgets = new Map<string, ReturnType<typeof connectionBudget>>();
 
 function printPreview(stack: string, registrations: readonly Registration[]): void {
   console.log(`Stack ${stack}: resources \`pulumi up\` would create (offline, under mocks; computed values are not shown)\n`);
@@ -37,10 +46,15 @@ function printPreview(stack: string, registrations: readonly Registration[]): vo
   console.log(`\n${registrations.length} resources (${registrations.filter((r) => !r.custom).length} components)`);
 }
 
+function printBudgets(): void {
+  for (const [stack, budget] of budgets) console.log(`\n${budgetReport(stack, budget)}`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" }, diff: { type: "boolean", default: false } } });
   if (!values.diff) {
     printPreview(values.stack, await registrationsOf(values.stack));
+    printBudgets();
     return;
   }
   const dev = { stack: "dev", registrations: await registrationsOf("dev") };
@@ -52,6 +66,7 @@ async function main(): Promise<void> {
     else console.log(`~ ${d.resource}  ${d.property}\n    dev:  ${show(d.left)}\n    prod: ${show(d.right)}`);
   }
   console.log(`\n${differences.length} differences`);
+  printBudgets();
 }
 
 main().catch((error: unknown) => {
