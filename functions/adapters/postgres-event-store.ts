@@ -75,11 +75,7 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
                               metadata, payload_mode, payload_sha256, payload_key, received_at)
           SELECT * FROM incoming
           ON CONFLICT (event_id) DO NOTHING
-          RETURNING ${storedEventColumns}, payload_sha256
-        ), recorded AS (
-          INSERT INTO idempotency_keys (event_id, payload_sha256)
-          SELECT event_id, payload_sha256 FROM inserted
-          ON CONFLICT (event_id) DO NOTHING
+          RETURNING ${storedEventColumns}
         )
         SELECT ${storedEventColumns}, true AS unpublished, false AS conflicting FROM inserted
         UNION ALL
