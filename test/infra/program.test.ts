@@ -3,10 +3,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadConfig } from "../../components/config";
-import { runOffline, type Registration } from "../../components/mock-engine";
+import { runOffline, type Registration } from "../../scripts/preview/mock-engine";
 import { createFluxa } from "../../components/program";
-import { diffStacks } from "../../components/stack-diff";
-import { readStackConfig } from "../../components/stack-file";
+import { diffStacks } from "../../scripts/preview/stack-diff";
+import { readStackConfig } from "../../scripts/preview/stack-file";
 import { one, runStack } from "./harness";
 
 describe("Fluxa program", () => {
