@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { buildFunctions, defaultBundleDir, repositoryRoot } from "../scripts/build-functions";
+import { buildFunctions, defaultBundleDir, repositoryRoot } from "./function-bundles";
 import type { FluxaConfig } from "./config";
 import { EventPipeline } from "./event-pipeline";
 import { EventStore } from "./event-store";

@@ -11,7 +11,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import { Client } from "pg";
 import { startTestStack, type TestStack } from "../../test/support/local-stack-client";
-import { buildFunctions } from "../build-functions";
+import { buildFunctions } from "../../components/function-bundles";
 import { localCredentials } from "../local-stack/aws-resources";
 import { functionEnvironment } from "../local-stack/function-environment";
 import { measureColdStarts } from "./cold-start";

@@ -1,5 +1,5 @@
 import { eventQueue, functionNames, functionSpecs, routes } from "../../functions/topology";
-import { buildFunctions, bundleDirectory, defaultBundleDir } from "../build-functions";
+import { buildFunctions, bundleDirectory, defaultBundleDir } from "../../components/function-bundles";
 import { startApiGateway } from "./api-gateway";
 import { localApiKey } from "./api-keys";
 import { startAwsEmulator } from "./aws-emulator";

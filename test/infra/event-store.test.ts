@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { hashDirectory } from "../../components/migrations-hash";
-import { repositoryRoot } from "../../scripts/build-functions";
+import { repositoryRoot } from "../../components/function-bundles";
 import { one, ofType, runStack, statementsOf, type StackRun } from "./harness";
 
 const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-mock";
