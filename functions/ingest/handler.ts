@@ -7,9 +7,9 @@ import { randomIds, systemClock } from "../shared/ids";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { envNames } from "../topology";
-import { createBatchIngestHandler } from "./batch-http-handler";
+import { createBatchIngestHandler } from "./post-events-batch";
 import { defaultMaxBatchEvents } from "./batch-request";
-import { createIngestHandler } from "./http-handler";
+import { createIngestHandler } from "./post-event";
 
 const env = process.env;
 

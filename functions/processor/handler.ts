@@ -7,7 +7,7 @@ import { requireString } from "../shared/env";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { envNames } from "../topology";
-import { createProcessorHandler } from "./batch-handler";
+import { createProcessorHandler } from "./sqs-handler";
 
 const env = process.env;
 const log = createLogger("processor", env);

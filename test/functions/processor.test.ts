@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { SQSEvent } from "aws-lambda";
-import { createProcessorHandler } from "../../functions/processor/batch-handler";
+import { createProcessorHandler } from "../../functions/processor/sqs-handler";
 import { sha256Hex } from "../../functions/shared/hash";
 import type { QueueMessage } from "../../functions/shared/queue-message";
 import { FakeEventStore, FakeNotifier, FakePayloadStore, RecordingMetrics, recordingLogger } from "../support/fakes";

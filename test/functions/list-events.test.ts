@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createListHandler } from "../../functions/query/list-http-handler";
+import { createListHandler } from "../../functions/query/list-events";
 import { decodeCursor, encodeCursor, parseListRequest } from "../../functions/query/listing";
 import type { EventStore, StoredEvent } from "../../functions/shared/ports";
 import { FakeEventStore, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createIngestHandler } from "../../functions/ingest/http-handler";
+import { createIngestHandler } from "../../functions/ingest/post-event";
 import { sha256Hex } from "../../functions/shared/hash";
 import { FakePayloadStore, FakeQueue, fixedClock, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
 import { apiRequest, sampleEvent } from "../support/factories";

@@ -2,9 +2,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { performance } from "node:perf_hooks";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { MetricUnit } from "../shared/metrics";
-import { ingestBatch, type BatchOutcome } from "./batch";
+import { ingestBatch, type BatchOutcome } from "./batch-core";
 import { batchItems, decodeBatchItems, type InvalidItem } from "./batch-request";
-import type { IngestHandlerDeps, IngestHandlerSettings } from "./http-handler";
+import type { IngestHandlerDeps, IngestHandlerSettings } from "./post-event";
 import { callerOf, idempotencyKeyHeader } from "./idempotency-key";
 import { readJsonBody } from "./request-body";
 

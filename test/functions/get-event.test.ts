@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createQueryHandler } from "../../functions/query/http-handler";
+import { createQueryHandler } from "../../functions/query/get-event";
 import type { EventStore } from "../../functions/shared/ports";
 import { FakeEventStore, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
 import { apiRequest, sampleEvent } from "../support/factories";

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { MetricUnit } from "../shared/metrics";
-import { storeUnavailable, type QueryHandlerDeps } from "./http-handler";
+import { storeUnavailable, type QueryHandlerDeps } from "./get-event";
 import { encodeCursor, parseListRequest } from "./listing";
 
 /** GET /events?user_id=…: one page of a user's events, newest first, and the cursor of the next. */
