@@ -4,7 +4,7 @@ import type { EventInput } from "../../functions/shared/event-schema";
 import { sha256Hex } from "../../functions/shared/hash";
 import { uuidv7 } from "../../functions/shared/ids";
 import type { QueueMessage } from "../../functions/shared/queue-message";
-import { sampleEvent, sqsRecord } from "../../test/support/factories";
+import { sampleEvent, sqsRecord } from "../lib/factories";
 
 /** The body of every benchmark request: the README's example event, about 200 bytes of JSON. */
 export const eventBody = JSON.stringify(sampleEvent());

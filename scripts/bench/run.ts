@@ -10,7 +10,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import { Client } from "pg";
-import { startTestStack, type TestStack } from "../../test/support/local-stack-client";
+import { startTestStack, type TestStack } from "../lib/local-stack-client";
 import { buildFunctions } from "../../components/function-bundles";
 import { localCredentials } from "../local-stack/aws-resources";
 import { functionEnvironment } from "../local-stack/function-environment";

@@ -5,8 +5,8 @@ import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/cli
 import { sha256Hex } from "../../functions/shared/hash";
 import type { QueueMessage } from "../../functions/shared/queue-message";
 import { dlqMain } from "../../scripts/dlq";
-import { eventually, startTestStack, waitForEvent, type TestStack } from "../support/local-stack-client";
-import { sampleEvent } from "../support/factories";
+import { eventually, startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
+import { sampleEvent } from "../../scripts/lib/factories";
 
 describe("npm run dlq against the local stack", function () {
   this.timeout(120_000);

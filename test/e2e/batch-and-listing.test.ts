@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { sql } from "slonik";
 import type { StoredEvent } from "../../functions/shared/ports";
-import { call, eventually, startTestStack, waitForEvent, type ApiResponse, type TestStack } from "../support/local-stack-client";
-import { sampleEvent } from "../support/factories";
+import { call, eventually, startTestStack, waitForEvent, type ApiResponse, type TestStack } from "../../scripts/lib/local-stack-client";
+import { sampleEvent } from "../../scripts/lib/factories";
 
 type Result = { index: number; event_id?: string; status?: string; error?: string };
 

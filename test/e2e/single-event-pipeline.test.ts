@@ -4,8 +4,8 @@ import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { sql } from "slonik";
 import { sha256Hex } from "../../functions/shared/hash";
 import type { QueueMessage } from "../../functions/shared/queue-message";
-import { call, drainQueue, eventually, postEvent, startTestStack, waitForEvent, type TestStack } from "../support/local-stack-client";
-import { sampleEvent } from "../support/factories";
+import { call, drainQueue, eventually, postEvent, startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
+import { sampleEvent } from "../../scripts/lib/factories";
 
 function inlineMessage(eventId: string, userId: string): QueueMessage {
   const payload = sampleEvent({ user_id: userId });

@@ -3,7 +3,7 @@ import { createBatchIngestHandler } from "../../functions/ingest/post-events-bat
 import { createIngestHandler } from "../../functions/ingest/post-event";
 import { byResource } from "../../functions/shared/http";
 import { FakePayloadStore, FakeQueue, fixedClock, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, sampleEvent } from "../support/factories";
+import { apiRequest, sampleEvent } from "../../scripts/lib/factories";
 
 function setUp({ largePayloadThresholdBytes = 262_144, maxBatchEvents = 100 } = {}) {
   const queue = new FakeQueue();

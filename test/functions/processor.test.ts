@@ -4,7 +4,7 @@ import { createProcessorHandler } from "../../functions/processor/sqs-handler";
 import { sha256Hex } from "../../functions/shared/hash";
 import type { QueueMessage } from "../../functions/shared/queue-message";
 import { FakeEventStore, FakeNotifier, FakePayloadStore, RecordingMetrics, recordingLogger } from "../support/fakes";
-import { sampleEvent, sqsRecord, testEventId } from "../support/factories";
+import { sampleEvent, sqsRecord, testEventId } from "../../scripts/lib/factories";
 
 const eventId = testEventId;
 

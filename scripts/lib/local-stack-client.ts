@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, SQSClient } from "@aws-sdk/client-sqs";
 import type { DatabasePool } from "slonik";
 import { createDatabasePool } from "../../functions/shared/database";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../scripts/local-stack/local-stack";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "../local-stack/local-stack";
 
 export interface FunctionLogEntry {
   readonly function: string;
