@@ -5,7 +5,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchComma
 import { sha256Hex } from "../../functions/shared/hash";
 import type { QueueMessage } from "../../functions/shared/queue-message";
 import { eventQueue, payloadObjectKey } from "../../functions/topology";
-import type { LogEntry } from "./scenario";
+import type { LogEntry } from "./observe";
 
 export interface PoisonOutcome {
   /** event_ids of the messages found in the DLQ (and taken out of it). */

@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+
+const root = path.resolve(__dirname, "..", "..");
+const sourceDirs = ["components", "functions", "scripts", "test"];
+
+function sourceFiles(): string[] {
+  const files = ["index.ts"];
+  for (const dir of sourceDirs) {
+    for (const entry of readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })) {
+      if (/\.(ts|cjs)$/.test(entry) && !entry.includes("fixtures/bundles")) files.push(path.join(dir, entry));
+    }
+  }
+  return files;
+}
+
+/** Repository-relative files each file imports (relative specifiers only, type imports included). */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  const specifier = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"(\.{1,2}\/[^"]+)"|require\("(\.{1,2}\/[^"]+)"\)|import\("(\.{1,2}\/[^"]+)"\)/g;
+  for (const file of sourceFiles()) {
+    const text = readFileSync(path.join(root, file), "utf8");
+    const targets: string[] = [];
+    for (const match of text.matchAll(specifier)) {
+      const relative = match[1] ?? match[2] ?? match[3];
+      const resolved = path.normalize(path.join(path.dirname(file), relative));
+      targets.push(/\.(ts|cjs|js|json)$/.test(resolved) ? resolved : `${resolved}.ts`);
+    }
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+function cycles(graph: Map<string, string[]>): string[][] {
+  const found: string[][] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (file: string) => {
+    if (state.get(file) === "done") return;
+    if (state.get(file) === "visiting") {
+      found.push([...stack.slice(stack.indexOf(file)), file]);
+      return;
+    }
+    state.set(file, "visiting");
+    stack.push(file);
+    for (const target of graph.get(file) ?? []) visit(target);
+    stack.pop();
+    state.set(file, "done");
+  };
+  for (const file of graph.keys()) visit(file);
+  return found;
+}
+
+describe("code boundaries", () => {
+  const graph = importGraph();
+  const importsInto = (from: (file: string) => boolean, into: (target: string) => boolean) =>
+    [...graph].flatMap(([file, targets]) => (from(file) ? targets.filter(into).map((t) => `${file} -> ${t}`) : []));
+  const under = (dir: string) => (file: string) => file.startsWith(`${dir}${path.sep}`);
+
+  it("reads the imports it checks (the graph is not empty)", () => {
+    expect(graph.get(path.join("components", "program.ts"))).to.include(path.join("components", "function-bundles.ts"));
+  });
+
+  it("has no import cycles", () => {
+    expect(cycles(graph).map((c) => c.join(" -> "))).to.deep.equal([]);
+  });
+
+  it("keeps the Pulumi program and the functions out of scripts/ and test/", () => {
+    const product = (f: string) => f === "index.ts" || under("components")(f) || under("functions")(f);
+    expect(importsInto(product, (t) => under("scripts")(t) || under("test")(t))).to.deep.equal([]);
+  });
+
+  it("lets nothing outside test/ import test/", () => {
+    expect(importsInto((f) => !under("test")(f), under("test"))).to.deep.equal([]);
+  });
+
+  it("keeps the functions independent of the infrastructure", () => {
+    expect(importsInto(under("functions"), (t) => under("components")(t) || t === "index.ts")).to.deep.equal([]);
+  });
+});
