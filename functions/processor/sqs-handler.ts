@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../shared/logger";
 import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
+import { messageAttributeNames } from "../shared/queue-message";
 import { processBatch, type ProcessorPorts } from "./core";
 
 export interface ProcessorHandlerDeps {
@@ -53,7 +54,7 @@ export function createProcessorHandler({ ports, log, metrics }: ProcessorHandler
 
 function correlationOf(record: SQSEvent["Records"][number]): { correlation_id?: string; event_id?: string } {
   return {
-    correlation_id: record.messageAttributes.correlation_id?.stringValue,
-    event_id: record.messageAttributes.event_id?.stringValue,
+    correlation_id: record.messageAttributes[messageAttributeNames.correlationId]?.stringValue,
+    event_id: record.messageAttributes[messageAttributeNames.eventId]?.stringValue,
   };
 }

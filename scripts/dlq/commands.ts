@@ -9,6 +9,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { PayloadStore } from "../../functions/shared/ports";
+import { messageAttributeNames } from "../../functions/shared/queue-message";
 import { formatTable } from "../lib/table";
 import { diagnose } from "./diagnose";
 
@@ -24,7 +25,7 @@ export interface DlqContext {
 const peekVisibilitySeconds = 5;
 
 /** A field of the message: its SQS attribute, else the same field of its JSON body, else "?". */
-function fieldOf(message: Message, name: "event_id" | "correlation_id"): string {
+function fieldOf(message: Message, name: (typeof messageAttributeNames)[keyof typeof messageAttributeNames]): string {
   const attribute = message.MessageAttributes?.[name]?.StringValue;
   if (attribute) return attribute;
   try {
@@ -35,8 +36,8 @@ function fieldOf(message: Message, name: "event_id" | "correlation_id"): string 
   }
 }
 
-const eventIdOf = (message: Message) => fieldOf(message, "event_id");
-const correlationIdOf = (message: Message) => fieldOf(message, "correlation_id");
+const eventIdOf = (message: Message) => fieldOf(message, messageAttributeNames.eventId);
+const correlationIdOf = (message: Message) => fieldOf(message, messageAttributeNames.correlationId);
 
 /**
  * Every message in the DLQ once, read without deleting: each receive hides a message for a few
