@@ -1,12 +1,6 @@
-import { functionNames, type FunctionName } from "../functions/topology";
+import { metricCatalogue, metricNames, metricNamespaces, type MetricService } from "../functions/shared/metric-catalogue";
+import { functionNames } from "../functions/topology";
 import type { ResourceNames } from "./names";
-
-/** The functions' EMF metrics (dimension `service` = function name), as the seed emits them. */
-export const emfMetrics: Readonly<Partial<Record<FunctionName, { readonly namespace: string; readonly counts: readonly string[]; readonly latencies: readonly string[] }>>> = {
-  ingest: { namespace: "Fluxa/Ingest", counts: ["ingest_success", "ingest_failure", "s3_puts", "sqs_sent"], latencies: ["ingest_latency_ms"] },
-  processor: { namespace: "Fluxa/Processor", counts: ["processed_success", "processed_failure"], latencies: ["db_latency_ms", "publish_latency_ms", "process_latency_ms"] },
-  query: { namespace: "Fluxa/Query", counts: ["query_success", "query_failure", "query_not_found"], latencies: [] },
-};
 
 type Metric = (string | { readonly stat?: string; readonly label?: string })[];
 
@@ -21,12 +15,14 @@ function graph(title: string, region: string, metrics: Metric[], stat = "Sum"): 
   return { type: "metric", width: 12, height: 6, properties: { title, region, metrics, stat, period: 60, view: "timeSeries" } };
 }
 
-/** The CloudWatch dashboard body: the functions' own metrics, then the AWS service metrics behind them. */
+/** The CloudWatch dashboard body: every catalogued EMF metric (counts, then latencies as p99), then the AWS service metrics behind them. */
 export function dashboardBody(names: ResourceNames, region: string, dbInstanceIdentifier: string): { widgets: Widget[] } {
-  const emf = Object.entries(emfMetrics).flatMap(([fn, spec]) => [
-    graph(`${fn}: outcomes`, region, spec.counts.map((m) => [spec.namespace, m, "service", fn])),
-    ...(spec.latencies.length > 0 ? [graph(`${fn}: latency p99 (ms)`, region, spec.latencies.map((m) => [spec.namespace, m, "service", fn]), "p99")] : []),
-  ]);
+  const emf = (Object.keys(metricNamespaces) as MetricService[]).flatMap((service) => {
+    const of = (unit: "Count" | "Milliseconds") =>
+      metricNames.filter((m) => metricCatalogue[m].service === service && metricCatalogue[m].unit === unit).map((m) => [metricNamespaces[service], m, "service", service]);
+    const latencies = of("Milliseconds");
+    return [graph(`${service}: outcomes`, region, of("Count")), ...(latencies.length > 0 ? [graph(`${service}: latency p99 (ms)`, region, latencies, "p99")] : [])];
+  });
   const lambda = (metricName: string, stat: string) =>
     graph(`Lambda ${metricName} (${stat})`, region, functionNames.map((fn) => ["AWS/Lambda", metricName, "FunctionName", names.function(fn), { label: fn }]), stat);
   const api = (metricName: string, stat = "Sum") => ["AWS/ApiGateway", metricName, "ApiName", names.api, "Stage", names.apiStage, { stat }];

@@ -28,7 +28,7 @@ const deps = {
     maxBatchEvents: optionalInteger(env, envNames.maxBatchEvents, defaultMaxBatchEvents, { min: 1, max: 1_000 }),
   },
   log: createLogger("ingest", env),
-  metrics: createMetrics("Fluxa/Ingest", "ingest"),
+  metrics: createMetrics("ingest"),
 };
 
 export const handler = byResource({

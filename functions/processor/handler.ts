@@ -18,5 +18,5 @@ const pool = lazyDatabasePool(env);
 export const handler = createProcessorHandler({
   ports: async () => ({ payloads, notifier, events: postgresEventStore(await pool()), log }),
   log,
-  metrics: createMetrics("Fluxa/Processor", "processor"),
+  metrics: createMetrics("processor"),
 });

@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../shared/logger";
-import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
+import { recordMetric, type MetricsRecorder } from "../shared/metrics";
 import { messageAttributeNames } from "../shared/queue-message";
 import { processBatch, type ProcessorPorts } from "./core";
 
@@ -35,18 +35,18 @@ export function createProcessorHandler({ ports, log, metrics }: ProcessorHandler
           if (!failed.has(record.messageId)) log.debug({ message_id: record.messageId, ...correlationOf(record) }, "event processed");
         }
       }
-      metrics.addMetric("processed_success", MetricUnit.Count, event.Records.length - outcome.failures.length);
-      metrics.addMetric("processed_failure", MetricUnit.Count, outcome.failures.length);
-      metrics.addMetric("db_latency_ms", MetricUnit.Milliseconds, outcome.dbLatencyMs);
-      metrics.addMetric("publish_latency_ms", MetricUnit.Milliseconds, outcome.publishLatencyMs);
-      if (outcome.conflicts > 0) metrics.addMetric("idempotency_conflicts", MetricUnit.Count, outcome.conflicts);
+      recordMetric(metrics, "processed_success", event.Records.length - outcome.failures.length);
+      recordMetric(metrics, "processed_failure", outcome.failures.length);
+      recordMetric(metrics, "db_latency_ms", outcome.dbLatencyMs);
+      recordMetric(metrics, "publish_latency_ms", outcome.publishLatencyMs);
+      if (outcome.conflicts > 0) recordMetric(metrics, "idempotency_conflicts", outcome.conflicts);
       return { batchItemFailures: outcome.failures.map((f) => ({ itemIdentifier: f.messageId })) };
     } catch (error) {
-      metrics.addMetric("processed_failure", MetricUnit.Count, event.Records.length);
+      recordMetric(metrics, "processed_failure", event.Records.length);
       log.error({ err: error, message_ids: event.Records.map((r) => r.messageId) }, "batch failed; every message will be redelivered");
       throw error;
     } finally {
-      metrics.addMetric("process_latency_ms", MetricUnit.Milliseconds, performance.now() - started);
+      recordMetric(metrics, "process_latency_ms", performance.now() - started);
       metrics.publishStoredMetrics();
     }
   };

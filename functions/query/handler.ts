@@ -14,7 +14,7 @@ const deps = {
   events: async () => postgresEventStore(await pool()),
   ids: randomIds(),
   log: createLogger("query", env),
-  metrics: createMetrics("Fluxa/Query", "query"),
+  metrics: createMetrics("query"),
 };
 
 export const handler = byResource({

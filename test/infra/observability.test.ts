@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { functionNames } from "../../functions/topology";
-import { emfMetrics } from "../../components/dashboard";
+import { metricCatalogue, metricNames, metricNamespaces } from "../../functions/shared/metric-catalogue";
 import { one, ofType, runStack, type StackRun } from "./harness";
 
 for (const stack of ["dev", "prod"] as const) {
@@ -52,8 +52,10 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(dashboard.dashboardName, `fluxa-${stack}`);
       const body = JSON.parse(dashboard.dashboardBody as string) as { widgets: { properties: { metrics?: unknown[][] } }[] };
       const metrics = body.widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => m.filter((part) => typeof part === "string").join(" "));
-      for (const [fn, spec] of Object.entries(emfMetrics)) {
-        for (const metric of [...spec.counts, ...spec.latencies]) assert.ok(metrics.includes(`${spec.namespace} ${metric} service ${fn}`), `${spec.namespace}/${metric}`);
+      assert.ok(metricNames.includes("idempotency_conflicts"));
+      for (const name of metricNames) {
+        const { service } = metricCatalogue[name];
+        assert.ok(metrics.includes(`${metricNamespaces[service]} ${name} service ${service}`), `${metricNamespaces[service]}/${name} is not on the dashboard`);
       }
       for (const namespace of ["AWS/Lambda", "AWS/SQS", "AWS/ApiGateway", "AWS/RDS"]) assert.ok(metrics.some((m) => m.startsWith(namespace)), namespace);
       assert.ok(metrics.includes("AWS/RDS CPUUtilization DBInstanceIdentifier fluxa-store-db-1a2b3c"));

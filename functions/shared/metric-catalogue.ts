@@ -1,0 +1,36 @@
+/**
+ * Every EMF metric Fluxa's functions emit: its namespace (by emitting function), name, unit and
+ * meaning. The handlers, the dashboard, the docs test and ARCHITECTURE.md all read this list.
+ * Dimension: `service` = the emitting function's name.
+ */
+
+export const metricNamespaces = { ingest: "Fluxa/Ingest", processor: "Fluxa/Processor", query: "Fluxa/Query" } as const;
+
+export type MetricService = keyof typeof metricNamespaces;
+
+export interface MetricSpec {
+  readonly service: MetricService;
+  readonly unit: "Count" | "Milliseconds";
+  readonly meaning: string;
+}
+
+export const metricCatalogue = {
+  ingest_success: { service: "ingest", unit: "Count", meaning: "Events accepted and enqueued (a 202, or an enqueued item of a 207)." },
+  ingest_failure: { service: "ingest", unit: "Count", meaning: "Events refused or not enqueued (any answer but 202, or a failed item of a 207)." },
+  s3_puts: { service: "ingest", unit: "Count", meaning: "Payloads over the inline limit stored in S3." },
+  sqs_sent: { service: "ingest", unit: "Count", meaning: "Messages sent to the events queue." },
+  ingest_latency_ms: { service: "ingest", unit: "Milliseconds", meaning: "Time to answer one POST, from request to response." },
+  processed_success: { service: "processor", unit: "Count", meaning: "Messages stored (or found stored) and acknowledged." },
+  processed_failure: { service: "processor", unit: "Count", meaning: "Messages left for redelivery (named in batchItemFailures, or the whole batch)." },
+  idempotency_conflicts: { service: "processor", unit: "Count", meaning: "Messages whose event_id is stored with a different payload SHA-256: the stored event is kept." },
+  db_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time of the one statement that stores the batch." },
+  publish_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to publish the batch's unpublished events to SNS and mark them published." },
+  process_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to process one SQS batch." },
+  query_success: { service: "query", unit: "Count", meaning: "Queries answered 200." },
+  query_failure: { service: "query", unit: "Count", meaning: "Queries refused (400) or failed (503)." },
+  query_not_found: { service: "query", unit: "Count", meaning: "GET /events/{id} answered 404." },
+} as const satisfies Record<string, MetricSpec>;
+
+export type MetricName = keyof typeof metricCatalogue;
+
+export const metricNames = Object.keys(metricCatalogue) as MetricName[];
