@@ -175,7 +175,7 @@ for (const stack of ["dev", "prod"] as const) {
       assert.deepEqual(accounts.map((a) => a.name), stack === "prod" ? ["fluxa-pipeline-account"] : []);
     });
 
-    it("redeploys the API when a route or integration changes", () => {
+    it("gives the API deployment a redeployment trigger (rest-api.test.ts shows what changes it)", () => {
       const deployment = one(run, "aws:apigateway/deployment:Deployment", "fluxa-pipeline-deployment").inputs;
       assert.match((deployment.triggers as { redeployment: string }).redeployment, /^[0-9a-f]{64}$/);
     });

@@ -1,36 +1,7 @@
 import { expect } from "chai";
-import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-
-const root = path.resolve(__dirname, "..", "..");
-const sourceDirs = ["components", "functions", "scripts", "test"];
-
-function sourceFiles(): string[] {
-  const files = ["index.ts"];
-  for (const dir of sourceDirs) {
-    for (const entry of readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })) {
-      if (/\.(ts|cjs)$/.test(entry) && !entry.includes("fixtures/bundles")) files.push(path.join(dir, entry));
-    }
-  }
-  return files;
-}
-
-/** Repository-relative files each file imports (relative specifiers only, type imports included). */
-function importGraph(): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
-  const specifier = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"(\.{1,2}\/[^"]+)"|require\("(\.{1,2}\/[^"]+)"\)|import\("(\.{1,2}\/[^"]+)"\)/g;
-  for (const file of sourceFiles()) {
-    const text = readFileSync(path.join(root, file), "utf8");
-    const targets: string[] = [];
-    for (const match of text.matchAll(specifier)) {
-      const relative = match[1] ?? match[2] ?? match[3];
-      const resolved = path.normalize(path.join(path.dirname(file), relative));
-      targets.push(/\.(ts|cjs|js|json)$/.test(resolved) ? resolved : `${resolved}.ts`);
-    }
-    graph.set(file, targets);
-  }
-  return graph;
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS, shared with .mocharc.fast.cjs
+const { importGraph } = require("../import-graph.cjs") as { importGraph: () => Map<string, string[]> };
 
 function cycles(graph: Map<string, string[]>): string[][] {
   const found: string[][] = [];
