@@ -31,8 +31,6 @@ export interface MessageFailure {
 
 export interface BatchOutcome {
   readonly failures: MessageFailure[];
-  readonly persisted: number;
-  readonly published: number;
   readonly conflicts: number;
   /** The one statement that stores the batch. */
   readonly dbLatencyMs: number;
@@ -82,7 +80,7 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
     ports.log[level]({ ...fields, receive_count: receiveCount, failure: failure.kind, reason: failure.reason }, "message not processed");
   }
   logConflicts(ports.log, accepted, conflicting);
-  return { failures, persisted: accepted.length, published: published.length, conflicts: conflicting.length, dbLatencyMs, publishLatencyMs };
+  return { failures, conflicts: conflicting.length, dbLatencyMs, publishLatencyMs };
 }
 
 /** A retry cannot help here: the first payload stays, and an operator learns which key was reused. */
