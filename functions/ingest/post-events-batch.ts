@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { performance } from "node:perf_hooks";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { recordMetric } from "../shared/metrics";
-import { ingestBatch, type BatchOutcome } from "./batch-core";
+import { ingestBatch, type BatchItemOutcome } from "./batch-core";
 import { batchItems, decodeBatchItems, type InvalidItem } from "./batch-request";
 import type { IngestHandlerDeps, IngestHandlerSettings } from "./post-event";
 import { callerOf, idempotencyKeyHeader } from "./idempotency-key";
@@ -55,7 +55,7 @@ export function createBatchIngestHandler({ ports, settings, log, metrics }: Batc
       return jsonResponse(207, { results }, anyUnsent ? { ...headers, "Retry-After": "1" } : headers);
     }
 
-    function record(outcomes: readonly BatchOutcome[], invalid: readonly InvalidItem[]): void {
+    function record(outcomes: readonly BatchItemOutcome[], invalid: readonly InvalidItem[]): void {
       let enqueued = 0;
       for (const outcome of outcomes) {
         if (outcome.enqueued) {
@@ -80,6 +80,6 @@ function invalidResult({ index, details }: InvalidItem): ItemResult {
   return { index, error: "validation_failed", details };
 }
 
-function outcomeResult(outcome: BatchOutcome): ItemResult {
+function outcomeResult(outcome: BatchItemOutcome): ItemResult {
   return outcome.enqueued ? { index: outcome.index, event_id: outcome.accepted.eventId, status: "enqueued" } : { index: outcome.index, error: "enqueue_failed" };
 }

@@ -29,7 +29,7 @@ export interface MessageFailure {
   readonly reason: string;
 }
 
-export interface BatchOutcome {
+export interface QueueBatchOutcome {
   readonly failures: MessageFailure[];
   readonly conflicts: number;
   /** The one statement that stores the batch. */
@@ -46,7 +46,7 @@ type Resolved = { ok: true; messageId: string; event: NewEvent } | { ok: false; 
  * A failure of the event store fails the whole batch (it throws): no message is acknowledged
  * before its event is durable.
  */
-export async function processBatch(ports: ProcessorPorts, messages: readonly IncomingMessage[]): Promise<BatchOutcome> {
+export async function processBatch(ports: ProcessorPorts, messages: readonly IncomingMessage[]): Promise<QueueBatchOutcome> {
   const resolved = await Promise.all(messages.map((message) => resolveMessage(ports.payloads, message)));
   const failures: MessageFailure[] = [];
   const accepted: { messageId: string; event: NewEvent }[] = [];
