@@ -4,9 +4,10 @@ import * as path from "node:path";
 import { buildFunctions, defaultBundleDir, repositoryRoot } from "./function-bundles";
 import type { FluxaConfig } from "./config";
 import { EventPipeline } from "./event-pipeline";
-import { EventStore } from "./event-store";
+import { Database } from "./database";
 import { hashDirectory } from "./migrations-hash";
 import { resourceNames } from "./names";
+import { Network } from "./network";
 import { Observability } from "./observability";
 
 export interface FluxaOutputs {
@@ -36,11 +37,13 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
   });
   const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
 
-  const store = new EventStore(
+  const network = new Network("fluxa-network", { region: config.region, natStrategy: config.natStrategy, proxy: config.database.proxy }, opts);
+  const database = new Database(
     "fluxa-store",
     {
-      region: config.region,
-      natStrategy: config.natStrategy,
+      subnetIds: network.databaseSubnetIds,
+      securityGroupId: network.databaseSecurityGroupId,
+      proxySecurityGroupId: network.proxySecurityGroupId,
       engineVersion: config.database.engineVersion,
       instanceClass: config.database.instanceClass,
       allocatedStorageGb: config.database.allocatedStorageGb,
@@ -54,7 +57,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
   );
   const observability = new Observability(
     "fluxa-observability",
-    { names, region: config.region, logRetentionDays: config.logRetentionDays, alarms: config.alarms, dbInstanceIdentifier: store.instanceIdentifier },
+    { names, region: config.region, logRetentionDays: config.logRetentionDays, alarms: config.alarms, dbInstanceIdentifier: database.instanceIdentifier },
     opts,
   );
   const pipeline = new EventPipeline(
@@ -68,8 +71,8 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       lambdaLogLevels: config.lambdaLogLevels,
       logGroups: observability.functionLogGroups,
       apiAccessLogGroupArn: observability.apiAccessLogGroup.arn,
-      network: { subnetIds: store.functionSubnetIds, securityGroupIds: [store.functionSecurityGroupId] },
-      database: { host: store.host, port: store.port, name: store.databaseName, secretArn: store.secretArn, poolSize: config.database.poolSize },
+      network: { subnetIds: network.functionSubnetIds, securityGroupIds: [network.functionSecurityGroupId] },
+      database: { host: database.host, port: database.port, name: database.databaseName, secretArn: database.secretArn, poolSize: config.database.poolSize },
       queue: config.queue,
       payloadExpirationDays: config.payload.expirationDays,
       payloadBucketForceDestroy: config.payload.forceDestroy,
@@ -82,7 +85,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
   return {
     apiEndpoint: pipeline.apiEndpoint,
     apiKey: pipeline.apiKey,
-    dbEndpoint: store.host,
+    dbEndpoint: database.host,
     queueUrl: pipeline.queueUrl,
     deadLetterQueueUrl: pipeline.deadLetterQueueUrl,
     payloadBucket: pipeline.payloadBucket,

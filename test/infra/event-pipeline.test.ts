@@ -101,7 +101,7 @@ for (const stack of ["dev", "prod"] as const) {
         assert.equal(variables[envNames.logLevel], run.config.logLevel);
         const vpc = inputs.vpcConfig as { subnetIds: string[]; securityGroupIds: string[] } | undefined;
         if (functionSpecs[name].inVpc) {
-          assert.deepEqual(vpc?.securityGroupIds, ["fluxa-store-functions-sg-id"]);
+          assert.deepEqual(vpc?.securityGroupIds, ["fluxa-network-functions-sg-id"]);
           assert.ok(vpc?.subnetIds.every((id) => /^subnet-(private|isolated)-/.test(id)));
         } else assert.equal(vpc, undefined);
       });

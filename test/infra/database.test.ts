@@ -18,7 +18,7 @@ function migrationsDigest(): string {
 const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-mock";
 
 for (const stack of ["dev", "prod"] as const) {
-  describe(`EventStore (${stack})`, () => {
+  describe(`Network and Database (${stack})`, () => {
     let run: StackRun;
     before(async () => {
       run = await runStack(stack);
@@ -54,7 +54,7 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     it("places the database in the VPC's private subnets, with the NAT strategy configured", () => {
-      const vpc = one(run, "awsx:ec2:Vpc", "fluxa-store-vpc").inputs;
+      const vpc = one(run, "awsx:ec2:Vpc", "fluxa-network-vpc").inputs;
       const strategy = { none: "None", single: "Single", onePerAz: "OnePerAz" }[run.config.natStrategy];
       assert.deepEqual(vpc.natGateways, { strategy });
       assert.deepEqual(vpc.vpcEndpointSpecs, [{ serviceName: "com.amazonaws.eu-west-1.s3", vpcEndpointType: "Gateway" }]);
@@ -65,14 +65,14 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     it("admits 5432 only from the functions' security group (through the proxy when it is on)", () => {
-      const dbSg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-store-db-sg").inputs;
-      const source = run.config.database.proxy ? "fluxa-store-proxy-sg-id" : "fluxa-store-functions-sg-id";
+      const dbSg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-network-db-sg").inputs;
+      const source = run.config.database.proxy ? "fluxa-network-proxy-sg-id" : "fluxa-network-functions-sg-id";
       assert.deepEqual(dbSg.ingress, [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [source] }]);
       assert.equal(dbSg.egress, undefined);
-      assert.deepEqual(one(run, "aws:rds/instance:Instance", "fluxa-store-db").inputs.vpcSecurityGroupIds, ["fluxa-store-db-sg-id"]);
+      assert.deepEqual(one(run, "aws:rds/instance:Instance", "fluxa-store-db").inputs.vpcSecurityGroupIds, ["fluxa-network-db-sg-id"]);
       if (run.config.database.proxy) {
-        const proxySg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-store-proxy-sg").inputs;
-        assert.deepEqual(proxySg.ingress, [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["fluxa-store-functions-sg-id"] }]);
+        const proxySg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-network-proxy-sg").inputs;
+        assert.deepEqual(proxySg.ingress, [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["fluxa-network-functions-sg-id"] }]);
       }
     });
 
