@@ -1,3 +1,4 @@
+import { awsMetrics, type AwsMetricSpec } from "../functions/shared/metric-catalogue";
 import { functionNames } from "../functions/topology";
 import type { FluxaConfig } from "./config";
 import type { ResourceNames } from "./names";
@@ -21,13 +22,14 @@ export interface AlarmDefinition {
 export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["alarms"]): AlarmDefinition[] {
   const fiveMinutes = 300;
   const named = (key: string) => ({ key, name: names.alarm(key) });
-  const queue = (queueName: string) => ({ namespace: "AWS/SQS", dimensions: { QueueName: queueName } });
+  const metric = (spec: AwsMetricSpec) => ({ namespace: spec.namespace, metricName: spec.name });
+  const queue = (queueName: string) => ({ dimensions: { QueueName: queueName } });
   return [
     {
       ...named("dlq-depth"),
       description: "Events that failed processing 3 times are waiting in the dead-letter queue.",
       ...queue(names.deadLetterQueue),
-      metricName: "ApproximateNumberOfMessagesVisible",
+      ...metric(awsMetrics.queueVisible),
       statistic: "Maximum",
       periodSeconds: 60,
       evaluationPeriods: 1,
@@ -38,7 +40,7 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
       ...named("queue-age"),
       description: `The oldest queued event has waited over ${thresholds.queueAgeSeconds} s: the processor is falling behind.`,
       ...queue(names.queue),
-      metricName: "ApproximateAgeOfOldestMessage",
+      ...metric(awsMetrics.queueOldestAge),
       statistic: "Maximum",
       periodSeconds: 60,
       evaluationPeriods: 5,
@@ -46,16 +48,16 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
       comparisonOperator: "GreaterThanThreshold",
     },
     ...functionNames.flatMap((fn): AlarmDefinition[] => {
-      const lambda = { namespace: "AWS/Lambda", dimensions: { FunctionName: names.function(fn) }, statistic: "Sum" as const };
+      const lambda = { dimensions: { FunctionName: names.function(fn) }, statistic: "Sum" as const };
       const every = { periodSeconds: fiveMinutes, evaluationPeriods: 1, comparisonOperator: "GreaterThanOrEqualToThreshold" as const };
       return [
-        { ...named(`${fn}-errors`), description: `${fn} function errors.`, ...lambda, ...every, metricName: "Errors", threshold: thresholds.functionErrors },
+        { ...named(`${fn}-errors`), description: `${fn} function errors.`, ...lambda, ...every, ...metric(awsMetrics.lambdaErrors), threshold: thresholds.functionErrors },
         {
           ...named(`${fn}-throttles`),
           description: `${fn} invocations throttled.`,
           ...lambda,
           ...every,
-          metricName: "Throttles",
+          ...metric(awsMetrics.lambdaThrottles),
           threshold: thresholds.functionThrottles,
         },
       ];
@@ -63,9 +65,8 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
     {
       ...named("api-5xx"),
       description: "The API answered with server errors.",
-      namespace: "AWS/ApiGateway",
+      ...metric(awsMetrics.api5xx),
       dimensions: { ApiName: names.api, Stage: names.apiStage },
-      metricName: "5XXError",
       statistic: "Sum",
       periodSeconds: fiveMinutes,
       evaluationPeriods: 1,

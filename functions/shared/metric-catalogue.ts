@@ -34,3 +34,29 @@ export const metricCatalogue = {
 export type MetricName = keyof typeof metricCatalogue;
 
 export const metricNames = Object.keys(metricCatalogue) as MetricName[];
+
+/** An AWS service metric Fluxa alarms on or charts; its dimensions are the resource's name. */
+export interface AwsMetricSpec {
+  readonly namespace: "AWS/SQS" | "AWS/Lambda" | "AWS/ApiGateway" | "AWS/RDS";
+  readonly name: string;
+  readonly unit: "Count" | "Seconds" | "Milliseconds" | "Percent" | "Bytes";
+  readonly meaning: string;
+}
+
+/** The AWS metrics behind the alarms and the dashboard, so both name them from one place. */
+export const awsMetrics = {
+  queueVisible: { namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible", unit: "Count", meaning: "Messages waiting to be received." },
+  queueOldestAge: { namespace: "AWS/SQS", name: "ApproximateAgeOfOldestMessage", unit: "Seconds", meaning: "Age of the oldest message in the queue." },
+  lambdaInvocations: { namespace: "AWS/Lambda", name: "Invocations", unit: "Count", meaning: "Function invocations." },
+  lambdaErrors: { namespace: "AWS/Lambda", name: "Errors", unit: "Count", meaning: "Invocations that ended in a function error." },
+  lambdaThrottles: { namespace: "AWS/Lambda", name: "Throttles", unit: "Count", meaning: "Invocations refused for lack of concurrency." },
+  lambdaDuration: { namespace: "AWS/Lambda", name: "Duration", unit: "Milliseconds", meaning: "Time an invocation ran." },
+  apiCount: { namespace: "AWS/ApiGateway", name: "Count", unit: "Count", meaning: "API requests." },
+  api4xx: { namespace: "AWS/ApiGateway", name: "4XXError", unit: "Count", meaning: "Requests answered with a client error." },
+  api5xx: { namespace: "AWS/ApiGateway", name: "5XXError", unit: "Count", meaning: "Requests answered with a server error." },
+  apiLatency: { namespace: "AWS/ApiGateway", name: "Latency", unit: "Milliseconds", meaning: "Time from request to response at the gateway." },
+  apiIntegrationLatency: { namespace: "AWS/ApiGateway", name: "IntegrationLatency", unit: "Milliseconds", meaning: "Time the integration (the function) took." },
+  dbCpu: { namespace: "AWS/RDS", name: "CPUUtilization", unit: "Percent", meaning: "Database instance CPU." },
+  dbConnections: { namespace: "AWS/RDS", name: "DatabaseConnections", unit: "Count", meaning: "Open database connections." },
+  dbFreeStorage: { namespace: "AWS/RDS", name: "FreeStorageSpace", unit: "Bytes", meaning: "Database storage left." },
+} as const satisfies Record<string, AwsMetricSpec>;
