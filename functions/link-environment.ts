@@ -4,7 +4,7 @@ import { envNames, type Link } from "./topology";
  * Where the database is, as a function is told: in AWS its parts and the RDS-managed secret, locally
  * one URL with the password in it.
  */
-export type DatabaseLocation<V> =
+export type LinkedDatabase<V> =
   | { readonly kind: "secret"; readonly host: V; readonly port: V; readonly name: V; readonly secretArn: V; readonly poolSize: V }
   | { readonly kind: "url"; readonly url: V };
 
@@ -13,7 +13,7 @@ export interface LinkValues<V> {
   readonly queueUrl: V;
   readonly payloadBucket: V;
   readonly topicArn: V;
-  readonly database: DatabaseLocation<V>;
+  readonly database: LinkedDatabase<V>;
 }
 
 /** The environment variables one link sets: the one place that decides them, for Pulumi and the local stack. */

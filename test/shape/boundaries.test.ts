@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS, shared with .mocharc.fast.cjs
 const { importGraph } = require("../import-graph.cjs") as { importGraph: () => Map<string, string[]> };
@@ -48,5 +49,19 @@ describe("code boundaries", () => {
 
   it("keeps the functions independent of the infrastructure", () => {
     expect(importsInto(under("functions"), (t) => under("components")(t) || t === "index.ts")).to.deep.equal([]);
+  });
+
+  it("gives no two exported types the same name", () => {
+    const declaredIn = new Map<string, Set<string>>();
+    for (const file of graph.keys()) {
+      if (!file.endsWith(".ts")) continue;
+      const text = readFileSync(path.resolve(__dirname, "..", "..", file), "utf8");
+      for (const [, name] of text.matchAll(/^export (?:declare )?(?:interface|type|class|enum) (\w+)/gm)) {
+        declaredIn.set(name, (declaredIn.get(name) ?? new Set()).add(file));
+      }
+    }
+    expect(declaredIn.get("QueueBatchOutcome")?.size).to.equal(1);
+    const shared = [...declaredIn].filter(([, files]) => files.size > 1).map(([name, files]) => `${name}: ${[...files].join(", ")}`);
+    expect(shared).to.deep.equal([]);
   });
 });
