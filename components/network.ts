@@ -37,7 +37,8 @@ export class Network extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fluxa:index:Network", name, {}, opts);
     const natStrategy = args.natStrategy ?? "single";
-    const child = (role: string) => ({ parent: this, aliases: [{ name: `${formerComponentName}-${role}`, parent: formerComponentUrn }] });
+    const formerParent = pulumi.createUrn(formerComponentName, "fluxa:index:EventStore");
+    const child = (role: string) => ({ parent: this, aliases: [{ name: `${formerComponentName}-${role}`, parent: formerParent }] });
 
     // Without NAT, subnets are "Isolated" (awsx rejects private subnets without a NAT gateway).
     const vpc = new awsx.ec2.Vpc(
@@ -141,5 +142,5 @@ export class Network extends pulumi.ComponentResource {
 
 // These resources were children of the former EventStore component ("fluxa-store"), named after it;
 // the aliases keep a deployed stack's VPC and security groups in place instead of replacing them.
+// (The URN is made in the constructor: createUrn reads the stack's name, known only once the program runs.)
 const formerComponentName = "fluxa-store";
-const formerComponentUrn = pulumi.createUrn(formerComponentName, "fluxa:index:EventStore");
