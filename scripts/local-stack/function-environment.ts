@@ -7,6 +7,8 @@ export interface LinkTargets {
   readonly bucket: string;
   readonly topicArn: string;
   readonly databaseUrl: string;
+  /** DB_POOL_SIZE; absent, the functions' default. */
+  readonly databasePoolSize?: number;
 }
 
 export interface RuntimeSettings {
@@ -25,7 +27,10 @@ function linkEnvironment(link: Link, targets: LinkTargets): Record<string, strin
     case "topic":
       return { [envNames.topicArn]: targets.topicArn };
     case "database":
-      return { [envNames.databaseUrl]: targets.databaseUrl };
+      return {
+        [envNames.databaseUrl]: targets.databaseUrl,
+        ...(targets.databasePoolSize === undefined ? {} : { [envNames.databasePoolSize]: String(targets.databasePoolSize) }),
+      };
   }
 }
 
