@@ -91,6 +91,13 @@ describe("local stack: SQS event source mapping", function () {
     for (const url of [resources.queueUrl, resources.dlqUrl, resources.snsTapQueueUrl]) assert.equal(new URL(url).origin, origin);
   });
 
+  it("accepts characters above U+FFFF in a body, as SQS does (fauxqs alone refuses them)", async () => {
+    const { MessageId } = await send("paid 😀");
+
+    assert.match(String(MessageId), /^[0-9a-f-]{36}$/);
+    assert.equal((await receiveOne(clients.sqs, resources.queueUrl, 2))?.Body, "paid 😀");
+  });
+
   it("invokes the function with a Lambda SQSEvent and deletes what succeeded", async () => {
     const { MessageId } = await send("ok");
     startSource();
