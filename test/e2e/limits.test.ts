@@ -4,16 +4,32 @@ import { sampleEvent } from "../support/factories";
 import { startGate, type Gate } from "../support/gate";
 import { call, drainQueue, eventually, postEvent, startTestStack, waitForEvent, type TestStack } from "../support/local-stack-client";
 
-/** Starts a stack whose ingest talks to SQS, and processor to SNS, through gates the test can close. */
-async function stackBehindGates(options: Parameters<typeof startTestStack>[0]) {
-  const sqsGate = await startGate();
-  const snsGate = await startGate();
-  const t = await startTestStack({
-    ...options,
-    functionEnvironment: { ingest: { AWS_ENDPOINT_URL_SQS: sqsGate.url }, processor: { AWS_ENDPOINT_URL_SNS: snsGate.url } },
+interface GatedStack {
+  t: TestStack;
+  /** Between ingest and SQS. */
+  sqsGate: Gate;
+  /** Between the processor and SNS. */
+  snsGate: Gate;
+}
+
+/** For the enclosing describe: a stack whose ingest talks to SQS, and processor to SNS, through gates the test can close. */
+function useStackBehindGates(options: Parameters<typeof startTestStack>[0]): GatedStack {
+  const gated = {} as GatedStack;
+  before(async () => {
+    gated.sqsGate = await startGate();
+    gated.snsGate = await startGate();
+    gated.t = await startTestStack({
+      ...options,
+      functionEnvironment: { ingest: { AWS_ENDPOINT_URL_SQS: gated.sqsGate.url }, processor: { AWS_ENDPOINT_URL_SNS: gated.snsGate.url } },
+    });
+    gated.sqsGate.target = gated.snsGate.target = gated.t.stack.awsEndpointUrl;
   });
-  sqsGate.target = snsGate.target = t.stack.awsEndpointUrl;
-  return { t, sqsGate, snsGate };
+  after(async () => {
+    await gated.t?.stop();
+    await gated.sqsGate?.stop();
+    await gated.snsGate?.stop();
+  });
+  return gated;
 }
 
 const eventId = (response: { body: Record<string, unknown> }) => String(response.body.event_id);
@@ -21,20 +37,10 @@ const until = (what: string, condition: () => boolean) => eventually(what, () =>
 
 describe("local stack limits: reserved concurrency throttles as on Lambda", function () {
   this.timeout(120_000);
-  let t: TestStack;
-  let sqsGate: Gate;
-  let snsGate: Gate;
-
-  before(async () => {
-    ({ t, sqsGate, snsGate } = await stackBehindGates({ reservedConcurrency: { ingest: 1, processor: 1 }, pollerConcurrency: 2 }));
-  });
-  after(async () => {
-    await t?.stop();
-    await sqsGate?.stop();
-    await snsGate?.stop();
-  });
+  const gated = useStackBehindGates({ reservedConcurrency: { ingest: 1, processor: 1 }, pollerConcurrency: 2 });
 
   it("answers an ingest beyond its reservation 503 with Retry-After and a JSON error, and takes the retry", async () => {
+    const { t, sqsGate } = gated;
     sqsGate.close();
     const first = postEvent(t, sampleEvent({ user_id: "first" }));
     await until("the first ingest to hold the only slot", () => sqsGate.waiting > 0);
@@ -53,6 +59,7 @@ describe("local stack limits: reserved concurrency throttles as on Lambda", func
   });
 
   it("returns a throttled batch to the queue and stores it on a later receive", async () => {
+    const { t, snsGate } = gated;
     snsGate.close();
     const held = await postEvent(t, sampleEvent({ user_id: "holds-the-slot" }));
     await until("the first batch to hold the processor's only slot", () => snsGate.waiting > 0);
@@ -70,20 +77,10 @@ describe("local stack limits: reserved concurrency throttles as on Lambda", func
 
 describe("local stack limits: the mapping's maximum concurrency bounds the processor", function () {
   this.timeout(120_000);
-  let t: TestStack;
-  let sqsGate: Gate;
-  let snsGate: Gate;
-
-  before(async () => {
-    ({ t, sqsGate, snsGate } = await stackBehindGates({ pollerConcurrency: 2, poolSize: 4 }));
-  });
-  after(async () => {
-    await t?.stop();
-    await sqsGate?.stop();
-    await snsGate?.stop();
-  });
+  const gated = useStackBehindGates({ pollerConcurrency: 2, poolSize: 4 });
 
   it("never runs more processor invocations at once than the mapping's maximum concurrency", async () => {
+    const { t, snsGate } = gated;
     snsGate.close();
     const events = Array.from({ length: 40 }, (_, n) => sampleEvent({ user_id: `bounded-${n}` }));
     const accepted = await call(t, "POST", "/events/batch", { body: JSON.stringify({ events }), headers: { "Content-Type": "application/json" } });
