@@ -12,7 +12,7 @@ export interface LocalStackOptions {
   awsEndpointUrl?: string;
   /** Keys accepted in `x-api-key`. Default: env FLUXA_API_KEYS (comma-separated), else one generated key kept in the data dir. */
   apiKeys?: string[];
-  /** The event queue's visibility timeout. Default: topology's multiple of the processor's timeout. */
+  /** The event queue's visibility timeout. Default: the topology's multiple of the processor's timeout (the stack's, if given). */
   visibilityTimeoutSeconds?: number;
   /**
    * Size functions and the processor's mapping as this stack's `Pulumi.<stack>.yaml` does, validated as
@@ -32,7 +32,7 @@ export interface LocalStackOptions {
   onFunctionLog?: (functionName: FunctionName, line: string) => void;
   /** Use bundles already in `<bundleDir>/<function>/index.js` instead of building into dist/functions. */
   bundleDir?: string;
-  /** Execution environments (worker threads) per function. Default 2. */
+  /** Execution environments (worker threads) of a function without reserved concurrency; beyond them invocations wait. Default 2. */
   poolSize?: number;
   /** The processor mapping's maximum concurrency: pollers, each with one batch in flight. Default: env FLUXA_MAXIMUM_CONCURRENCY, else the stack's. */
   pollerConcurrency?: number;
