@@ -8,6 +8,8 @@ export interface LocalLinkTargets {
   readonly bucket: string;
   readonly topicArn: string;
   readonly databaseUrl: string;
+  /** DB_POOL_SIZE; absent, the functions' default. */
+  readonly databasePoolSize?: number;
 }
 
 export interface RuntimeSettings {
@@ -31,7 +33,7 @@ export function functionEnvironment(
     queueUrl: targets.queueUrl,
     payloadBucket: targets.bucket,
     topicArn: targets.topicArn,
-    database: { kind: "url", url: targets.databaseUrl },
+    database: { kind: "url", url: targets.databaseUrl, ...(targets.databasePoolSize === undefined ? {} : { poolSize: String(targets.databasePoolSize) }) },
   };
   return {
     AWS_REGION: settings.region,

@@ -3,16 +3,23 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import assert from "node:assert/strict";
 import { startAwsEmulator, type AwsEmulator } from "../../scripts/local-stack/aws-emulator";
 import { awsClients, destroyAwsClients, ensureAwsResources, type AwsClients, type AwsResources } from "../../scripts/local-stack/aws-resources";
+import { InvocationError } from "../../scripts/local-stack/lambda-runtime";
 import { startSqsEventSource, type SqsEventSource } from "../../scripts/local-stack/sqs-event-source";
 
 const region = "us-east-1";
 
-/** A processor stand-in: bodies containing "fail" are reported as batch item failures, "crash" fails the invocation. */
+/**
+ * A processor stand-in: bodies containing "fail" are reported as batch item failures, "crash" fails
+ * the invocation, "throttle" is refused by Lambda on its first receive (the function never runs).
+ */
 function processor(seen: SQSEvent["Records"]) {
   return {
     invoke: (_name: string, event: unknown): Promise<SQSBatchResponse> => {
       const { Records } = event as SQSEvent;
       seen.push(...Records);
+      if (Records.some((record) => record.body === "throttle" && record.attributes.ApproximateReceiveCount === "1")) {
+        return Promise.reject(new InvocationError("TooManyRequestsException", "Rate Exceeded."));
+      }
       if (Records.some((record) => record.body === "crash")) return Promise.reject(new Error("crashed"));
       const failed = Records.filter((record) => record.body.includes("fail"));
       return Promise.resolve({ batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) });
@@ -69,6 +76,7 @@ describe("local stack: SQS event source mapping", function () {
       functions: processor(seen),
       batchSize: 10,
       maximumBatchingWindowSeconds: 0,
+      maximumConcurrency: 2,
     });
   }
 
@@ -81,6 +89,13 @@ describe("local stack: SQS event source mapping", function () {
     const origin = new URL(emulator.endpointUrl).origin;
 
     for (const url of [resources.queueUrl, resources.dlqUrl, resources.snsTapQueueUrl]) assert.equal(new URL(url).origin, origin);
+  });
+
+  it("accepts characters above U+FFFF in a body, as SQS does (fauxqs alone refuses them)", async () => {
+    const { MessageId } = await send("paid 😀");
+
+    assert.match(String(MessageId), /^[0-9a-f-]{36}$/);
+    assert.equal((await receiveOne(clients.sqs, resources.queueUrl, 2))?.Body, "paid 😀");
   });
 
   it("invokes the function with a Lambda SQSEvent and deletes what succeeded", async () => {
@@ -114,6 +129,20 @@ describe("local stack: SQS event source mapping", function () {
     assert.equal(seen.filter((record) => record.body === "ok").length, 1);
     const failedReceives = seen.filter((record) => record.body === "please fail").map((record) => record.attributes.ApproximateReceiveCount);
     assert.deepEqual(failedReceives, ["1", "2", "3"]);
+  });
+
+  it("returns a throttled batch to the queue, receive count raised, and deletes it once a later receive succeeds", async () => {
+    await send("throttle");
+    startSource();
+
+    await until(() => seen.length >= 2, 10);
+    await source?.stop();
+
+    assert.deepEqual(seen.map((record) => [record.body, record.attributes.ApproximateReceiveCount]), [
+      ["throttle", "1"],
+      ["throttle", "2"],
+    ]);
+    assert.equal(await receiveOne(clients.sqs, resources.queueUrl, 2), undefined, "message left on the queue");
   });
 
   it("deletes nothing when the invocation fails", async () => {
