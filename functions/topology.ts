@@ -42,7 +42,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 512,
     links: ["queue", "payloadBucketWrite"],
     inVpc: false,
-    awsSdk: "runtime",
+    awsSdk: "bundled",
   },
   processor: {
     entry: "functions/processor/handler.ts",
@@ -50,7 +50,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 512,
     links: ["payloadBucketRead", "topic", "database"],
     inVpc: true,
-    awsSdk: "runtime",
+    awsSdk: "bundled",
   },
   query: {
     entry: "functions/query/handler.ts",
@@ -67,7 +67,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 256,
     links: ["database"],
     inVpc: true,
-    awsSdk: "runtime",
+    awsSdk: "bundled",
     // Migrations must never run twice at once; one execution is all a deploy needs.
     reservedConcurrency: 1,
   },
