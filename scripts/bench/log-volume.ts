@@ -11,8 +11,9 @@ export interface LogVolume {
   readonly bytesPerEvent: Record<string, { readonly ingest: number; readonly processorByBatchSize: Record<string, number> }>;
 }
 
-/** pino's numeric levels; EMF lines carry none and Lambda files them as INFO. */
-const levelValues: Record<string, number> = { debug: 20, info: 30 };
+/** The levels a stack may run, in pino's order; EMF lines carry none and Lambda files them as INFO. */
+const levelValues: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const measuredLevels = ["debug", "info"];
 const posts = 100;
 const batchesPerSize = 5;
 
@@ -22,8 +23,9 @@ interface Line {
 }
 
 function levelOf(line: string): number {
+  // Fluxa's logger writes the level by name.
   const level = line.startsWith("{") ? (JSON.parse(line) as { level?: unknown }).level : undefined;
-  return typeof level === "number" ? level : levelValues.info;
+  return (typeof level === "string" ? levelValues[level] : undefined) ?? levelValues.info;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function measureLogVolume(bundleDir: string, batchSizes: readonly n
     }
     const bytesAt = (level: string, of: readonly Line[]) => of.filter((l) => l.level >= levelValues[level]).reduce((sum, l) => sum + l.bytes, 0);
     const bytesPerEvent = Object.fromEntries(
-      Object.keys(levelValues).map((level) => [
+      measuredLevels.map((level) => [
         level,
         {
           ingest: Math.round(bytesAt(level, ingest) / posts),
