@@ -1,9 +1,10 @@
 /**
- * AWS list prices the cost model uses: us-east-1, on-demand, no free tier, as listed on AWS's
- * pricing pages on the date below. Both stack files deploy to eu-west-1, a few percent dearer.
+ * AWS list prices the cost model uses: us-east-1, on-demand, no free tier, as docs/COSTS.md lists
+ * them on the date below (verify them on AWS's pricing pages before relying on them). Both stack
+ * files deploy to eu-west-1, a few percent dearer.
  */
 export const listPrices = {
-  asOf: "2026-12-03",
+  asOf: "2026-11-25",
   region: "us-east-1",
   /** API Gateway REST API, first 333 million requests a month. */
   apiGatewayPerMillionRequests: 3.5,
@@ -22,3 +23,6 @@ export const listPrices = {
 } as const;
 
 export type ListPrices = typeof listPrices;
+
+/** The totals of docs/COSTS.md's fixed monthly costs (NAT, RDS, proxy, alarms…), worked out there line by line. */
+export const fixedMonthlyDollars = { dev: 58.84, prod: 371.54 } as const;

@@ -2,6 +2,7 @@
 import { round } from "./measure";
 import { kilobytes, rejectedCount, sustainedRate, table, endToEndP95TargetMs, type BenchResults } from "./report";
 import type { PerMillionEvents } from "./costs";
+import { fixedMonthlyDollars } from "./prices";
 
 function processorTable(results: BenchResults): string {
   return table(
@@ -150,6 +151,25 @@ export function formatCosts(results: BenchResults): string {
     table(
       ["part", "dev quantity", "dev", "prod quantity", "prod"],
       [...dev.parts.map((_, index) => partRow(index)), total("Fluxa per million events", dev, prod), total("Seed design (SNS Publish per event)", dev.seedDesign, prod.seedDesign)],
+    ),
+    "Monthly: the fixed costs below plus volume × the cost per million events. Dev's usage plan allows 100,000 requests a day (about 3 million a month), prod's 50 million a month.",
+    table(
+      ["stack", "events a month", "arithmetic", "monthly"],
+      (
+        [
+          ["dev", 0.1, dev],
+          ["dev", 1, dev],
+          ["dev", 3, dev],
+          ["prod", 1, prod],
+          ["prod", 10, prod],
+          ["prod", 50, prod],
+        ] as const
+      ).map(([stack, millions, cost]) => [
+        stack,
+        `${(millions * 1e6).toLocaleString("en-US")}`,
+        `${dollars(fixedMonthlyDollars[stack])} + ${millions} × ${dollars(cost.dollars)}`,
+        `≈ ${dollars(fixedMonthlyDollars[stack] + millions * cost.dollars)}`,
+      ]),
     ),
   ].join("\n\n");
 }
