@@ -152,7 +152,7 @@ export function formatCosts(results: BenchResults): string {
       ["part", "dev quantity", "dev", "prod quantity", "prod"],
       [...dev.parts.map((_, index) => partRow(index)), total("Fluxa per million events", dev, prod), total("Seed design (SNS Publish per event)", dev.seedDesign, prod.seedDesign)],
     ),
-    "Monthly: the fixed costs below plus volume × the cost per million events. Dev's usage plan allows 100,000 requests a day (about 3 million a month), prod's 50 million a month.",
+    "Monthly: the fixed costs above plus volume × the cost per million events. Dev's usage plan allows 100,000 requests a day (about 3 million a month), prod's 50 million a month.",
     table(
       ["stack", "events a month", "arithmetic", "monthly"],
       (
