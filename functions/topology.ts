@@ -28,7 +28,12 @@ export interface FunctionSpec {
   readonly inVpc: boolean;
   /** Default reserved concurrency; stack config may override it. Database functions other than the queue consumer need one. */
   readonly reservedConcurrency?: number;
+  /** Where the AWS SDK comes from: the runtime's copy, or bundled. Whichever initialises faster (docs/PERFORMANCE.md). */
+  readonly awsSdk: AwsSdkPlacement;
 }
+
+/** "runtime": the SDK is external and Lambda's Node.js runtime provides it; "bundled": tree-shaken into the bundle. */
+export type AwsSdkPlacement = "runtime" | "bundled";
 
 export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
   ingest: {
@@ -37,6 +42,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 512,
     links: ["queue", "payloadBucketWrite"],
     inVpc: false,
+    awsSdk: "bundled",
   },
   processor: {
     entry: "functions/processor/handler.ts",
@@ -44,6 +50,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 512,
     links: ["payloadBucketRead", "topic", "database"],
     inVpc: true,
+    awsSdk: "bundled",
   },
   query: {
     entry: "functions/query/handler.ts",
@@ -51,6 +58,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 256,
     links: ["database"],
     inVpc: true,
+    awsSdk: "runtime",
     reservedConcurrency: 10,
   },
   migrate: {
@@ -59,6 +67,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 256,
     links: ["database"],
     inVpc: true,
+    awsSdk: "bundled",
     // Migrations must never run twice at once; one execution is all a deploy needs.
     reservedConcurrency: 1,
   },
