@@ -61,6 +61,19 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
       ];
     }),
     {
+      ...named("replay-failures"),
+      description: "A replay could not deliver events (it stopped before them; resume it once the target is healthy).",
+      // Powertools writes EMF metrics with the function's service name as the one dimension.
+      namespace: "Fluxa/Replay",
+      dimensions: { service: "replay" },
+      metricName: "replay_failed",
+      statistic: "Sum",
+      periodSeconds: fiveMinutes,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+    },
+    {
       ...named("api-5xx"),
       description: "The API answered with server errors.",
       namespace: "AWS/ApiGateway",

@@ -34,6 +34,18 @@ export interface LinkTargets {
     /** Connections each execution environment may open; the stack's connection budget counts on it. */
     readonly poolSize: number;
   };
+  /** The queues a replay may send to (stack config replayQueueUrls), and its longest window. */
+  readonly replay: { readonly queueUrls: readonly string[]; readonly maxWindowDays: number };
+}
+
+/** An SQS queue URL as stack config accepts it: `https://sqs.<region>.amazonaws.com/<account>/<name>`. */
+export const sqsQueueUrlPattern = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com\/(\d{12})\/([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;
+
+export function queueArnOfUrl(queueUrl: string): string {
+  const match = sqsQueueUrlPattern.exec(queueUrl);
+  if (!match) throw new Error(`${queueUrl} is not an SQS queue URL`);
+  const [, region, account, name] = match;
+  return `arn:aws:sqs:${region}:${account}:${name}`;
 }
 
 /** A link gives a function its environment variables and the IAM statement to use them, together. */
@@ -82,6 +94,20 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
           { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [targets.database.secretArn] },
         ],
       };
+    case "replayTargets": {
+      const { queueUrls, maxWindowDays } = targets.replay;
+      const environment = { [envNames.replayQueueUrls]: queueUrls.join(","), [envNames.replayMaxWindowDays]: String(maxWindowDays) };
+      // No listed queue, no statement: a replay then reaches subscribers only through the topic.
+      if (queueUrls.length === 0) return { environment, statements: [] };
+      // GetQueueAttributes: a replay checks that its queue exists before it sends anything.
+      const statement: PolicyStatement = {
+        Sid: "SendReplays",
+        Effect: "Allow",
+        Action: ["sqs:SendMessage", "sqs:GetQueueAttributes"],
+        Resource: queueUrls.map(queueArnOfUrl),
+      };
+      return { environment, statements: [statement] };
+    }
   }
 }
 

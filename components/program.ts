@@ -17,6 +17,7 @@ export interface FluxaOutputs {
   readonly deadLetterQueueUrl: pulumi.Output<string>;
   readonly payloadBucket: pulumi.Output<string>;
   readonly eventsTopicArn: pulumi.Output<string>;
+  readonly replayFunctionName: pulumi.Output<string>;
   readonly dashboardUrl: pulumi.Output<string>;
   readonly migrationResult: pulumi.Output<string>;
 }
@@ -71,6 +72,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       network: { subnetIds: store.functionSubnetIds, securityGroupIds: [store.functionSecurityGroupId] },
       database: { host: store.host, port: store.port, name: store.databaseName, secretArn: store.secretArn, poolSize: config.database.poolSize },
       queue: config.queue,
+      replay: config.replay,
       payloadExpirationDays: config.payload.expirationDays,
       payloadBucketForceDestroy: config.payload.forceDestroy,
       api: config.api,
@@ -87,6 +89,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
     deadLetterQueueUrl: pipeline.deadLetterQueueUrl,
     payloadBucket: pipeline.payloadBucket,
     eventsTopicArn: pipeline.eventsTopicArn,
+    replayFunctionName: pipeline.replayFunctionName,
     dashboardUrl: observability.dashboardUrl,
     migrationResult: pipeline.migrationResult,
   };

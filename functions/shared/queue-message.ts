@@ -32,7 +32,7 @@ export type QueueMessage = t.TypeOf<typeof QueueMessage>;
 export type PayloadRef = t.TypeOf<typeof PayloadRef>;
 
 /** Message attribute names; SQS carries them beside the body so they can be read without parsing it. */
-export const messageAttributeNames = { correlationId: "correlation_id", eventId: "event_id" } as const;
+export const messageAttributeNames = { correlationId: "correlation_id", eventId: "event_id", replay: "replay", replayId: "replay_id" } as const;
 
 export function parseQueueMessage(body: string): { ok: true; message: QueueMessage } | { ok: false; reason: string } {
   let parsed: unknown;

@@ -1,4 +1,4 @@
-import { envNames, functionSpecs, type FunctionName, type Link } from "../../functions/topology";
+import { envNames, functionSpecs, replayLimits, type FunctionName, type Link } from "../../functions/topology";
 import { localCredentials } from "./aws-resources";
 
 /** The resources of the local stack that functions can be linked to. */
@@ -7,6 +7,8 @@ export interface LinkTargets {
   readonly bucket: string;
   readonly topicArn: string;
   readonly databaseUrl: string;
+  /** Queues a replay may send to: the local stack allows every queue of its own emulator (`<prefix>*`). */
+  readonly replayQueueUrls: string;
 }
 
 export interface RuntimeSettings {
@@ -26,6 +28,8 @@ function linkEnvironment(link: Link, targets: LinkTargets): Record<string, strin
       return { [envNames.topicArn]: targets.topicArn };
     case "database":
       return { [envNames.databaseUrl]: targets.databaseUrl };
+    case "replayTargets":
+      return { [envNames.replayQueueUrls]: targets.replayQueueUrls, [envNames.replayMaxWindowDays]: String(replayLimits.defaultMaxWindowDays) };
   }
 }
 

@@ -6,6 +6,7 @@ import { startAwsEmulator } from "./aws-emulator";
 import { awsClients, destroyAwsClients, ensureAwsResources } from "./aws-resources";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { functionEnvironment } from "./function-environment";
+import { startLambdaApi } from "./lambda-api";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
 import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
 import { startSqsEventSource } from "./sqs-event-source";
@@ -25,6 +26,10 @@ export interface LocalStack {
   dlqUrl: string;
   bucket: string;
   topicArn: string;
+  /** Lambda's Invoke API for the local functions (`npm run replay -- --lambda-endpoint <url>`). */
+  lambdaEndpointUrl: string;
+  /** Queues the replay function may send to: any queue of this stack's emulator. */
+  replayQueueUrls: string;
   /** Receives every message published to the topic, as SNS notification envelopes (not raw delivery). */
   snsTapQueueUrl: string;
   functions: LambdaFunctions;
@@ -49,7 +54,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const clients = awsClients(awsEndpointUrl, region);
     stoppers.push(() => Promise.resolve(destroyAwsClients(clients)));
     const resources = await ensureAwsResources(clients, settings.visibilityTimeoutSeconds);
-    const runtime = await started(stoppers, lambdaRuntime(settings, bundleDir, { ...resources, databaseUrl, awsEndpointUrl }));
+    // The emulator's queue URLs differ only in their last segment, the queue's name.
+    const replayQueueUrls = `${resources.queueUrl.slice(0, resources.queueUrl.lastIndexOf("/") + 1)}*`;
+    const runtime = await started(stoppers, lambdaRuntime(settings, bundleDir, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls }));
     const { applied } = (await runtime.invoke("migrate", {})) as { applied?: string[] };
     say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);
     await started(
@@ -69,6 +76,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const apiKeys = settings.apiKeys ?? [localApiKey(settings.dataDir)];
     const gateway = await started(stoppers, startApiGateway({ routes, functions: runtime, apiKeys, port: settings.port }));
+    const lambdaApi = await started(stoppers, startLambdaApi(runtime, functionNames));
     return {
       apiUrl: gateway.url,
       apiKeys,
@@ -80,6 +88,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bucket: resources.bucket,
       topicArn: resources.topicArn,
       snsTapQueueUrl: resources.snsTapQueueUrl,
+      lambdaEndpointUrl: lambdaApi.url,
+      replayQueueUrls,
       functions: runtime,
       stop: stopAll,
     };
@@ -104,7 +114,7 @@ function buildBundles(): string {
 function lambdaRuntime(
   settings: LocalStackSettings,
   bundleDir: string,
-  targets: { queueUrl: string; bucket: string; topicArn: string; databaseUrl: string; awsEndpointUrl: string },
+  targets: { queueUrl: string; bucket: string; topicArn: string; databaseUrl: string; awsEndpointUrl: string; replayQueueUrls: string },
 ): LambdaRuntime {
   const configurations = functionNames.map((name) => ({
     name,
