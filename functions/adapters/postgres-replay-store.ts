@@ -22,7 +22,7 @@ const replayRow = z.object({
 
 const replayColumns = sql.fragment`
   replay_id, ${exactTime("from_at")} AS from_at, ${exactTime("to_at")} AS to_at, user_id, unpublished_only, target_queue_url,
-  selected, sent, failed, ${exactTime("after_created_at")} AS after_created_at, after_event_id, finished_at IS NOT NULL AS finished`;
+  selected::float8 AS selected, sent::float8 AS sent, failed::float8 AS failed, ${exactTime("after_created_at")} AS after_created_at, after_event_id, finished_at IS NOT NULL AS finished`;
 
 function toStoredReplay(row: z.infer<typeof replayRow>): StoredReplay {
   return {
