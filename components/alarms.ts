@@ -1,4 +1,5 @@
 import { functionNames } from "../functions/topology";
+import { emfMetrics } from "./dashboard";
 import type { FluxaConfig } from "./config";
 import type { ResourceNames } from "./names";
 
@@ -64,7 +65,7 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
       ...named("replay-failures"),
       description: "A replay could not deliver events (it stopped before them; resume it once the target is healthy).",
       // Powertools writes EMF metrics with the function's service name as the one dimension.
-      namespace: "Fluxa/Replay",
+      namespace: emfMetrics.replay!.namespace,
       dimensions: { service: "replay" },
       metricName: "replay_failed",
       statistic: "Sum",

@@ -6,6 +6,7 @@ export const emfMetrics: Readonly<Partial<Record<FunctionName, { readonly namesp
   ingest: { namespace: "Fluxa/Ingest", counts: ["ingest_success", "ingest_failure", "s3_puts", "sqs_sent"], latencies: ["ingest_latency_ms"] },
   processor: { namespace: "Fluxa/Processor", counts: ["processed_success", "processed_failure"], latencies: ["db_latency_ms", "publish_latency_ms", "process_latency_ms"] },
   query: { namespace: "Fluxa/Query", counts: ["query_success", "query_failure", "query_not_found"], latencies: [] },
+  replay: { namespace: "Fluxa/Replay", counts: ["replay_sent", "replay_failed"], latencies: [] },
 };
 
 type Metric = (string | { readonly stat?: string; readonly label?: string })[];

@@ -23,6 +23,7 @@ for (const stack of ["dev", "prod"] as const) {
         `fluxa-dlq-depth-${stack}`,
         `fluxa-queue-age-${stack}`,
         `fluxa-api-5xx-${stack}`,
+        `fluxa-replay-failures-${stack}`,
         ...functionNames.flatMap((fn) => [`fluxa-${fn}-errors-${stack}`, `fluxa-${fn}-throttles-${stack}`]),
       ];
       assert.deepEqual([...alarms.keys()].sort(), expected.sort());
