@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Client } from "pg";
-import { sql, type DatabasePool } from "slonik";
+import { sql } from "slonik";
 import { postgresReplayStore } from "../../functions/adapters/postgres-replay-store";
 import type { EventSortKey, ReplaySelection } from "../../functions/shared/ports";
 import { useTestStore } from "../support/database";
@@ -102,14 +102,14 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
     async function planOf(run: (store: ReturnType<typeof postgresReplayStore>) => Promise<unknown>): Promise<string> {
       const captured: { sql: string; values: readonly unknown[] }[] = [];
       const capturing = new Proxy(suite.db.pool, {
-        get: (pool, property) =>
-          property === "any" || property === "oneFirst"
-            ? (query: { sql: string; values: readonly unknown[] }) => {
-                captured.push(query);
-                return property === "any" ? [] : 0;
-              }
-            : Reflect.get(pool, property),
-      }) as DatabasePool;
+        get: (pool, property): unknown => {
+          if (property !== "any" && property !== "oneFirst") return Reflect.get(pool, property);
+          return (query: { sql: string; values: readonly unknown[] }) => {
+            captured.push(query);
+            return property === "any" ? [] : 0;
+          };
+        },
+      });
       await run(postgresReplayStore(capturing));
       const client = new Client({ connectionString: suite.db.url });
       await client.connect();
