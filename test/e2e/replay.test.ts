@@ -3,6 +3,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, type Message } from "@aws-sd
 import { sql } from "slonik";
 import { startFaultProxy, type FaultProxy } from "../../scripts/chaos/fault-proxy";
 import { startAwsEmulator, type AwsEmulator } from "../../scripts/local-stack/aws-emulator";
+import { banner } from "../../scripts/local-stack/banner";
 import { replayMain } from "../../scripts/replay";
 import { runScript } from "../scripts/run-script";
 import { drainQueue, eventually, postEvent, startTestStack, waitForEvent, type TestStack } from "../support/local-stack-client";
@@ -123,6 +124,14 @@ describe("npm run replay on the local stack", function () {
       const again = await replay(t, ["--resume", resumeLine![1]]);
       expect(again.code).to.equal(0);
       expect(await receiveAll(t, String(target))).to.deep.equal([]);
+    });
+
+    it("runs the line the npm start banner prints, as pasted", async () => {
+      const line = banner(t.stack).split("\n").find((text) => text.includes("npm run replay --"));
+      const args = String(line).trim().split(/\s+/).slice(4);
+      const run = await runScript("replay", args);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.match(/^dry run: \d+ event\(s\) selected; nothing sent$/m);
     });
 
     describe("bad input: one line, exit 2, nothing sent", () => {
