@@ -18,6 +18,8 @@ CREATE TABLE replays (
     -- NULL: the events topic.
     target_queue_url  text,
     selected          bigint NOT NULL,
+    -- Over a million selected, the planner's estimate: an exact count would outlast the invocation.
+    selected_estimated boolean NOT NULL DEFAULT false,
     sent              bigint NOT NULL DEFAULT 0,
     failed            bigint NOT NULL DEFAULT 0,
     -- The last event delivered with every event before it, in (created_at, event_id) order.

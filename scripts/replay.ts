@@ -9,7 +9,7 @@ import type { ReplayRequest } from "../functions/replay/protocol";
 import { replayLimits } from "../functions/topology";
 import { type CommandSpec, UsageError, integerSetting, parseCli, requireSettings, runCli, usage } from "./lib/cli";
 import { lambdaInvoker } from "./replay/invoker";
-import { begin, runPages } from "./replay/run";
+import { begin, runPages, selectedText } from "./replay/run";
 
 const spec = {
   name: "replay",
@@ -77,10 +77,10 @@ export async function replayMain(argv: readonly string[], env: Readonly<Record<s
     const invoker = lambdaInvoker(client, functionName);
     const begun = await begin(invoker, request);
     if ("dryRun" in begun) {
-      io.print(`dry run: ${begun.dryRun} event(s) selected; nothing sent`);
+      io.print(`dry run: ${selectedText(begun.dryRun)} selected; nothing sent`);
       return 0;
     }
-    io.print(`${request.action === "start" ? "replay started" : "resuming replay"} ${begun.replayId} (${begun.selected} event(s) selected)`);
+    io.print(`${request.action === "start" ? "replay started" : "resuming replay"} ${begun.replayId} (${selectedText(begun)} selected)`);
     const where = local ? ` --lambda-endpoint ${values["lambda-endpoint"]}` : "";
     return await runPages(invoker, begun, {
       ratePerSecond,

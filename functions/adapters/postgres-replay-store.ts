@@ -13,6 +13,7 @@ const replayRow = z.object({
   unpublished_only: z.boolean(),
   target_queue_url: z.string().nullable(),
   selected: z.number(),
+  selected_estimated: z.boolean(),
   sent: z.number(),
   failed: z.number(),
   after_created_at: z.string().nullable(),
@@ -22,7 +23,7 @@ const replayRow = z.object({
 
 const replayColumns = sql.fragment`
   replay_id, ${exactTime("from_at")} AS from_at, ${exactTime("to_at")} AS to_at, user_id, unpublished_only, target_queue_url,
-  selected::float8 AS selected, sent::float8 AS sent, failed::float8 AS failed, ${exactTime("after_created_at")} AS after_created_at, after_event_id, finished_at IS NOT NULL AS finished`;
+  selected::float8 AS selected, selected_estimated, sent::float8 AS sent, failed::float8 AS failed, ${exactTime("after_created_at")} AS after_created_at, after_event_id, finished_at IS NOT NULL AS finished`;
 
 function toStoredReplay(row: z.infer<typeof replayRow>): StoredReplay {
   return {
@@ -33,6 +34,7 @@ function toStoredReplay(row: z.infer<typeof replayRow>): StoredReplay {
     unpublishedOnly: row.unpublished_only,
     targetQueueUrl: row.target_queue_url,
     selected: row.selected,
+    selectedEstimated: row.selected_estimated,
     sent: row.sent,
     failed: row.failed,
     after: row.after_created_at !== null && row.after_event_id !== null ? { createdAt: row.after_created_at, eventId: row.after_event_id } : null,
@@ -51,19 +53,27 @@ function selectionConditions(selection: ReplaySelection) {
 
 const cursorValues = (after: EventSortKey | null) => (after === null ? [null, null] : [after.createdAt, after.eventId]);
 
-export function postgresReplayStore(pool: DatabasePool): ReplayStore {
+const planRows = z.object({ "QUERY PLAN": z.array(z.object({ Plan: z.object({ "Plan Rows": z.number() }) })) });
+
+/** @param exactCountLimit rows counted one by one before the planner's estimate is taken instead */
+export function postgresReplayStore(pool: DatabasePool, exactCountLimit = 1_000_000): ReplayStore {
   return {
     async count(selection) {
-      const count = await pool.oneFirst(sql.type(z.object({ count: z.number() }))`
-        SELECT count(*)::int AS count FROM events WHERE ${sql.join(selectionConditions(selection), sql.fragment` AND `)}`);
-      return count;
+      const where = sql.join(selectionConditions(selection), sql.fragment` AND `);
+      // A month of a busy stack is far more rows than an index scan counts within the function's
+      // timeout: count up to the limit, and past it take the planner's estimate from the statistics.
+      const counted = await pool.oneFirst(sql.type(z.object({ count: z.number() }))`
+        SELECT count(*)::int AS count FROM (SELECT 1 FROM events WHERE ${where} LIMIT ${exactCountLimit + 1}) AS selected`);
+      if (counted <= exactCountLimit) return { count: counted, estimated: false };
+      const [plan] = await pool.oneFirst(sql.type(planRows)`EXPLAIN (FORMAT JSON) SELECT 1 FROM events WHERE ${where}`);
+      return { count: Math.max(plan.Plan["Plan Rows"], counted), estimated: true };
     },
 
     async create(replay) {
       const row = await pool.one(sql.type(replayRow)`
-        INSERT INTO replays (replay_id, from_at, to_at, user_id, unpublished_only, target_queue_url, selected)
+        INSERT INTO replays (replay_id, from_at, to_at, user_id, unpublished_only, target_queue_url, selected, selected_estimated)
         VALUES (${replay.replayId}, ${replay.from}::timestamptz, ${replay.to}::timestamptz, ${replay.userId}, ${replay.unpublishedOnly},
-                ${replay.targetQueueUrl}, ${replay.selected})
+                ${replay.targetQueueUrl}, ${replay.selected}, ${replay.selectedEstimated})
         RETURNING ${replayColumns}`);
       return toStoredReplay(row);
     },

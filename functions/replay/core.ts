@@ -52,13 +52,14 @@ async function start(ports: ReplayPorts, settings: ReplaySettings, request: Extr
     }
     if (!(await ports.queueExists(target.queueUrl))) return refuse(`queue ${target.queueUrl} does not exist`);
   }
-  const selected = await ports.replays.count(selection);
-  if (request.dryRun) return { ok: true, dryRun: { selected } };
+  const { count: selected, estimated: selectedEstimated } = await ports.replays.count(selection);
+  if (request.dryRun) return { ok: true, dryRun: { selected, selectedEstimated } };
   const replay = await ports.replays.create({
     ...selection,
     replayId: ports.newReplayId(),
     targetQueueUrl: target.kind === "queue" ? target.queueUrl : null,
     selected,
+    selectedEstimated,
   });
   ports.log.info({ replay_id: replay.replayId, ...selection, target_queue_url: replay.targetQueueUrl, selected }, "replay started");
   return { ok: true, replay: stateOf(replay) };
@@ -148,6 +149,7 @@ function stateOf(replay: StoredReplay): ReplayState {
     unpublishedOnly: replay.unpublishedOnly,
     target: replay.targetQueueUrl === null ? { kind: "topic" } : { kind: "queue", queueUrl: replay.targetQueueUrl },
     selected: replay.selected,
+    selectedEstimated: replay.selectedEstimated,
     sent: replay.sent,
     failed: replay.failed,
     finished: replay.finished,

@@ -33,6 +33,8 @@ export interface ReplayState {
   readonly target: ReplayTarget;
   /** Events the selection held when the replay started. */
   readonly selected: number;
+  /** `selected` is the planner's estimate (over a million events). */
+  readonly selectedEstimated: boolean;
   /** Deliveries confirmed so far, resent ones included. */
   readonly sent: number;
   readonly failed: number;
@@ -48,7 +50,7 @@ export interface PageResult {
 /** `problem` is the caller's mistake (a one-line reason); nothing was sent. */
 export type ReplayResponse =
   | { readonly ok: true; readonly replay: ReplayState; readonly page?: PageResult }
-  | { readonly ok: true; readonly dryRun: { readonly selected: number } }
+  | { readonly ok: true; readonly dryRun: { readonly selected: number; readonly selectedEstimated: boolean } }
   | { readonly ok: false; readonly problem: string };
 
 export function decodeReplayRequest(input: unknown): { ok: true; request: ReplayRequest } | { ok: false; problem: string } {

@@ -102,6 +102,7 @@ export interface StoredReplay extends ReplaySelection {
   /** null: the events topic. */
   readonly targetQueueUrl: string | null;
   readonly selected: number;
+  readonly selectedEstimated: boolean;
   readonly sent: number;
   readonly failed: number;
   /** The last event confirmed with every event before it; null before the first page. */
@@ -117,7 +118,8 @@ export interface ReplayProgress {
 }
 
 export interface ReplayStore {
-  count(selection: ReplaySelection): Promise<number>;
+  /** Exact up to a bound; above it the planner's estimate, said so. */
+  count(selection: ReplaySelection): Promise<{ readonly count: number; readonly estimated: boolean }>;
   create(replay: Omit<StoredReplay, "sent" | "failed" | "after" | "finished">): Promise<StoredReplay>;
   find(replayId: string): Promise<StoredReplay | undefined>;
   /** Up to `limit` selected events after `after`, in order, each with its exact sort key. */

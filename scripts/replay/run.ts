@@ -19,11 +19,19 @@ export interface RunOptions {
 }
 
 /** Starts (or describes) the replay: a refusal is the caller's mistake and nothing was sent. */
-export async function begin(invoker: ReplayInvoker, request: Extract<ReplayRequest, { action: "start" | "describe" }>): Promise<ReplayState | { dryRun: number }> {
+export async function begin(
+  invoker: ReplayInvoker,
+  request: Extract<ReplayRequest, { action: "start" | "describe" }>,
+): Promise<ReplayState | { dryRun: { selected: number; selectedEstimated: boolean } }> {
   const response = await invoker.invoke(request);
   if (!response.ok) throw new UsageError(response.problem);
-  if ("dryRun" in response) return { dryRun: response.dryRun.selected };
+  if ("dryRun" in response) return { dryRun: response.dryRun };
   return response.replay;
+}
+
+/** `42 event(s)`, or `about 3000000 event(s)` when the count is the planner's estimate. */
+export function selectedText(selection: { readonly selected: number; readonly selectedEstimated: boolean }): string {
+  return `${selection.selectedEstimated ? "about " : ""}${selection.selected} event(s)`;
 }
 
 /**
@@ -72,7 +80,7 @@ export async function runPages(invoker: ReplayInvoker, start: ReplayState, optio
   options.print(
     formatTable(
       ["replay", "target", "selected", "sent", "failed", "elapsed", "status"],
-      [[replay.replayId, targetOf(replay), String(replay.selected), String(sentNow), String(failedNow), formatDuration(elapsed), outcome]],
+      [[replay.replayId, targetOf(replay), `${replay.selectedEstimated ? "~" : ""}${replay.selected}`, String(sentNow), String(failedNow), formatDuration(elapsed), outcome]],
     ),
   );
   if (outcome === "finished") return 0;

@@ -44,7 +44,7 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
       [eventId(2), eventId(3)],
       [eventId(4), eventId(5)],
     ]);
-    expect(await replays().count(selection)).to.equal(4);
+    expect(await replays().count(selection)).to.deep.equal({ count: 4, estimated: false });
   });
 
   it("keeps to one user's events when asked", async () => {
@@ -65,7 +65,7 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
   it("resumes after the last confirmed page: the cursor read back from the replay skips and repeats nothing", async () => {
     for (let n = 1; n <= 5; n++) await stored(n, "2024-01-15T10:00:00.000001Z");
     const selection = window("2024-01-15T10:00:00Z", "2024-01-15T11:00:00Z");
-    const created = await replays().create({ ...selection, replayId: "7a1d0c4e-0000-4000-8000-000000000001", targetQueueUrl: null, selected: 5 });
+    const created = await replays().create({ ...selection, replayId: "7a1d0c4e-0000-4000-8000-000000000001", targetQueueUrl: null, selected: 5, selectedEstimated: false });
     const first = await replays().page(selection, created.after, 2);
     expect(await replays().advance(created.replayId, null, { after: first[1].key, sent: 2, failed: 0, finished: false })).to.equal(true);
 
@@ -78,7 +78,7 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
   it("refuses to advance a replay another run has moved, or one already finished", async () => {
     await stored(1, "2024-01-15T10:00:00Z");
     const selection = window("2024-01-15T10:00:00Z", "2024-01-15T11:00:00Z");
-    const created = await replays().create({ ...selection, replayId: "7a1d0c4e-0000-4000-8000-000000000002", targetQueueUrl: "http://q", selected: 1 });
+    const created = await replays().create({ ...selection, replayId: "7a1d0c4e-0000-4000-8000-000000000002", targetQueueUrl: "http://q", selected: 1, selectedEstimated: false });
     const key = { createdAt: "2024-01-15T10:00:00.000000Z", eventId: eventId(1) };
     expect(await replays().advance(created.replayId, null, { after: key, sent: 1, failed: 0, finished: true })).to.equal(true);
     expect(await replays().advance(created.replayId, null, { after: key, sent: 1, failed: 0, finished: false })).to.equal(false);
@@ -120,6 +120,14 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
         await client.end();
       }
     }
+
+    it("counts exactly up to its limit, and past it gives the planner's estimate, said so", async () => {
+      const selection = window("2024-01-04T00:00:00Z", "2024-01-06T00:00:00Z");
+      expect(await postgresReplayStore(suite.db.pool).count(selection)).to.deep.equal({ count: 5760, estimated: false });
+      const { count, estimated } = await postgresReplayStore(suite.db.pool, 1000).count(selection);
+      expect(estimated).to.equal(true);
+      expect(count).to.be.within(2880, 11520);
+    });
 
     const after = { createdAt: "2024-01-05T00:00:00.000000Z", eventId: "00000000-0000-0000-0000-000000000000" };
     // One user's window holds few rows here: the planner fetches them through the user's index and

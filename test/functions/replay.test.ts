@@ -116,7 +116,7 @@ describe("replay function (core and handler, on embedded PostgreSQL with fake de
 
   it("counts without sending or recording anything on a dry run", async () => {
     await stored(1, "2024-01-15T10:00:00Z");
-    expect(await invoke({ action: "start", dryRun: true, selection: day, target: { kind: "topic" } })).to.deep.equal({ ok: true, dryRun: { selected: 1 } });
+    expect(await invoke({ action: "start", dryRun: true, selection: day, target: { kind: "topic" } })).to.deep.equal({ ok: true, dryRun: { selected: 1, selectedEstimated: false } });
     expect(await suite.db.pool.oneFirst(sql.unsafe`SELECT count(*)::int FROM replays`)).to.equal(0);
   });
 
