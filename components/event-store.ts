@@ -9,6 +9,8 @@ export interface EventStoreArgs {
   readonly region: string;
   /** How private subnets reach AWS APIs: NAT gateways, or ("none") VPC endpoints only. Default "single". */
   readonly natStrategy?: NatStrategy;
+  /** Without NAT, also an SQS interface endpoint (the replay function sends to listed queues). Default false. */
+  readonly sqsEndpoint?: boolean;
   /** PostgreSQL version; a major alone ("17") lets RDS pick the latest minor. Default "17". */
   readonly engineVersion?: string;
   /** Default "db.t4g.micro". */
@@ -107,7 +109,7 @@ export class EventStore extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const endpoints = natStrategy === "none" ? this.createInterfaceEndpoints(name, args.region, vpc.vpcId, subnetIds, [functionsSg, ...(proxySg ? [proxySg] : [])]) : [];
+    const endpoints = natStrategy === "none" ? this.createInterfaceEndpoints(name, args, vpc.vpcId, subnetIds, [functionsSg, ...(proxySg ? [proxySg] : [])]) : [];
 
     const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds }, { parent: this });
     const major = engineVersion.split(".")[0];
@@ -163,10 +165,10 @@ export class EventStore extends pulumi.ComponentResource {
     });
   }
 
-  /** Without NAT, the functions reach Secrets Manager and SNS through interface endpoints. */
+  /** Without NAT, the functions reach Secrets Manager and SNS (and SQS, if asked) through interface endpoints. */
   private createInterfaceEndpoints(
     name: string,
-    region: string,
+    { region, sqsEndpoint }: EventStoreArgs,
     vpcId: pulumi.Output<string>,
     subnetIds: pulumi.Output<string[]>,
     clients: aws.ec2.SecurityGroup[],
@@ -180,7 +182,7 @@ export class EventStore extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return ["secretsmanager", "sns"].map(
+    return ["secretsmanager", "sns", ...(sqsEndpoint ? ["sqs"] : [])].map(
       (service) =>
         new aws.ec2.VpcEndpoint(
           `${name}-${service}-endpoint`,

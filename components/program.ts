@@ -42,6 +42,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
     {
       region: config.region,
       natStrategy: config.natStrategy,
+      sqsEndpoint: config.replay.queueUrls.length > 0,
       engineVersion: config.database.engineVersion,
       instanceClass: config.database.instanceClass,
       allocatedStorageGb: config.database.allocatedStorageGb,

@@ -55,6 +55,19 @@ describe("replay function under mocks, with queues listed in stack config", () =
   });
 });
 
+describe("replay function without NAT", () => {
+  it("reaches the listed queues through an SQS interface endpoint, and has none when no queue is listed", async () => {
+    const endpointsOf = async (extra: Record<string, string>) => {
+      const bundleDir = mkdtempSync(path.join(tmpdir(), "fluxa-bundles-replay-"));
+      const config = { ...readStackConfig("dev"), "fluxa:natStrategy": "none", ...extra };
+      const { registrations } = await runOffline("dev", config, () => createFluxa(loadConfig(), { bundleDir }));
+      return registrations.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Interface").map((r) => String(r.inputs.serviceName)).sort();
+    };
+    assert.deepEqual(await endpointsOf({ "fluxa:replayQueueUrls": listed[0] }), ["com.amazonaws.eu-west-1.secretsmanager", "com.amazonaws.eu-west-1.sns", "com.amazonaws.eu-west-1.sqs"]);
+    assert.deepEqual(await endpointsOf({}), ["com.amazonaws.eu-west-1.secretsmanager", "com.amazonaws.eu-west-1.sns"]);
+  });
+});
+
 describe("replay stack config", () => {
   it("takes exact SQS queue URLs only, naming the key of anything else", () => {
     assert.deepEqual(configProblems({ replayQueueUrls: listed.join(", ") }), []);
