@@ -57,14 +57,20 @@ export function notificationAttributes(event: StoredEvent, extra: Readonly<Recor
   return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]));
 }
 
-export function snsEventNotifier(client: SNSClient, topicArn: string): EventNotifier {
+type SendBatch = (batch: readonly Notification[], attributes: Readonly<Record<string, string>>) => Promise<PublishFailure[]>;
+
+/** A notifier that sends the notifications of the events in batches within the limits, all at once. */
+export function batchingNotifier(send: SendBatch): EventNotifier {
   return {
     async publish(events, attributes = {}) {
-      const batches = publishBatches(events.map(notificationOf));
-      const failed = await Promise.all(batches.map((batch) => publishBatch(client, topicArn, batch, attributes)));
+      const failed = await Promise.all(publishBatches(events.map(notificationOf)).map((batch) => send(batch, attributes)));
       return failed.flat();
     },
   };
+}
+
+export function snsEventNotifier(client: SNSClient, topicArn: string): EventNotifier {
+  return batchingNotifier((batch, attributes) => publishBatch(client, topicArn, batch, attributes));
 }
 
 async function publishBatch(

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { EventNotifier, PublishFailure } from "../shared/ports";
-import { notificationAttributes, notificationOf, publishBatches, type Notification } from "./sns-event-notifier";
+import { batchingNotifier, notificationAttributes, type Notification } from "./sns-event-notifier";
 
 /**
  * Sends notifications straight to one SQS queue, as a subscription with raw message delivery would
@@ -8,13 +8,7 @@ import { notificationAttributes, notificationOf, publishBatches, type Notificati
  * share SNS's limits (10 entries, 256 KiB), so the SNS batching is reused.
  */
 export function sqsNotificationSender(client: SQSClient, queueUrl: string): EventNotifier {
-  return {
-    async publish(events, attributes = {}) {
-      const batches = publishBatches(events.map(notificationOf));
-      const failed = await Promise.all(batches.map((batch) => sendBatch(client, queueUrl, batch, attributes)));
-      return failed.flat();
-    },
-  };
+  return batchingNotifier((batch, attributes) => sendBatch(client, queueUrl, batch, attributes));
 }
 
 async function sendBatch(client: SQSClient, queueUrl: string, batch: readonly Notification[], attributes: Readonly<Record<string, string>>): Promise<PublishFailure[]> {

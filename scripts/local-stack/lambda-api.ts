@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { InvocationError, type LambdaFunctions } from "./lambda-runtime";
+import { readLimitedBody } from "./request-body";
 
 /** AWS: a synchronous invocation's payload may be at most 6 MB. */
 const maxPayloadBytes = 6 * 1024 * 1024;
@@ -42,7 +43,7 @@ interface Answer {
 const serviceError = (status: number, type: string, message: string): Answer => ({ status, headers: { "x-amzn-ErrorType": type }, body: { Type: "User", message } });
 
 async function handle(functions: Pick<LambdaFunctions, "invoke">, names: readonly string[], request: IncomingMessage): Promise<Answer> {
-  const body = await readBody(request);
+  const body = await readLimitedBody(request, maxPayloadBytes);
   const match = invokePath.exec(new URL(request.url ?? "/", "http://local").pathname);
   if (request.method !== "POST" || !match) return serviceError(404, "UnknownOperationException", "only Invoke is served here");
   const name = decodeURIComponent(match[1]);
@@ -64,19 +65,6 @@ async function handle(functions: Pick<LambdaFunctions, "invoke">, names: readonl
       body: { errorType: error.errorType, errorMessage: error.message, trace: error.trace },
     };
   }
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxPayloadBytes) chunks.push(chunk);
-    });
-    request.on("end", () => resolve(size <= maxPayloadBytes ? Buffer.concat(chunks) : undefined));
-    request.on("error", reject);
-  });
 }
 
 function send(response: ServerResponse, answer: Answer): void {
