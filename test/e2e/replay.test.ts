@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
 import { CreateQueueCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
 import { sql } from "slonik";
 import { startFaultProxy, type FaultProxy } from "../../scripts/chaos/fault-proxy";
@@ -124,6 +126,26 @@ describe("npm run replay on the local stack", function () {
       const again = await replay(t, ["--resume", resumeLine![1]]);
       expect(again.code).to.equal(0);
       expect(await receiveAll(t, String(target))).to.deep.equal([]);
+    });
+
+    it("stops cleanly on a real Ctrl-C (SIGINT), printing the summary and the --resume line, exit 130", async () => {
+      const root = path.join(__dirname, "..", "..");
+      const args = ["--function", "replay", "--lambda-endpoint", t.stack.lambdaEndpointUrl, "--rate", "1", "--from", window.from, "--to", window.to, "--user-id", "replay-user"];
+      const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "replay.ts"), ...args], {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? "", NODE_NO_WARNINGS: "1" },
+      });
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes("replay started")) setTimeout(() => child.kill("SIGINT"), 1500);
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      expect(code, stdout).to.equal(130);
+      const id = /replay started ([0-9a-f-]{36})/.exec(stdout)?.[1];
+      expect(stdout).to.match(/selected\s+sent\s+failed\s+elapsed\s+status/);
+      expect(stdout).to.include(`--resume ${id}`);
+      await drainQueue(t.sqs, t.stack.snsTapQueueUrl);
     });
 
     it("runs the line the npm start banner prints, as pasted", async () => {
