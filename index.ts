@@ -11,5 +11,7 @@ export const sqs_queue_url = fluxa.queueUrl;
 export const dlq_url = fluxa.deadLetterQueueUrl;
 export const payload_bucket = fluxa.payloadBucket;
 export const events_topic_arn = fluxa.eventsTopicArn;
+/** `npm run replay -- --function $(pulumi stack output replay_function) ...` */
+export const replay_function = fluxa.replayFunctionName;
 export const dashboard_url = fluxa.dashboardUrl;
 export const migrations = fluxa.migrationResult;

@@ -1,4 +1,4 @@
-import { awsMetrics, type AwsMetricSpec } from "../functions/shared/metric-catalogue";
+import { awsMetrics, metricNamespaces, type AwsMetricSpec } from "../functions/shared/metric-catalogue";
 import { functionNames } from "../functions/topology";
 import type { FluxaConfig } from "./config";
 import type { ResourceNames } from "./names";
@@ -62,6 +62,19 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
         },
       ];
     }),
+    {
+      ...named("replay-failures"),
+      description: "A replay could not deliver events (it stopped before them; resume it once the target is healthy).",
+      // Powertools writes EMF metrics with the function's service name as the one dimension.
+      namespace: metricNamespaces.replay,
+      dimensions: { service: "replay" },
+      metricName: "replay_failed",
+      statistic: "Sum",
+      periodSeconds: fiveMinutes,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+    },
     {
       ...named("api-5xx"),
       description: "The API answered with server errors.",

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either";
-import { defaultDatabasePoolSize, functionNames, functionSpecs, eventQueue, type FunctionName } from "../functions/topology";
+import { defaultDatabasePoolSize, functionNames, functionSpecs, eventQueue, replayLimits, type FunctionName } from "../functions/topology";
+import { sqsQueueUrlPattern } from "./policies";
 import { budgetProblems } from "./connection-budget";
 
 /** Stack config is read under this namespace: `pulumi config set fluxa:<key> <value>`. */
@@ -49,6 +50,8 @@ export interface FluxaConfig {
   };
   readonly natStrategy: NatStrategy;
   readonly logRetentionDays: number;
+  /** The queues `npm run replay -- --queue-url` may target (none: the topic only), and a replay's longest window. */
+  readonly replay: { readonly queueUrls: readonly string[]; readonly maxWindowDays: number };
   readonly api: {
     /** Manage the account-and-region-wide API Gateway settings (the CloudWatch logging role); one stack per account and region. */
     readonly manageAccountSettings: boolean;
@@ -109,6 +112,17 @@ function matching(name: string, pattern: RegExp, what: string) {
   const matches = (u: unknown): u is string => typeof u === "string" && pattern.test(u);
   return fromString<string>(name, matches, (s) => (pattern.test(s) ? { value: s } : { problem: `must be ${what}, got "${s}"` }));
 }
+
+/** Comma-separated SQS queue URLs: exact ones, so the replay function's role names each queue. */
+const queueUrlList = fromString<string[]>(
+  "queueUrlList",
+  (u): u is string[] => Array.isArray(u) && u.every((url) => typeof url === "string" && sqsQueueUrlPattern.test(url)),
+  (s) => {
+    const urls = s.split(",").map((url) => url.trim()).filter(Boolean);
+    const bad = urls.find((url) => !sqsQueueUrlPattern.test(url));
+    return bad === undefined ? { value: urls } : { problem: `must be SQS queue URLs such as https://sqs.us-east-1.amazonaws.com/123456789012/name, got "${bad}"` };
+  },
+);
 
 /** AWS: CloudWatch Logs accepts only these retention periods. */
 const logRetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -182,6 +196,8 @@ const schema = {
   alarmFunctionThrottles: withDefault(integer(1, 100000), "1"),
   alarmApi5xx: withDefault(integer(1, 100000), "1"),
   alarmQueueAgeSeconds: withDefault(integer(60, 1209600), "300"),
+  [replayLimits.queueUrlsKey]: withDefault(queueUrlList, ""),
+  [replayLimits.maxWindowDaysKey]: withDefault(integer(1, 3650), String(replayLimits.defaultMaxWindowDays)),
   alarmEmail: optional(matching("email", /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an e-mail address")),
 };
 type Schema = typeof schema;
@@ -289,6 +305,7 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>, s
     },
     natStrategy: v.natStrategy,
     logRetentionDays: v.logRetentionDays,
+    replay: { queueUrls: v.replayQueueUrls, maxWindowDays: v.replayMaxWindowDays },
     api: {
       manageAccountSettings: v.apiGatewayAccountSettings,
       throttleRateLimit: v.apiThrottleRateLimit,

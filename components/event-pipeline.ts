@@ -1,6 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { envNames, eventQueue, functionNames, functionSpecs, payloadKeyPrefix, routes, visibilityTimeoutSeconds, type FunctionName } from "../functions/topology";
+import {
+  envNames,
+  eventQueue,
+  functionNames,
+  functionSpecs,
+  payloadKeyPrefix,
+  replayLimits,
+  routes,
+  visibilityTimeoutSeconds,
+  type FunctionName,
+} from "../functions/topology";
 import type { Architecture, FluxaConfig, FunctionSizing } from "./config";
 import { createFunction, type FunctionNetwork } from "./lambda-function";
 import type { ResourceNames } from "./names";
@@ -27,6 +37,8 @@ export interface EventPipelineArgs {
   /** Subnets and security group of the functions that reach the database. */
   readonly network: FunctionNetwork;
   readonly database: LinkTargets["database"];
+  /** Queues a replay may send to, and its longest window. Default: none (the topic only), 31 days. */
+  readonly replay?: Partial<LinkTargets["replay"]>;
   /** SQS → processor batching. Defaults from the topology (10 messages, 1 s). */
   readonly queue?: Partial<FluxaConfig["queue"]>;
   /** Days before `raw/` payload objects expire. Default 90. */
@@ -46,6 +58,8 @@ export class EventPipeline extends pulumi.ComponentResource {
   readonly deadLetterQueueUrl: pulumi.Output<string>;
   readonly payloadBucket: pulumi.Output<string>;
   readonly eventsTopicArn: pulumi.Output<string>;
+  /** The function `npm run replay -- --function <name>` invokes. */
+  readonly replayFunctionName: pulumi.Output<string>;
   /** What the migrate function returned on its last run: `{"applied": [...]}`. */
   readonly migrationResult: pulumi.Output<string>;
 
@@ -60,6 +74,7 @@ export class EventPipeline extends pulumi.ComponentResource {
       payloadBucket: { name: bucket.bucket, arn: bucket.arn },
       topicArn: topic.arn,
       database: args.database,
+      replay: { queueUrls: args.replay?.queueUrls ?? [], maxWindowDays: args.replay?.maxWindowDays ?? replayLimits.defaultMaxWindowDays },
     };
     const makeFunction = (fn: FunctionName, dependsOn: pulumi.Resource[] = []) => {
       const spec = functionSpecs[fn];
@@ -120,6 +135,7 @@ export class EventPipeline extends pulumi.ComponentResource {
     this.deadLetterQueueUrl = deadLetterQueue.url;
     this.payloadBucket = bucket.bucket;
     this.eventsTopicArn = topic.arn;
+    this.replayFunctionName = deployed.replay!.name;
     this.migrationResult = migration.result;
     this.registerOutputs({
       apiEndpoint: this.apiEndpoint,
@@ -128,6 +144,7 @@ export class EventPipeline extends pulumi.ComponentResource {
       deadLetterQueueUrl: this.deadLetterQueueUrl,
       payloadBucket: this.payloadBucket,
       eventsTopicArn: this.eventsTopicArn,
+      replayFunctionName: this.replayFunctionName,
       migrationResult: this.migrationResult,
     });
   }

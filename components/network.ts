@@ -9,6 +9,8 @@ export interface NetworkArgs {
   readonly region: string;
   /** How private subnets reach AWS APIs: NAT gateways, or ("none") VPC endpoints only. Default "single". */
   readonly natStrategy?: NatStrategy;
+  /** Without NAT, also an SQS interface endpoint (the replay function sends to listed queues). Default false. */
+  readonly sqsEndpoint?: boolean;
   /** Make a security group for an RDS Proxy between the functions and the database. Default false. */
   readonly proxy?: boolean;
 }
@@ -88,7 +90,7 @@ export class Network extends pulumi.ComponentResource {
       },
       child("db-sg"),
     );
-    const endpoints = natStrategy === "none" ? this.createInterfaceEndpoints(name, args.region, vpc.vpcId, subnetIds, [functionsSg, ...(proxySg ? [proxySg] : [])], child) : [];
+    const endpoints = natStrategy === "none" ? this.createInterfaceEndpoints(name, args, vpc.vpcId, subnetIds, [functionsSg, ...(proxySg ? [proxySg] : [])], child) : [];
 
     this.functionSubnetIds = pulumi.all([subnetIds, pulumi.all(endpoints.map((e) => e.id))]).apply(([ids]) => ids);
     this.functionSecurityGroupId = functionsSg.id;
@@ -104,10 +106,10 @@ export class Network extends pulumi.ComponentResource {
     });
   }
 
-  /** Without NAT, the functions reach Secrets Manager and SNS through interface endpoints. */
+  /** Without NAT, the functions reach Secrets Manager and SNS (and SQS, if asked) through interface endpoints. */
   private createInterfaceEndpoints(
     name: string,
-    region: string,
+    { region, sqsEndpoint }: NetworkArgs,
     vpcId: pulumi.Output<string>,
     subnetIds: pulumi.Output<string[]>,
     clients: aws.ec2.SecurityGroup[],
@@ -122,7 +124,7 @@ export class Network extends pulumi.ComponentResource {
       },
       child("endpoints-sg"),
     );
-    return ["secretsmanager", "sns"].map(
+    return ["secretsmanager", "sns", ...(sqsEndpoint ? ["sqs"] : [])].map(
       (service) =>
         new aws.ec2.VpcEndpoint(
           `${name}-${service}-endpoint`,

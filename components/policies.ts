@@ -35,6 +35,18 @@ export interface LinkTargets {
     /** Connections each execution environment may open; the stack's connection budget counts on it. */
     readonly poolSize: number;
   };
+  /** The queues a replay may send to (stack config replayQueueUrls), and its longest window. */
+  readonly replay: { readonly queueUrls: readonly string[]; readonly maxWindowDays: number };
+}
+
+/** An SQS queue URL as stack config accepts it: `https://sqs.<region>.amazonaws.com/<account>/<name>`. */
+export const sqsQueueUrlPattern = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com\/(\d{12})\/([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;
+
+export function queueArnOfUrl(queueUrl: string): string {
+  const match = sqsQueueUrlPattern.exec(queueUrl);
+  if (!match) throw new Error(`${queueUrl} is not an SQS queue URL`);
+  const [, region, account, name] = match;
+  return `arn:aws:sqs:${region}:${account}:${name}`;
 }
 
 /** A link gives a function its environment variables and the IAM statement to use them, together. */
@@ -57,6 +69,7 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
       secretArn: database.secretArn,
       poolSize: String(database.poolSize),
     },
+    replay: { queueUrls: targets.replay.queueUrls.join(","), maxWindowDays: String(targets.replay.maxWindowDays) },
   });
   return { environment, statements: linkStatements(link, targets) };
 }
@@ -76,6 +89,13 @@ function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
     case "database":
       // The RDS-managed secret uses the aws/secretsmanager key, whose key policy already admits callers allowed by IAM: no kms:Decrypt grant.
       return [{ Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [targets.database.secretArn] }];
+    case "replayTargets": {
+      const { queueUrls } = targets.replay;
+      // No listed queue, no statement: a replay then reaches subscribers only through the topic.
+      if (queueUrls.length === 0) return [];
+      // GetQueueAttributes: a replay checks that its queue exists before it sends anything.
+      return [{ Sid: "SendReplays", Effect: "Allow", Action: ["sqs:SendMessage", "sqs:GetQueueAttributes"], Resource: queueUrls.map(queueArnOfUrl) }];
+    }
   }
 }
 

@@ -18,6 +18,7 @@ export interface FluxaOutputs {
   readonly deadLetterQueueUrl: pulumi.Output<string>;
   readonly payloadBucket: pulumi.Output<string>;
   readonly eventsTopicArn: pulumi.Output<string>;
+  readonly replayFunctionName: pulumi.Output<string>;
   readonly dashboardUrl: pulumi.Output<string>;
   readonly migrationResult: pulumi.Output<string>;
 }
@@ -37,7 +38,11 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
   });
   const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
 
-  const network = new Network("fluxa-network", { region: config.region, natStrategy: config.natStrategy, proxy: config.database.proxy }, opts);
+  const network = new Network(
+    "fluxa-network",
+    { region: config.region, natStrategy: config.natStrategy, sqsEndpoint: config.replay.queueUrls.length > 0, proxy: config.database.proxy },
+    opts,
+  );
   const database = new Database(
     "fluxa-store",
     {
@@ -74,6 +79,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       network: { subnetIds: network.functionSubnetIds, securityGroupIds: [network.functionSecurityGroupId] },
       database: { host: database.host, port: database.port, name: database.databaseName, secretArn: database.secretArn, poolSize: config.database.poolSize },
       queue: config.queue,
+      replay: config.replay,
       payloadExpirationDays: config.payload.expirationDays,
       payloadBucketForceDestroy: config.payload.forceDestroy,
       api: config.api,
@@ -90,6 +96,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
     deadLetterQueueUrl: pipeline.deadLetterQueueUrl,
     payloadBucket: pipeline.payloadBucket,
     eventsTopicArn: pipeline.eventsTopicArn,
+    replayFunctionName: pipeline.replayFunctionName,
     dashboardUrl: observability.dashboardUrl,
     migrationResult: pipeline.migrationResult,
   };

@@ -14,6 +14,8 @@ export interface LinkValues<V> {
   readonly payloadBucket: V;
   readonly topicArn: V;
   readonly database: LinkedDatabase<V>;
+  /** The queues a replay may send to (comma-separated) and its longest window. */
+  readonly replay: { readonly queueUrls: V; readonly maxWindowDays: V };
 }
 
 /** The environment variables one link sets: the one place that decides them, for Pulumi and the local stack. */
@@ -40,5 +42,7 @@ export function linkEnvironment<V>(link: Link, values: LinkValues<V>): Record<st
         NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
       };
     }
+    case "replayTargets":
+      return { [envNames.replayQueueUrls]: values.replay.queueUrls, [envNames.replayMaxWindowDays]: values.replay.maxWindowDays };
   }
 }

@@ -4,7 +4,7 @@
  * local stack read this module, so the cloud and local wiring cannot drift. It imports nothing.
  */
 
-export type FunctionName = "ingest" | "processor" | "query" | "migrate";
+export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "replay";
 
 /**
  * Lambda's runtime for every function; the bundles target its Node major, and the local stack, the
@@ -14,7 +14,7 @@ export type FunctionName = "ingest" | "processor" | "query" | "migrate";
 export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as const;
 
 /** A resource a function is linked to: it gets the environment variables and IAM access for it. */
-export type Link = "queue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database";
+export type Link = "queue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database" | "replayTargets";
 
 export interface FunctionSpec {
   /** Source entry, relative to the repository root; it exports `handler`. */
@@ -70,6 +70,18 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     awsSdk: "bundled",
     // Migrations must never run twice at once; one execution is all a deploy needs.
     reservedConcurrency: 1,
+  },
+  replay: {
+    entry: "functions/replay/handler.ts",
+    // One page (at most maxPageSize events) per invocation needs a few seconds; the rest is headroom for SDK retries.
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    links: ["database", "topic", "replayTargets"],
+    inVpc: true,
+    // Like the processor (SNS and SQS clients): bundled until `npm run bench` measures otherwise.
+    awsSdk: "bundled",
+    // Invoked by an operator's CLI, one page at a time: two replays may run at once, no more.
+    reservedConcurrency: 2,
   },
 };
 
@@ -139,6 +151,18 @@ export function visibilityTimeoutSeconds(consumerTimeoutSeconds: number): number
   return Math.ceil(consumerTimeoutSeconds * eventQueue.visibilityTimeoutMultiplier);
 }
 
+/**
+ * Replays (`npm run replay`): the stack config keys that bound them, and the defaults. 200 events/s
+ * is under half the pipeline's 500 events/s target, so subscribers sized for live traffic take a
+ * replay on top of it; 31 days covers a month's backfill in one run, and each page's query stays small.
+ */
+export const replayLimits = {
+  queueUrlsKey: "replayQueueUrls",
+  maxWindowDaysKey: "replayMaxWindowDays",
+  defaultMaxWindowDays: 31,
+  defaultRatePerSecond: 200,
+} as const;
+
 /** Connections each execution environment's pool may open: one invocation at a time needs few. */
 export const defaultDatabasePoolSize = 2;
 
@@ -158,6 +182,8 @@ export const envNames = {
   databaseSsl: "DB_SSL",
   databasePoolSize: "DB_POOL_SIZE",
   logLevel: "LOG_LEVEL",
+  replayQueueUrls: "REPLAY_QUEUE_URLS",
+  replayMaxWindowDays: "REPLAY_MAX_WINDOW_DAYS",
 } as const;
 
 /** The object key of a large payload: `raw/<YYYY-MM-DD>/<event_id>.json` (UTC date of receipt). */

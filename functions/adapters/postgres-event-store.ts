@@ -2,7 +2,7 @@ import { sql, type DatabasePool } from "slonik";
 import { z } from "zod";
 import type { EventStore, NewEvent, StoredEvent } from "../shared/ports";
 
-const storedEventFields = {
+export const storedEventFields = {
   event_id: z.string(),
   correlation_id: z.string(),
   user_id: z.string(),
@@ -16,14 +16,14 @@ const storedEventFields = {
 };
 const storedEventRow = z.object(storedEventFields);
 type StoredEventRow = z.infer<typeof storedEventRow>;
-const listedRow = z.object({ ...storedEventFields, sort_created_at: z.string() });
+export const listedRow = z.object({ ...storedEventFields, sort_created_at: z.string() });
 const persistedRow = z.object({ ...storedEventFields, unpublished: z.boolean(), conflicting: z.boolean() });
 
 // slonik's default type parsers turn numeric into a JS number and timestamptz into epoch milliseconds.
-const storedEventColumns = sql.fragment`
+export const storedEventColumns = sql.fragment`
   event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, metadata, payload_mode, created_at`;
 
-function toStoredEvent(row: StoredEventRow): StoredEvent {
+export function toStoredEvent(row: StoredEventRow): StoredEvent {
   return {
     event_id: row.event_id,
     correlation_id: row.correlation_id,
@@ -37,6 +37,10 @@ function toStoredEvent(row: StoredEventRow): StoredEvent {
     created_at: new Date(row.created_at).toISOString(),
   };
 }
+
+// created_at is also read as text: a JS Date would drop its microseconds, and a cursor that lost
+// them would skip or repeat rows.
+export const sortCreatedAt = sql.fragment`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_created_at`;
 
 function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
   const seen = new Map<string, NewEvent>();
@@ -110,11 +114,8 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
       // A row comparison in the order of events_user_id_created_at_event_id_idx lets the index
       // start right after the cursor instead of skipping the rows of earlier pages.
       if (after !== undefined) conditions.push(sql.fragment`(created_at, event_id) < (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
-      // created_at is also read as text: a JS Date would drop its microseconds, and a cursor that
-      // lost them would skip or repeat rows.
       const rows = await pool.any(sql.type(listedRow)`
-        SELECT ${storedEventColumns},
-               to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_created_at
+        SELECT ${storedEventColumns}, ${sortCreatedAt}
         FROM events
         WHERE ${sql.join(conditions, sql.fragment` AND `)}
         ORDER BY created_at DESC, event_id DESC

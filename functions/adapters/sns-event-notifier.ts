@@ -1,5 +1,7 @@
 import { PublishBatchCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { MessageAttributeValue } from "@aws-sdk/client-sns";
 import type { EventNotifier, PublishFailure, StoredEvent } from "../shared/ports";
+import { messageAttributeNames } from "../shared/queue-message";
 
 /**
  * SNS limits: a message is at most 256 KiB, and one PublishBatch call at most 10 entries and
@@ -9,7 +11,7 @@ const maxEntriesPerBatch = 10;
 const maxBatchBytes = 256_000;
 export const maxNotificationBytes = 250_000;
 
-interface Notification {
+export interface Notification {
   readonly event: StoredEvent;
   readonly body: string;
   readonly bytes: number;
@@ -45,17 +47,38 @@ export function publishBatches(notifications: readonly Notification[]): Notifica
   return batches;
 }
 
-export function snsEventNotifier(client: SNSClient, topicArn: string): EventNotifier {
+/** The message attributes of a notification, the same for SNS and for SQS (whose shape matches). */
+export function notificationAttributes(event: StoredEvent, extra: Readonly<Record<string, string>> = {}): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, string> = {
+    [messageAttributeNames.eventId]: event.event_id,
+    [messageAttributeNames.correlationId]: event.correlation_id,
+    ...extra,
+  };
+  return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]));
+}
+
+type SendBatch = (batch: readonly Notification[], attributes: Readonly<Record<string, string>>) => Promise<PublishFailure[]>;
+
+/** A notifier that sends the notifications of the events in batches within the limits, all at once. */
+export function batchingNotifier(send: SendBatch): EventNotifier {
   return {
-    async publish(events: readonly StoredEvent[]) {
-      const batches = publishBatches(events.map(notificationOf));
-      const failed = await Promise.all(batches.map((batch) => publishBatch(client, topicArn, batch)));
+    async publish(events, attributes = {}) {
+      const failed = await Promise.all(publishBatches(events.map(notificationOf)).map((batch) => send(batch, attributes)));
       return failed.flat();
     },
   };
 }
 
-async function publishBatch(client: SNSClient, topicArn: string, batch: readonly Notification[]): Promise<PublishFailure[]> {
+export function snsEventNotifier(client: SNSClient, topicArn: string): EventNotifier {
+  return batchingNotifier((batch, attributes) => publishBatch(client, topicArn, batch, attributes));
+}
+
+async function publishBatch(
+  client: SNSClient,
+  topicArn: string,
+  batch: readonly Notification[],
+  attributes: Readonly<Record<string, string>>,
+): Promise<PublishFailure[]> {
   try {
     const result = await client.send(
       new PublishBatchCommand({
@@ -63,10 +86,7 @@ async function publishBatch(client: SNSClient, topicArn: string, batch: readonly
         PublishBatchRequestEntries: batch.map(({ event, body }, index) => ({
           Id: String(index),
           Message: body,
-          MessageAttributes: {
-            event_id: { DataType: "String", StringValue: event.event_id },
-            correlation_id: { DataType: "String", StringValue: event.correlation_id },
-          },
+          MessageAttributes: notificationAttributes(event, attributes),
         })),
       }),
     );

@@ -4,7 +4,7 @@
  * Dimension: `service` = the emitting function's name.
  */
 
-export const metricNamespaces = { ingest: "Fluxa/Ingest", processor: "Fluxa/Processor", query: "Fluxa/Query" } as const;
+export const metricNamespaces = { ingest: "Fluxa/Ingest", processor: "Fluxa/Processor", query: "Fluxa/Query", replay: "Fluxa/Replay" } as const;
 
 export type MetricService = keyof typeof metricNamespaces;
 
@@ -29,6 +29,8 @@ export const metricCatalogue = {
   query_success: { service: "query", unit: "Count", meaning: "Queries answered 200." },
   query_failure: { service: "query", unit: "Count", meaning: "Queries refused (400) or failed (503)." },
   query_not_found: { service: "query", unit: "Count", meaning: "GET /events/{id} answered 404." },
+  replay_sent: { service: "replay", unit: "Count", meaning: "Stored events re-delivered by a replay page (to the topic or a listed queue)." },
+  replay_failed: { service: "replay", unit: "Count", meaning: "Events of a replay page whose delivery failed: the cursor stops before them and they are resent." },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof metricCatalogue;

@@ -87,14 +87,58 @@ export interface EventStore {
   list(query: EventListQuery): Promise<EventPage>;
 }
 
+/** Which stored events a replay delivers: created_at in [from, to), oldest first (created_at, event_id). */
+export interface ReplaySelection {
+  /** null: from the first event (the outbox sweep). */
+  readonly from: string | null;
+  readonly to: string;
+  readonly userId: string | null;
+  /** Only events SNS never confirmed (published_at NULL). */
+  readonly unpublishedOnly: boolean;
+}
+
+export interface StoredReplay extends ReplaySelection {
+  readonly replayId: string;
+  /** null: the events topic. */
+  readonly targetQueueUrl: string | null;
+  readonly selected: number;
+  readonly selectedEstimated: boolean;
+  readonly sent: number;
+  readonly failed: number;
+  /** The last event confirmed with every event before it; null before the first page. */
+  readonly after: EventSortKey | null;
+  readonly finished: boolean;
+}
+
+export interface ReplayProgress {
+  readonly after: EventSortKey | null;
+  readonly sent: number;
+  readonly failed: number;
+  readonly finished: boolean;
+}
+
+export interface ReplayStore {
+  /** Exact up to a bound; above it the planner's estimate, said so. */
+  count(selection: ReplaySelection): Promise<{ readonly count: number; readonly estimated: boolean }>;
+  create(replay: Omit<StoredReplay, "sent" | "failed" | "after" | "finished">): Promise<StoredReplay>;
+  find(replayId: string): Promise<StoredReplay | undefined>;
+  /** Up to `limit` selected events after `after`, in order, each with its exact sort key. */
+  page(selection: ReplaySelection, after: EventSortKey | null, limit: number): Promise<{ event: StoredEvent; key: EventSortKey }[]>;
+  /**
+   * Moves the replay from `expected` to `progress` (counts are added); false if another run moved
+   * it first, so two runs of one replay never both advance it.
+   */
+  advance(replayId: string, expected: EventSortKey | null, progress: ReplayProgress): Promise<boolean>;
+}
+
 export interface PublishFailure {
   readonly eventId: string;
   readonly reason: string;
 }
 
 export interface EventNotifier {
-  /** Publishes the events; returns those that could not be published, with why. */
-  publish(events: readonly StoredEvent[]): Promise<PublishFailure[]>;
+  /** Publishes the events, each with `attributes` beside its own; returns those that could not be published, with why. */
+  publish(events: readonly StoredEvent[], attributes?: Readonly<Record<string, string>>): Promise<PublishFailure[]>;
 }
 
 export interface Clock {

@@ -5,6 +5,7 @@ import { integrationFailureResponse, type RouteSpec } from "../../functions/topo
 import { matchRoute, proxyEvent } from "./api-gateway-event";
 import { InvocationError, throttledErrorType, type LambdaFunctions } from "./lambda-runtime";
 import { lambdaProxyResponse, type GatewayResponse } from "./lambda-proxy-response";
+import { readLimitedBody } from "./request-body";
 
 /** API Gateway's request payload limit. */
 export const maxRequestBodyBytes = 10 * 1024 * 1024;
@@ -67,7 +68,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
 
 async function handle(options: ApiGatewayOptions, request: IncomingMessage, requestId: string): Promise<GatewayResponse> {
   const receivedAt = new Date();
-  const body = await readBody(request);
+  const body = await readLimitedBody(request, maxRequestBodyBytes);
   if (!body) return requestTooLong;
   const url = request.url ?? "/";
   const method = request.method ?? "GET";
@@ -101,19 +102,6 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
-/** The whole body, or undefined once it passes API Gateway's limit (the rest is drained unread). */
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxRequestBodyBytes) chunks.push(chunk);
-    });
-    request.on("end", () => resolve(size <= maxRequestBodyBytes ? Buffer.concat(chunks) : undefined));
-    request.on("error", reject);
-  });
-}
 
 function send(response: ServerResponse, requestId: string, answer: GatewayResponse): void {
   response.statusCode = answer.statusCode;

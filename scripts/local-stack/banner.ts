@@ -4,8 +4,11 @@ import type { LocalStack, LocalSizing } from "./local-stack";
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
-export function banner(stack: LocalStack): string {
+export function banner(stack: LocalStack, now: Date = new Date()): string {
   const [key] = stack.apiKeys;
+  const hour = 3_600_000;
+  const end = new Date(Math.ceil(now.getTime() / hour) * hour);
+  const lastHour = { from: new Date(end.getTime() - hour).toISOString(), to: end.toISOString() };
   return [
     "",
     "Fluxa local stack is ready",
@@ -21,6 +24,7 @@ export function banner(stack: LocalStack): string {
     `  curl -i -X POST ${stack.apiUrl}/events -H "x-api-key: ${key}" -H "content-type: application/json" -d ${shellQuote(JSON.stringify(readmeSampleEvent))}`,
     `  curl -i ${stack.apiUrl}/health`,
     `  npm run dlq -- list --endpoint ${stack.awsEndpointUrl} --dlq-url ${stack.dlqUrl}`,
+    `  npm run replay -- --function replay --lambda-endpoint ${stack.lambdaEndpointUrl} --from ${lastHour.from} --to ${lastHour.to} --dry-run`,
     "",
     "Ctrl-C stops it (queued messages are kept in memory only; stored events stay in PostgreSQL).",
     "",

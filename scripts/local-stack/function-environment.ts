@@ -1,5 +1,5 @@
 import { linkEnvironment, type LinkValues } from "../../functions/link-environment";
-import { envNames, functionSpecs, type FunctionName } from "../../functions/topology";
+import { envNames, functionSpecs, replayLimits, type FunctionName } from "../../functions/topology";
 import { localCredentials } from "./aws-resources";
 
 /** The resources of the local stack that functions can be linked to. */
@@ -10,6 +10,8 @@ export interface LocalLinkTargets {
   readonly databaseUrl: string;
   /** DB_POOL_SIZE; absent, the functions' default. */
   readonly databasePoolSize?: number;
+  /** Queues a replay may send to: the local stack allows every queue of its own emulator (`<prefix>*`). */
+  readonly replayQueueUrls: string;
 }
 
 export interface RuntimeSettings {
@@ -34,6 +36,7 @@ export function functionEnvironment(
     payloadBucket: targets.bucket,
     topicArn: targets.topicArn,
     database: { kind: "url", url: targets.databaseUrl, ...(targets.databasePoolSize === undefined ? {} : { poolSize: String(targets.databasePoolSize) }) },
+    replay: { queueUrls: targets.replayQueueUrls, maxWindowDays: String(replayLimits.defaultMaxWindowDays) },
   };
   return {
     AWS_REGION: settings.region,

@@ -6,6 +6,7 @@ import { startAwsEmulator } from "./aws-emulator";
 import { awsClients, destroyAwsClients, ensureAwsResources } from "./aws-resources";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { functionEnvironment } from "./function-environment";
+import { startLambdaApi } from "./lambda-api";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
 import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
 import { stackSizing, topologySizing, withOverrides, type LocalSizing } from "./sizing";
@@ -29,6 +30,10 @@ export interface LocalStack {
   dlqUrl: string;
   bucket: string;
   topicArn: string;
+  /** Lambda's Invoke API for the local functions (`npm run replay -- --lambda-endpoint <url>`). */
+  lambdaEndpointUrl: string;
+  /** Queues the replay function may send to: any queue of this stack's emulator. */
+  replayQueueUrls: string;
   /** Receives every message published to the topic, as SNS notification envelopes (not raw delivery). */
   snsTapQueueUrl: string;
   functions: LambdaFunctions;
@@ -55,7 +60,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const clients = awsClients(awsEndpointUrl, region);
     stoppers.push(() => Promise.resolve(destroyAwsClients(clients)));
     const resources = await ensureAwsResources(clients, settings.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(sizing.functions.processor.timeoutSeconds));
-    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, { ...resources, databaseUrl, awsEndpointUrl }));
+    // The emulator's queue URLs differ only in their last segment, the queue's name.
+    const replayQueueUrls = `${resources.queueUrl.slice(0, resources.queueUrl.lastIndexOf("/") + 1)}*`;
+    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls }));
     const { applied } = (await runtime.invoke("migrate", {})) as { applied?: string[] };
     say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);
     await started(
@@ -75,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const apiKeys = settings.apiKeys ?? [localApiKey(settings.dataDir)];
     const gateway = await started(stoppers, startApiGateway({ routes, functions: runtime, apiKeys, port: settings.port }));
+    const lambdaApi = await started(stoppers, startLambdaApi(runtime, functionNames));
     return {
       apiUrl: gateway.url,
       apiKeys,
@@ -87,6 +95,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bucket: resources.bucket,
       topicArn: resources.topicArn,
       snsTapQueueUrl: resources.snsTapQueueUrl,
+      lambdaEndpointUrl: lambdaApi.url,
+      replayQueueUrls,
       functions: runtime,
       stop: stopAll,
     };
@@ -112,7 +122,7 @@ function lambdaRuntime(
   settings: LocalStackSettings,
   sizing: LocalSizing,
   bundleDir: string,
-  targets: { queueUrl: string; bucket: string; topicArn: string; databaseUrl: string; awsEndpointUrl: string },
+  targets: { queueUrl: string; bucket: string; topicArn: string; databaseUrl: string; awsEndpointUrl: string; replayQueueUrls: string },
 ): LambdaRuntime {
   const configurations = functionNames.map((name) => ({
     name,

@@ -62,6 +62,14 @@ describe("cold start configuration", () => {
     expect(load("ingest", { EVENTS_QUEUE_URL: "http://q" }).stderr).to.include("PAYLOAD_BUCKET is required");
     expect(load("processor", { PAYLOAD_BUCKET: "b", EVENTS_TOPIC_ARN: "arn:t" }).stderr).to.include("DATABASE_URL is required");
     expect(load("query", {}).stderr).to.include("DATABASE_URL is required");
+    expect(load("replay", {}).stderr).to.include("EVENTS_TOPIC_ARN is required");
+    expect(load("replay", { EVENTS_TOPIC_ARN: "arn:t" }).stderr).to.include("DATABASE_URL is required");
+  });
+
+  it("fails the replay function at load time on a malformed window bound, naming the variable", () => {
+    const result = load("replay", { EVENTS_TOPIC_ARN: "arn:t", DATABASE_URL: "postgres://127.0.0.1:9/fluxa", REPLAY_MAX_WINDOW_DAYS: "a month" });
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.include('REPLAY_MAX_WINDOW_DAYS must be a whole number, got "a month"');
   });
 
   it("fails at load time on a malformed value, naming it and the reason", () => {

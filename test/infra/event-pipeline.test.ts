@@ -12,6 +12,7 @@ const expectedEnv: Record<FunctionName, string[]> = {
   processor: [envNames.logLevel, envNames.payloadBucket, envNames.topicArn, ...databaseEnv],
   query: [envNames.logLevel, ...databaseEnv],
   migrate: [envNames.logLevel, ...databaseEnv],
+  replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays],
 };
 
 for (const stack of ["dev", "prod"] as const) {

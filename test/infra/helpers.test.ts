@@ -64,6 +64,7 @@ describe("links", () => {
     payloadBucket: { name: "bucket", arn: "arn:aws:s3:::bucket" },
     topicArn: "arn:aws:sns:r:1:t",
     database: { host: "db", port: 5432, name: "fluxa", secretArn: "arn:aws:secretsmanager:r:1:secret:s", poolSize: 3 },
+    replay: { queueUrls: [], maxWindowDays: 31 },
   };
 
   it("gives the environment variable and the IAM statement together, scoped to the payload prefix", async () => {

@@ -31,6 +31,9 @@ function expectedStatements(fn: FunctionName, stack: string): Omit<Statement, "E
     case "query":
     case "migrate":
       return [logs, vpc, secret];
+    case "replay":
+      // No queue listed in the stack file: the replay reaches subscribers through the topic only.
+      return [logs, vpc, secret, { Sid: "PublishEvents", Action: ["sns:Publish"], Resource: [`arn:aws:sns:${region}:fluxa-pipeline-events-topic-1a2b3c`] }];
   }
 }
 

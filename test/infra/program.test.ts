@@ -36,8 +36,8 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-usage-plan.quotaSettings",
       "fluxa-pipeline-usage-plan.throttleSettings",
       // Log retention and alarm thresholds.
-      ...["api-access", "ingest", "migrate", "processor", "query"].map((g) => `fluxa-observability-${g}-logs.retentionInDays`),
-      ...["ingest", "migrate", "processor", "query"].map((fn) => `fluxa-observability-${fn}-errors.threshold`),
+      ...["api-access", "ingest", "migrate", "processor", "query", "replay"].map((g) => `fluxa-observability-${g}-logs.retentionInDays`),
+      ...["ingest", "migrate", "processor", "query", "replay"].map((fn) => `fluxa-observability-${fn}-errors.threshold`),
       "fluxa-observability-queue-age.alarmDescription",
       "fluxa-observability-queue-age.threshold",
       // RDS Proxy in prod: functions reach the database through it.
@@ -53,7 +53,7 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-logging-policy only in prod",
       "fluxa-pipeline-logging-role only in prod",
       // Lambda's log filtering follows each stack's log level (dev debug, prod info).
-      ...["ingest", "migrate", "processor", "query"].map((fn) => `fluxa-pipeline-${fn}.loggingConfig`),
+      ...["ingest", "migrate", "processor", "query", "replay"].map((fn) => `fluxa-pipeline-${fn}.loggingConfig`),
       // SQS batching and the pollers' bound, function sizing, LOG_LEVEL and DB_HOST.
       "fluxa-pipeline-processor-source.batchSize",
       "fluxa-pipeline-processor-source.maximumBatchingWindowInSeconds",
@@ -67,6 +67,7 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-processor.reservedConcurrentExecutions",
       "fluxa-pipeline-query.environment",
       "fluxa-pipeline-query.reservedConcurrentExecutions",
+      "fluxa-pipeline-replay.environment",
       // Database sizing and safety.
       ...["allocatedStorage", "backupRetentionPeriod", "deletionProtection", "finalSnapshotIdentifier", "instanceClass", "multiAz", "skipFinalSnapshot"].map((p) => `fluxa-store-db.${p}`),
       // Bucket teardown and NAT strategy.

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { integerSetting, parseCli, requireSettings, usage, UsageError, type CommandSpec, type OptionSpec } from "../../scripts/lib/cli";
+import { formatDuration, progress } from "../../scripts/lib/progress";
 import { formatTable } from "../../scripts/lib/table";
 
 const command = {
@@ -51,5 +52,22 @@ describe("scripts/lib/table", () => {
     expect(formatTable(["check", "result"], [["health", "pass"], ["DLQ empty", "FAIL"]])).to.equal(
       ["check      result", "---------  ------", "health     pass", "DLQ empty  FAIL"].join("\n"),
     );
+  });
+});
+
+describe("scripts/lib/progress", () => {
+  it("shows the count, the rate so far and the time left at that rate, a line per tenth when piped", () => {
+    const lines: string[] = [];
+    let now = 0;
+    const bar = progress("replayed", 1000, { write: (text: string) => lines.push(text) > 0, isTTY: false }, () => now);
+    now = 10_000;
+    bar.advance(250);
+    now = 20_000;
+    bar.advance(10);
+    expect(lines).to.deep.equal(["replayed 250/1000  25.0/s  ETA 30s\n"]);
+  });
+
+  it("writes durations as a person reads them", () => {
+    expect([formatDuration(42), formatDuration(185), formatDuration(7620)]).to.deep.equal(["42s", "3m05s", "2h07m"]);
   });
 });

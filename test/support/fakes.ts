@@ -111,12 +111,17 @@ export class FakeEventStore implements EventStore {
 
 export class FakeNotifier implements EventNotifier {
   readonly published: StoredEvent[] = [];
+  /** The extra attributes each published event carried, in publishing order. */
+  readonly attributes: Readonly<Record<string, string>>[] = [];
   failing = new Set<string>();
-  publish(events: readonly StoredEvent[]): Promise<PublishFailure[]> {
+  publish(events: readonly StoredEvent[], attributes: Readonly<Record<string, string>> = {}): Promise<PublishFailure[]> {
     const failures: PublishFailure[] = [];
     for (const event of events) {
       if (this.failing.has(event.event_id)) failures.push({ eventId: event.event_id, reason: "unavailable" });
-      else this.published.push(event);
+      else {
+        this.published.push(event);
+        this.attributes.push(attributes);
+      }
     }
     return Promise.resolve(failures);
   }

@@ -1,0 +1,41 @@
+import { postgresEventStore } from "../adapters/postgres-event-store";
+import { postgresReplayStore } from "../adapters/postgres-replay-store";
+import { snsEventNotifier } from "../adapters/sns-event-notifier";
+import { sqsNotificationSender, sqsQueueExists } from "../adapters/sqs-notification-sender";
+import { createSnsClient, createSqsClient } from "../shared/aws-clients";
+import { lazyDatabasePool } from "../shared/database";
+import { optionalInteger, optionalString, requireString } from "../shared/env";
+import { createLogger } from "../shared/logger";
+import { createMetrics } from "../shared/metrics";
+import { envNames, replayLimits } from "../topology";
+import { createReplayHandler } from "./invocation";
+
+const env = process.env;
+const log = createLogger("replay", env);
+const topic = snsEventNotifier(createSnsClient(), requireString(env, envNames.topicArn));
+const sqs = createSqsClient(env);
+const pool = lazyDatabasePool(env);
+const settings = {
+  maxWindowDays: optionalInteger(env, envNames.replayMaxWindowDays, replayLimits.defaultMaxWindowDays, { min: 1, max: 3650 }),
+  queueUrls: (optionalString(env, envNames.replayQueueUrls) ?? "").split(",").map((url) => url.trim()).filter(Boolean),
+  queueUrlsKey: `fluxa:${replayLimits.queueUrlsKey}`,
+  maxWindowKey: `fluxa:${replayLimits.maxWindowDaysKey}`,
+};
+
+export const handler = createReplayHandler({
+  ports: async () => {
+    const db = await pool();
+    return {
+      replays: postgresReplayStore(db),
+      events: postgresEventStore(db),
+      deliveryTo: (target) => (target.kind === "topic" ? topic : sqsNotificationSender(sqs, target.queueUrl)),
+      queueExists: (queueUrl) => sqsQueueExists(sqs, queueUrl),
+      clock: { now: () => new Date() },
+      newReplayId: () => crypto.randomUUID(),
+      log,
+    };
+  },
+  settings,
+  log,
+  metrics: createMetrics("replay"),
+});
