@@ -23,7 +23,8 @@ export function assumeRolePolicy(service: string): string {
 
 /** What a link points at in this deployment. */
 export interface LinkTargets {
-  readonly queue: { readonly url: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+  readonly queue: { readonly url: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly visibilityTimeoutSeconds: number };
+  readonly deadLetterQueue: { readonly url: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
   readonly payloadBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
   readonly topicArn: pulumi.Input<string>;
   readonly database: {
@@ -49,6 +50,25 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
       return {
         environment: { [envNames.queueUrl]: targets.queue.url },
         statements: [{ Sid: "SendEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.queue.arn] }],
+      };
+    case "queueConsumer":
+      return {
+        environment: { [envNames.queueUrl]: targets.queue.url, [envNames.queueVisibilityTimeout]: String(targets.queue.visibilityTimeoutSeconds) },
+        statements: [
+          // The event source mapping polls and deletes with the function's role; the function defers
+          // messages (ChangeMessageVisibility) and re-sends a poisoned one with its failure count.
+          {
+            Sid: "ConsumeEvents",
+            Effect: "Allow",
+            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"],
+            Resource: [targets.queue.arn],
+          },
+        ],
+      };
+    case "deadLetterQueue":
+      return {
+        environment: { [envNames.deadLetterQueueUrl]: targets.deadLetterQueue.url },
+        statements: [{ Sid: "DeadLetterEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.deadLetterQueue.arn] }],
       };
     case "payloadBucketWrite":
       return {
@@ -83,16 +103,6 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
         ],
       };
   }
-}
-
-/** The event source mapping polls the queue with the function's role. */
-export function queueConsumerStatement(queueArn: pulumi.Input<string>): PolicyStatement {
-  return {
-    Sid: "ConsumeEvents",
-    Effect: "Allow",
-    Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-    Resource: [queueArn],
-  };
 }
 
 /** The function's log group exists already (Observability creates it), so no logs:CreateLogGroup. */

@@ -32,7 +32,14 @@ export type QueueMessage = t.TypeOf<typeof QueueMessage>;
 export type PayloadRef = t.TypeOf<typeof PayloadRef>;
 
 /** Message attribute names; SQS carries them beside the body so they can be read without parsing it. */
-export const messageAttributeNames = { correlationId: "correlation_id", eventId: "event_id" } as const;
+export const messageAttributeNames = {
+  correlationId: "correlation_id",
+  eventId: "event_id",
+  /** Set by the processor on the copies it re-sends: how many receives of the event failed permanently. */
+  permanentFailures: "permanent_failures",
+  /** Set by the processor on what it dead-letters: why the event can never be stored. */
+  failureReason: "failure_reason",
+} as const;
 
 export function parseQueueMessage(body: string): { ok: true; message: QueueMessage } | { ok: false; reason: string } {
   let parsed: unknown;

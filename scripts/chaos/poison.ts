@@ -10,7 +10,7 @@ import type { LogEntry } from "./scenario";
 export interface PoisonOutcome {
   /** event_ids of the messages found in the DLQ (and taken out of it). */
   readonly deadLettered: string[];
-  /** event_id -> the receive_count of each "message not processed" line the processor logged for it. */
+  /** event_id -> the permanent_failures of each "message not processed" line the processor logged for it. */
   readonly receiveCounts: Record<string, number[]>;
   /** The poisoned messages' batch-mates: they must be stored. */
   readonly mateEventIds: string[];
@@ -38,8 +38,9 @@ function envelope(eventId: string, payload: unknown) {
 
 /**
  * One batch of five messages: two poisoned (their S3 object deleted, or altered after the hash was
- * taken) and three sound. The poisoned ones must reach the DLQ after exactly maxReceiveCount
- * receives, each logged as permanent; the sound ones must be stored.
+ * taken) and three sound. The poisoned ones must be dead-lettered at exactly their third receive
+ * (the processor counts permanent failures itself), each logged as permanent; the sound ones must
+ * be stored.
  */
 export async function injectPoison(t: PoisonTargets): Promise<PoisonOutcome> {
   const missingId = randomUUID();
@@ -64,10 +65,10 @@ export async function injectPoison(t: PoisonTargets): Promise<PoisonOutcome> {
   const poisoned = new Set<string>([missingId, alteredId]);
   const deadLettered = await takeFromDlq(t, poisoned);
   const receiveCounts = Object.fromEntries(
-    [...poisoned].map((id) => [id, t.logs.filter((l) => l.event_id === id && l.msg === "message not processed").map((l) => Number(l.receive_count))]),
+    [...poisoned].map((id) => [id, t.logs.filter((l) => l.event_id === id && l.msg === "message not processed").map((l) => Number(l.permanent_failures))]),
   );
   const problems: string[] = [];
-  const expectedReceives = Array.from({ length: eventQueue.maxReceiveCount }, (_, i) => i + 1);
+  const expectedReceives = Array.from({ length: eventQueue.poisonReceives }, (_, i) => i + 1);
   if ([...deadLettered].sort().join() !== [...poisoned].sort().join()) problems.push(`the DLQ got ${deadLettered.length} of the 2 poisoned messages`);
   for (const [id, counts] of Object.entries(receiveCounts)) {
     if (counts.join() !== expectedReceives.join()) problems.push(`poisoned ${id} was received ${JSON.stringify(counts)}, expected ${JSON.stringify(expectedReceives)}`);

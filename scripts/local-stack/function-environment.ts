@@ -4,6 +4,8 @@ import { localCredentials } from "./aws-resources";
 /** The resources of the local stack that functions can be linked to. */
 export interface LinkTargets {
   readonly queueUrl: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly dlqUrl: string;
   readonly bucket: string;
   readonly topicArn: string;
   readonly databaseUrl: string;
@@ -19,6 +21,10 @@ function linkEnvironment(link: Link, targets: LinkTargets): Record<string, strin
   switch (link) {
     case "queue":
       return { [envNames.queueUrl]: targets.queueUrl };
+    case "queueConsumer":
+      return { [envNames.queueUrl]: targets.queueUrl, [envNames.queueVisibilityTimeout]: String(targets.visibilityTimeoutSeconds) };
+    case "deadLetterQueue":
+      return { [envNames.deadLetterQueueUrl]: targets.dlqUrl };
     case "payloadBucketWrite":
     case "payloadBucketRead":
       return { [envNames.payloadBucket]: targets.bucket };

@@ -5,7 +5,7 @@ import { localApiKey } from "./api-keys";
 import { startAwsEmulator } from "./aws-emulator";
 import { awsClients, destroyAwsClients, ensureAwsResources } from "./aws-resources";
 import { startEmbeddedPostgres } from "./embedded-postgres";
-import { functionEnvironment } from "./function-environment";
+import { functionEnvironment, type LinkTargets } from "./function-environment";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
 import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
 import { startSqsEventSource } from "./sqs-event-source";
@@ -22,6 +22,8 @@ export interface LocalStack {
   awsEndpointUrl: string;
   region: string;
   queueUrl: string;
+  /** The event queue's visibility timeout (FLUXA_VISIBILITY_TIMEOUT_SECONDS, or the topology's default). */
+  visibilityTimeoutSeconds: number;
   dlqUrl: string;
   bucket: string;
   topicArn: string;
@@ -76,6 +78,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       awsEndpointUrl,
       region,
       queueUrl: resources.queueUrl,
+      visibilityTimeoutSeconds: resources.visibilityTimeoutSeconds,
       dlqUrl: resources.dlqUrl,
       bucket: resources.bucket,
       topicArn: resources.topicArn,
@@ -104,7 +107,7 @@ function buildBundles(): string {
 function lambdaRuntime(
   settings: LocalStackSettings,
   bundleDir: string,
-  targets: { queueUrl: string; bucket: string; topicArn: string; databaseUrl: string; awsEndpointUrl: string },
+  targets: LinkTargets & { awsEndpointUrl: string },
 ): LambdaRuntime {
   const configurations = functionNames.map((name) => ({
     name,

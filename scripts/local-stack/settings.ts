@@ -12,7 +12,7 @@ export interface LocalStackOptions {
   awsEndpointUrl?: string;
   /** Keys accepted in `x-api-key`. Default: env FLUXA_API_KEYS (comma-separated), else one generated key kept in the data dir. */
   apiKeys?: string[];
-  /** The event queue's visibility timeout. Default: topology's multiple of the processor's timeout. */
+  /** The event queue's visibility timeout. Default: env FLUXA_VISIBILITY_TIMEOUT_SECONDS, else topology's multiple of the processor's timeout. */
   visibilityTimeoutSeconds?: number;
   /** Variables added to (or replacing) a function's environment, e.g. LARGE_PAYLOAD_THRESHOLD_BYTES. */
   functionEnvironment?: Partial<Record<FunctionName, Record<string, string>>>;
@@ -51,7 +51,10 @@ export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessE
     databaseUrl: options.databaseUrl ?? read(env, "DATABASE_URL", parsePostgresUrl),
     awsEndpointUrl: options.awsEndpointUrl ?? read(env, "AWS_ENDPOINT_URL", parseHttpUrl),
     apiKeys: options.apiKeys ?? read(env, "FLUXA_API_KEYS", parseKeyList),
-    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(functionSpecs.processor.timeoutSeconds),
+    visibilityTimeoutSeconds:
+      options.visibilityTimeoutSeconds ??
+      read(env, "FLUXA_VISIBILITY_TIMEOUT_SECONDS", parseVisibilityTimeout) ??
+      visibilityTimeoutSeconds(functionSpecs.processor.timeoutSeconds),
     functionEnvironment: options.functionEnvironment ?? {},
     logLevel: options.logLevel ?? read(env, "LOG_LEVEL", parseLogLevel) ?? "info",
     quiet: options.quiet ?? false,
@@ -74,6 +77,12 @@ function read<T>(env: NodeJS.ProcessEnv, name: string, parse: Parser<T>): T | un
 
 const parsePort: Parser<number> = (value) =>
   /^\d+$/.test(value) && Number(value) <= 65535 ? { ok: true, value: Number(value) } : { ok: false, expected: "a port number 0-65535" };
+
+// AWS: a queue's visibility timeout is 0 to 43,200 s; Fluxa's backoff needs at least 1.
+const parseVisibilityTimeout: Parser<number> = (value) =>
+  /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 43_200
+    ? { ok: true, value: Number(value) }
+    : { ok: false, expected: "whole seconds, 1-43200" };
 
 const parseNonEmpty: Parser<string> = (value) => (value.trim() ? { ok: true, value } : { ok: false, expected: "a path" });
 

@@ -158,7 +158,9 @@ describe("local stack end to end (npm start's stack, over HTTP)", function () {
     expect(deadLetters).to.have.length(1);
     expect(JSON.parse(deadLetters[0].Body ?? "{}")).to.include({ event_id: poisonedId });
     const receives = t.logs.filter((l) => l.function === "processor" && l.event_id === poisonedId && l.msg === "message not processed");
-    expect(receives.map((l) => l.receive_count)).to.deep.equal([1, 2, 3]);
+    // Each permanent failure re-sends the message with its count; the third goes to the DLQ.
+    expect(receives.map((l) => l.permanent_failures)).to.deep.equal([1, 2, 3]);
+    expect(receives.map((l) => l.action)).to.deep.equal(["retry", "retry", "dead-letter"]);
     expect(receives.every((l) => l.failure === "permanent" && l.correlation_id === "corr-poisoned")).to.equal(true);
     for (const id of mates) expect(await rowsFor(id)).to.equal(1);
     expect(await rowsFor(poisonedId)).to.equal(0);
