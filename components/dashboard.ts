@@ -4,7 +4,11 @@ import type { ResourceNames } from "./names";
 /** The functions' EMF metrics (dimension `service` = function name), as the seed emits them. */
 export const emfMetrics: Readonly<Partial<Record<FunctionName, { readonly namespace: string; readonly counts: readonly string[]; readonly latencies: readonly string[] }>>> = {
   ingest: { namespace: "Fluxa/Ingest", counts: ["ingest_success", "ingest_failure", "s3_puts", "sqs_sent"], latencies: ["ingest_latency_ms"] },
-  processor: { namespace: "Fluxa/Processor", counts: ["processed_success", "processed_failure"], latencies: ["db_latency_ms", "publish_latency_ms", "process_latency_ms"] },
+  processor: {
+    namespace: "Fluxa/Processor",
+    counts: ["processed_success", "processed_failure", "deferred_messages", "poison_retried", "dead_lettered"],
+    latencies: ["db_latency_ms", "publish_latency_ms", "process_latency_ms"],
+  },
   query: { namespace: "Fluxa/Query", counts: ["query_success", "query_failure", "query_not_found"], latencies: [] },
 };
 

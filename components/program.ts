@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { buildFunctions, defaultBundleDir, repositoryRoot } from "../scripts/build-functions";
+import { eventQueue, visibilityTimeoutSeconds } from "../functions/topology";
 import type { FluxaConfig } from "./config";
 import { EventPipeline } from "./event-pipeline";
 import { EventStore } from "./event-store";
@@ -54,7 +55,14 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
   );
   const observability = new Observability(
     "fluxa-observability",
-    { names, region: config.region, logRetentionDays: config.logRetentionDays, alarms: config.alarms, dbInstanceIdentifier: store.instanceIdentifier },
+    {
+      names,
+      region: config.region,
+      logRetentionDays: config.logRetentionDays,
+      alarms: config.alarms,
+      dbInstanceIdentifier: store.instanceIdentifier,
+      queueVisibilityTimeoutSeconds: visibilityTimeoutSeconds(config.functions[eventQueue.consumer].timeoutSeconds),
+    },
     opts,
   );
   const pipeline = new EventPipeline(

@@ -51,7 +51,7 @@ describe("migrations hash", () => {
 
 describe("alarm definitions", () => {
   it("follow the seed's names and the configured thresholds", () => {
-    const alarms = alarmDefinitions(resourceNames("qa"), parseConfig({ alarmQueueAgeSeconds: "600" }, "qa", "eu-west-1").alarms);
+    const alarms = alarmDefinitions(resourceNames("qa"), parseConfig({ alarmQueueAgeSeconds: "600" }, "qa", "eu-west-1").alarms, 180);
     assert.ok(alarms.some((a) => a.name === "fluxa-dlq-depth-qa" && a.threshold === 0 && a.comparisonOperator === "GreaterThanThreshold"));
     assert.ok(alarms.some((a) => a.name === "fluxa-ingest-errors-qa"));
     assert.equal(alarms.find((a) => a.key === "queue-age")?.threshold, 600);
