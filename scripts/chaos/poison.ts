@@ -64,6 +64,7 @@ export async function injectPoison(t: PoisonTargets): Promise<PoisonOutcome> {
 
   const poisoned = new Set<string>([missingId, alteredId]);
   const deadLettered = await takeFromDlq(t, poisoned);
+  await logsCaughtUp(t, poisoned);
   const receiveCounts = Object.fromEntries(
     [...poisoned].map((id) => [id, t.logs.filter((l) => l.event_id === id && l.msg === "message not processed").map((l) => Number(l.permanent_failures))]),
   );
@@ -76,6 +77,14 @@ export async function injectPoison(t: PoisonTargets): Promise<PoisonOutcome> {
   const notPermanent = t.logs.filter((l) => poisoned.has(String(l.event_id)) && l.failure !== "permanent");
   if (notPermanent.length > 0) problems.push(`${notPermanent.length} failure(s) of a poisoned message were not classed permanent`);
   return { deadLettered, receiveCounts, mateEventIds: mates.map((m) => m.event_id), problems };
+}
+
+/** Log lines cross from the functions' worker threads after the work they describe: wait for them (bounded). */
+async function logsCaughtUp(t: PoisonTargets, poisoned: ReadonlySet<string>): Promise<void> {
+  const logged = (id: string) => t.logs.filter((l) => l.event_id === id && l.msg === "message not processed").length;
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(100)) {
+    if ([...poisoned].every((id) => logged(id) >= eventQueue.poisonReceives)) return;
+  }
 }
 
 /**

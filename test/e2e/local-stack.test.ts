@@ -137,7 +137,7 @@ describe("local stack end to end (npm start's stack, over HTTP)", function () {
     expect(await rowsFor(eventId)).to.equal(1);
   });
 
-  it("sends a message whose S3 payload is missing to the DLQ after exactly 3 receives, storing its batch-mates", async () => {
+  it("dead-letters a message whose S3 payload is missing at exactly its third receive, storing its batch-mates", async () => {
     const poisonedId = "01a21393-3846-7825-a33f-0000000000e1";
     const { payload: _inline, ...envelope } = inlineMessage(poisonedId, "poisoned") as Extract<QueueMessage, { payload: unknown }>;
     const pointer: QueueMessage = { ...envelope, payload_ref: { bucket: t.stack.bucket, key: `raw/2024-01-15/${poisonedId}.json`, bytes: 10 } };
