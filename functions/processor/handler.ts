@@ -4,7 +4,7 @@ import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { sqsRetryQueue } from "../adapters/sqs-retry-queue";
 import { createS3Client, createSnsClient, createSqsClient } from "../shared/aws-clients";
 import { lazyDatabasePool } from "../shared/database";
-import { optionalInteger, requireString } from "../shared/env";
+import { requireInteger, requireString } from "../shared/env";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { envNames } from "../topology";
@@ -15,8 +15,7 @@ const log = createLogger("processor", env);
 const payloads = s3PayloadStore(createS3Client(env), requireString(env, envNames.payloadBucket));
 const notifier = snsEventNotifier(createSnsClient(), requireString(env, envNames.topicArn));
 const retries = sqsRetryQueue(createSqsClient(env), requireString(env, envNames.queueUrl), requireString(env, envNames.deadLetterQueueUrl));
-requireString(env, envNames.queueVisibilityTimeout);
-const visibilityTimeoutSeconds = optionalInteger(env, envNames.queueVisibilityTimeout, 0, { min: 1, max: 43_200 });
+const visibilityTimeoutSeconds = requireInteger(env, envNames.queueVisibilityTimeout, { min: 1, max: 43_200 });
 const pool = lazyDatabasePool(env);
 
 export const handler = createProcessorHandler({
