@@ -7,7 +7,7 @@ import { processBatch, type BatchOutcome, type ProcessorPorts } from "./core";
 import { settleFailures, type QueuedMessage } from "./settle";
 
 export interface ProcessorHandlerDeps {
-  readonly ports: () => Promise<ProcessorPorts>;
+  readonly ports: ProcessorPorts;
   readonly retries: RetryQueue;
   /** The events queue's visibility timeout: the unit of the backoff when a dependency is down. */
   readonly visibilityTimeoutSeconds: number;
@@ -26,11 +26,7 @@ export function createProcessorHandler({ ports, retries, visibilityTimeoutSecond
     const started = performance.now();
     try {
       const messages = event.Records.map(queuedMessage);
-      const resolvedPorts = await ports().catch((error: unknown) => {
-        log.warn({ err: error }, "processor dependencies unavailable");
-        return undefined;
-      });
-      const outcome = resolvedPorts ? await processBatch(resolvedPorts, messages) : unavailable(messages, "database unavailable");
+      const outcome = await processBatch(ports, messages);
       const settled = await settleFailures(retries, log, messages, outcome.failures, visibilityTimeoutSeconds, now());
       logProcessed(log, event, outcome);
       metrics.addMetric("processed_success", MetricUnit.Count, event.Records.length - outcome.failures.length);
@@ -42,10 +38,8 @@ export function createProcessorHandler({ ports, retries, visibilityTimeoutSecond
       }
       if (settled.retried > 0) metrics.addMetric("poison_retried", MetricUnit.Count, settled.retried);
       if (settled.deadLettered > 0) metrics.addMetric("dead_lettered", MetricUnit.Count, settled.deadLettered);
-      if (resolvedPorts) {
-        metrics.addMetric("db_latency_ms", MetricUnit.Milliseconds, outcome.dbLatencyMs);
-        metrics.addMetric("publish_latency_ms", MetricUnit.Milliseconds, outcome.publishLatencyMs);
-      }
+      metrics.addMetric("db_latency_ms", MetricUnit.Milliseconds, outcome.dbLatencyMs);
+      metrics.addMetric("publish_latency_ms", MetricUnit.Milliseconds, outcome.publishLatencyMs);
       if (outcome.conflicts > 0) metrics.addMetric("idempotency_conflicts", MetricUnit.Count, outcome.conflicts);
       return { batchItemFailures: settled.unacknowledged.map((itemIdentifier) => ({ itemIdentifier })) };
     } catch (error) {
@@ -57,12 +51,6 @@ export function createProcessorHandler({ ports, retries, visibilityTimeoutSecond
       metrics.publishStoredMetrics();
     }
   };
-}
-
-/** The pool could not even be opened (e.g. the secret or the database unreachable): every message is deferred. */
-function unavailable(messages: readonly QueuedMessage[], reason: string): BatchOutcome {
-  const failures = messages.map((m) => ({ messageId: m.messageId, kind: "retryable" as const, reason }));
-  return { failures, persisted: 0, published: 0, conflicts: 0, dbLatencyMs: 0, publishLatencyMs: 0 };
 }
 
 function queuedMessage(record: SQSRecord): QueuedMessage {

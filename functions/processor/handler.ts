@@ -1,4 +1,4 @@
-import { postgresEventStore } from "../adapters/postgres-event-store";
+import { lazyPostgresEventStore } from "../adapters/postgres-event-store";
 import { s3PayloadStore } from "../adapters/s3-payload-store";
 import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { sqsRetryQueue } from "../adapters/sqs-retry-queue";
@@ -19,7 +19,8 @@ const visibilityTimeoutSeconds = requireInteger(env, envNames.queueVisibilityTim
 const pool = lazyDatabasePool(env);
 
 export const handler = createProcessorHandler({
-  ports: async () => ({ payloads, notifier, events: postgresEventStore(await pool()), log }),
+  // The pool opens on first use, so messages are checked (and poison counted) while the database is down.
+  ports: { payloads, notifier, events: lazyPostgresEventStore(pool), log },
   retries,
   visibilityTimeoutSeconds,
   log,

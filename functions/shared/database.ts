@@ -50,12 +50,12 @@ type QueryMethod = (...args: unknown[]) => Promise<unknown>;
  * Calls failing together share one re-read; a call whose pool was replaced meanwhile just retries.
  * A refused password fails before any statement runs, so the retry cannot apply anything twice.
  */
-export async function credentialRefreshingPool(readUrl: () => Promise<string>, env: Environment): Promise<DatabasePool> {
-  let current = await openPool(await readUrl(), env);
+export async function credentialRefreshingPool(knownUrl: () => Promise<string>, freshUrl: () => Promise<string>, env: Environment): Promise<DatabasePool> {
+  let current = await openPool(await knownUrl(), env);
   let reopening: Promise<DatabasePool> | undefined;
   const reopen = (refused: DatabasePool): Promise<DatabasePool> => {
     if (refused !== current) return Promise.resolve(current);
-    reopening ??= readUrl()
+    reopening ??= freshUrl()
       .then((url) => openPool(url, env))
       .then((fresh) => {
         const old = current;
@@ -90,15 +90,27 @@ export async function credentialRefreshingPool(readUrl: () => Promise<string>, e
 /**
  * The pool of a Lambda environment: settings are checked at cold start (throwing with the variable's
  * name), the connection is opened at once and reused; a failed attempt is retried on the next call.
- * The connection URL (the secret) is read again whenever PostgreSQL refuses the password.
+ * The connection URL (the secret) is read once, and again only when PostgreSQL refuses the password:
+ * a database that is down costs no Secrets Manager call per attempt.
  */
 export function lazyDatabasePool(env: Environment, readUrl?: () => Promise<string>): () => Promise<DatabasePool> {
   const location = databaseLocationFromEnv(env);
   const read = readUrl ?? (() => connectionUrl(location));
+  let url: Promise<string> | undefined;
+  const knownUrl = () =>
+    (url ??= read().catch((error: unknown) => {
+      url = undefined;
+      throw error;
+    }));
+  const freshUrl = () => {
+    url = undefined;
+    return knownUrl();
+  };
   let pending: Promise<DatabasePool> | undefined;
   const get = (): Promise<DatabasePool> => {
-    pending ??= credentialRefreshingPool(read, env).catch((error: unknown) => {
+    pending ??= credentialRefreshingPool(knownUrl, freshUrl, env).catch((error: unknown) => {
       pending = undefined;
+      if (isPasswordRefused(error)) url = undefined;
       throw error;
     });
     return pending;

@@ -41,9 +41,8 @@ function setUp() {
   const { log, lines } = recordingLogger();
   const retries = new FakeRetryQueue();
   const sentAt = Date.parse("2024-01-15T10:30:00Z");
-  let portsFailure: Error | undefined;
   const handler = createProcessorHandler({
-    ports: () => (portsFailure ? Promise.reject(portsFailure) : Promise.resolve({ payloads, events, notifier, log })),
+    ports: { payloads, events, notifier, log },
     retries,
     visibilityTimeoutSeconds: 180,
     log,
@@ -53,10 +52,7 @@ function setUp() {
   const deliverRecords = (records: SQSRecord[]) => handler({ Records: records.map((r) => ({ ...r, attributes: { ...r.attributes, SentTimestamp: String(sentAt) } })) });
   const deliver = (...bodies: (QueueMessage | string)[]) =>
     deliverRecords(bodies.map((b, i) => sqsRecord(`m${i}`, typeof b === "string" ? b : JSON.stringify(b))));
-  const failPorts = (error: Error) => {
-    portsFailure = error;
-  };
-  return { payloads, events, notifier, metrics, lines, deliver, deliverRecords, retries, failPorts };
+  return { payloads, events, notifier, metrics, lines, deliver, deliverRecords, retries };
 }
 
 function withPermanentFailures(record: SQSRecord, count: string): SQSRecord {
@@ -184,12 +180,12 @@ describe("processor", () => {
     expect(metrics.total("oldest_deferred_age_seconds")).to.equal(600);
   });
 
-  it("defers the whole batch when the database cannot even be connected to", async () => {
-    const { deliver, failPorts, retries, metrics } = setUp();
-    failPorts(new Error("password authentication failed"));
+  it("still counts poison while the database is down: only the sound messages are deferred", async () => {
+    const { events, deliver, retries } = setUp();
+    events.failure = new Error("connect ECONNREFUSED");
     const result = await deliver(inlineMessage(1), "not json");
-    expect(failedIds(result)).to.deep.equal(["m0", "m1"]);
-    expect(retries.deferred.map((d) => d.messageId)).to.deep.equal(["m0", "m1"]);
-    expect(metrics.total("deferred_messages")).to.equal(2);
+    expect(failedIds(result)).to.deep.equal(["m0"]);
+    expect(retries.deferred.map((d) => d.messageId)).to.deep.equal(["m0"]);
+    expect(retries.resent.map((r) => [r.message.messageId, r.attributes.permanent_failures])).to.deep.equal([["m1", "1"]]);
   });
 });
