@@ -1,3 +1,4 @@
+import { awsMetrics, metricNamespaces, type AwsMetricSpec, type MetricName } from "../functions/shared/metric-catalogue";
 import { backoffCapSeconds, eventQueue, functionNames, survivableOutageSeconds } from "../functions/topology";
 import type { FluxaConfig } from "./config";
 import type { ResourceNames } from "./names";
@@ -28,11 +29,12 @@ export const deferredAgeAlarmSeconds = 3600;
 export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["alarms"], queueVisibilityTimeoutSeconds: number): AlarmDefinition[] {
   const fiveMinutes = 300;
   const named = (key: string) => ({ key, name: names.alarm(key) });
-  const queue = (queueName: string) => ({ namespace: "AWS/SQS", dimensions: { QueueName: queueName } });
-  const processor = { namespace: "Fluxa/Processor", dimensions: { service: "processor" } };
+  const processor = (name: MetricName) => ({ namespace: metricNamespaces.processor, metricName: name, dimensions: { service: "processor" } });
   const outageDays = (survivableOutageSeconds(queueVisibilityTimeoutSeconds) / 86_400).toFixed(1);
   // The oldest deferred event is received again at least once per backoff cap: each period sees it.
   const capPeriod = Math.max(deferredAgeAlarmSeconds, Math.ceil(backoffCapSeconds(queueVisibilityTimeoutSeconds) / 60) * 60);
+  const metric = (spec: AwsMetricSpec) => ({ namespace: spec.namespace, metricName: spec.name });
+  const queue = (queueName: string) => ({ dimensions: { QueueName: queueName } });
   return [
     {
       ...named("dlq-depth"),
@@ -40,7 +42,7 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
         `Events are in the dead-letter queue: poison the processor dead-lettered at its ${eventQueue.poisonReceives}rd permanent failure ` +
         `(failure_reason attribute), or events deferred through an outage longer than ${outageDays} days (the redrive safety net).`,
       ...queue(names.deadLetterQueue),
-      metricName: "ApproximateNumberOfMessagesVisible",
+      ...metric(awsMetrics.queueVisible),
       statistic: "Maximum",
       periodSeconds: 60,
       evaluationPeriods: 1,
@@ -51,7 +53,7 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
       ...named("queue-age"),
       description: `The oldest queued event has waited over ${thresholds.queueAgeSeconds} s: the processor is falling behind.`,
       ...queue(names.queue),
-      metricName: "ApproximateAgeOfOldestMessage",
+      ...metric(awsMetrics.queueOldestAge),
       statistic: "Maximum",
       periodSeconds: 60,
       evaluationPeriods: 5,
@@ -61,8 +63,7 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
     {
       ...named("processor-deferring"),
       description: "The processor is deferring events because PostgreSQL, S3 or SNS failed: a dependency is down. Events wait in the queue, not the DLQ.",
-      ...processor,
-      metricName: "deferred_messages",
+      ...processor("deferred_messages"),
       statistic: "Sum",
       periodSeconds: fiveMinutes,
       evaluationPeriods: 1,
@@ -72,8 +73,7 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
     {
       ...named("deferred-age"),
       description: `An event deferred by a dependency outage has waited over ${deferredAgeAlarmSeconds / 3600} h; events survive ${outageDays} days of outage in the queue.`,
-      ...processor,
-      metricName: "oldest_deferred_age_seconds",
+      ...processor("oldest_deferred_age_seconds"),
       statistic: "Maximum",
       periodSeconds: capPeriod,
       evaluationPeriods: 1,
@@ -81,16 +81,16 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
       comparisonOperator: "GreaterThanThreshold",
     },
     ...functionNames.flatMap((fn): AlarmDefinition[] => {
-      const lambda = { namespace: "AWS/Lambda", dimensions: { FunctionName: names.function(fn) }, statistic: "Sum" as const };
+      const lambda = { dimensions: { FunctionName: names.function(fn) }, statistic: "Sum" as const };
       const every = { periodSeconds: fiveMinutes, evaluationPeriods: 1, comparisonOperator: "GreaterThanOrEqualToThreshold" as const };
       return [
-        { ...named(`${fn}-errors`), description: `${fn} function errors.`, ...lambda, ...every, metricName: "Errors", threshold: thresholds.functionErrors },
+        { ...named(`${fn}-errors`), description: `${fn} function errors.`, ...lambda, ...every, ...metric(awsMetrics.lambdaErrors), threshold: thresholds.functionErrors },
         {
           ...named(`${fn}-throttles`),
           description: `${fn} invocations throttled.`,
           ...lambda,
           ...every,
-          metricName: "Throttles",
+          ...metric(awsMetrics.lambdaThrottles),
           threshold: thresholds.functionThrottles,
         },
       ];
@@ -98,9 +98,8 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
     {
       ...named("api-5xx"),
       description: "The API answered with server errors.",
-      namespace: "AWS/ApiGateway",
+      ...metric(awsMetrics.api5xx),
       dimensions: { ApiName: names.api, Stage: names.apiStage },
-      metricName: "5XXError",
       statistic: "Sum",
       periodSeconds: fiveMinutes,
       evaluationPeriods: 1,

@@ -125,20 +125,26 @@ const withDefault = <A>(codec: t.Type<A, string, unknown>, fallback: string): En
 const optional = <A>(codec: t.Type<A, string, unknown>, fallback?: string): Entry<A, false> => ({ codec, fallback, required: false });
 type Values<S> = { readonly [K in keyof S]: S[K] extends Entry<infer A, infer R> ? (R extends true ? A : A | undefined) : never };
 
-type SizingKeys = { readonly [F in FunctionName as `${F}MemoryMb` | `${F}TimeoutSeconds`]: Entry<number, true> } & {
-  readonly [F in FunctionName as `${F}ReservedConcurrency`]: Entry<number, false>;
+// One template per per-function key: the schema's key and the value read back are the same expression,
+// so renaming one renames both, and a misspelt key does not compile.
+const memoryKey = <F extends FunctionName>(fn: F) => `${fn}MemoryMb` as const;
+const timeoutKey = <F extends FunctionName>(fn: F) => `${fn}TimeoutSeconds` as const;
+const reservedKey = <F extends FunctionName>(fn: F) => `${fn}ReservedConcurrency` as const;
+
+type SizingKeys = { readonly [K in ReturnType<typeof memoryKey<FunctionName>> | ReturnType<typeof timeoutKey<FunctionName>>]: Entry<number, true> } & {
+  readonly [K in ReturnType<typeof reservedKey<FunctionName>>]: Entry<number, false>;
 };
 
 function sizingKeys(): SizingKeys {
-  const keys: Record<string, Entry<number, boolean>> = {};
+  const keys = {} as { -readonly [K in keyof SizingKeys]: SizingKeys[K] };
   for (const fn of functionNames) {
     const spec = functionSpecs[fn];
-    keys[`${fn}MemoryMb`] = withDefault(integer(128, 10240), String(spec.memoryMb));
-    keys[`${fn}TimeoutSeconds`] = withDefault(integer(1, 900), String(spec.timeoutSeconds));
+    keys[memoryKey(fn)] = withDefault(integer(128, 10240), String(spec.memoryMb));
+    keys[timeoutKey(fn)] = withDefault(integer(1, 900), String(spec.timeoutSeconds));
     // 0 would throttle every invocation: a function that never runs is refused, not deployed.
-    keys[`${fn}ReservedConcurrency`] = optional(integer(1, 10000), spec.reservedConcurrency === undefined ? undefined : String(spec.reservedConcurrency));
+    keys[reservedKey(fn)] = optional(integer(1, 10000), spec.reservedConcurrency === undefined ? undefined : String(spec.reservedConcurrency));
   }
-  return keys as SizingKeys;
+  return keys;
 }
 
 /** Every key with its codec and default. */
@@ -230,7 +236,7 @@ function reservationProblems(config: FluxaConfig): string[] {
   const reserved = functionNames.filter((fn) => config.functions[fn].reservedConcurrency !== undefined);
   const total = reserved.reduce((sum, fn) => sum + (config.functions[fn].reservedConcurrency ?? 0), 0);
   if (total <= config.lambdaAccountConcurrency - 100) return [];
-  const keys = reserved.map((fn) => `${configNamespace}:${fn}ReservedConcurrency`).join(", ");
+  const keys = reserved.map((fn) => `${configNamespace}:${reservedKey(fn)}`).join(", ");
   return [
     `${key("lambdaAccountConcurrency")}: reservations total ${total} (${keys}), but Lambda keeps 100 of the account's ${config.lambdaAccountConcurrency} unreserved; ` +
       "lower the reservations or raise the account quota and this key",
@@ -254,9 +260,9 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>, s
   if (problems.length > 0) throw new ConfigError(problems);
 
   const sizing = (fn: FunctionName): FunctionSizing => ({
-    memoryMb: v[`${fn}MemoryMb`],
-    timeoutSeconds: v[`${fn}TimeoutSeconds`],
-    reservedConcurrency: v[`${fn}ReservedConcurrency`],
+    memoryMb: v[memoryKey(fn)],
+    timeoutSeconds: v[timeoutKey(fn)],
+    reservedConcurrency: v[reservedKey(fn)],
   });
   const config: FluxaConfig = {
     stack,

@@ -1,16 +1,6 @@
-import { functionNames, type FunctionName } from "../functions/topology";
+import { awsMetrics, metricCatalogue, metricNames, metricNamespaces, type AwsMetricSpec, type MetricService } from "../functions/shared/metric-catalogue";
+import { functionNames } from "../functions/topology";
 import type { ResourceNames } from "./names";
-
-/** The functions' EMF metrics (dimension `service` = function name), as the seed emits them. */
-export const emfMetrics: Readonly<Partial<Record<FunctionName, { readonly namespace: string; readonly counts: readonly string[]; readonly latencies: readonly string[] }>>> = {
-  ingest: { namespace: "Fluxa/Ingest", counts: ["ingest_success", "ingest_failure", "s3_puts", "sqs_sent"], latencies: ["ingest_latency_ms"] },
-  processor: {
-    namespace: "Fluxa/Processor",
-    counts: ["processed_success", "processed_failure", "deferred_messages", "poison_retried", "dead_lettered"],
-    latencies: ["db_latency_ms", "publish_latency_ms", "process_latency_ms"],
-  },
-  query: { namespace: "Fluxa/Query", counts: ["query_success", "query_failure", "query_not_found"], latencies: [] },
-};
 
 type Metric = (string | { readonly stat?: string; readonly label?: string })[];
 
@@ -25,33 +15,33 @@ function graph(title: string, region: string, metrics: Metric[], stat = "Sum"): 
   return { type: "metric", width: 12, height: 6, properties: { title, region, metrics, stat, period: 60, view: "timeSeries" } };
 }
 
-/** The CloudWatch dashboard body: the functions' own metrics, then the AWS service metrics behind them. */
+/** The CloudWatch dashboard body: every catalogued EMF metric (counts, then latencies as p99), then the AWS service metrics behind them. */
 export function dashboardBody(names: ResourceNames, region: string, dbInstanceIdentifier: string): { widgets: Widget[] } {
-  const emf = Object.entries(emfMetrics).flatMap(([fn, spec]) => [
-    graph(`${fn}: outcomes`, region, spec.counts.map((m) => [spec.namespace, m, "service", fn])),
-    ...(spec.latencies.length > 0 ? [graph(`${fn}: latency p99 (ms)`, region, spec.latencies.map((m) => [spec.namespace, m, "service", fn]), "p99")] : []),
-  ]);
-  const lambda = (metricName: string, stat: string) =>
-    graph(`Lambda ${metricName} (${stat})`, region, functionNames.map((fn) => ["AWS/Lambda", metricName, "FunctionName", names.function(fn), { label: fn }]), stat);
-  const api = (metricName: string, stat = "Sum") => ["AWS/ApiGateway", metricName, "ApiName", names.api, "Stage", names.apiStage, { stat }];
-  const rds = (metricName: string) => ["AWS/RDS", metricName, "DBInstanceIdentifier", dbInstanceIdentifier];
+  const emf = (Object.keys(metricNamespaces) as MetricService[]).flatMap((service) => {
+    const of = (unit: "Count" | "Milliseconds") =>
+      metricNames.filter((m) => metricCatalogue[m].service === service && metricCatalogue[m].unit === unit).map((m) => [metricNamespaces[service], m, "service", service]);
+    const latencies = of("Milliseconds");
+    return [graph(`${service}: outcomes`, region, of("Count")), ...(latencies.length > 0 ? [graph(`${service}: latency p99 (ms)`, region, latencies, "p99")] : [])];
+  });
+  const lambda = (spec: AwsMetricSpec, stat: string) =>
+    graph(`Lambda ${spec.name} (${stat})`, region, functionNames.map((fn) => [spec.namespace, spec.name, "FunctionName", names.function(fn), { label: fn }]), stat);
+  const api = (spec: AwsMetricSpec, stat = "Sum") => [spec.namespace, spec.name, "ApiName", names.api, "Stage", names.apiStage, { stat }];
+  const rds = (spec: AwsMetricSpec) => [spec.namespace, spec.name, "DBInstanceIdentifier", dbInstanceIdentifier];
+  const queue = (spec: AwsMetricSpec, queueName: string, label?: string) => [spec.namespace, spec.name, "QueueName", queueName, ...(label ? [{ label }] : [])];
   return {
     widgets: [
       { type: "text", width: 24, height: 1, properties: { markdown: `# Fluxa ${names.api}` } },
       ...emf,
-      lambda("Invocations", "Sum"),
-      lambda("Errors", "Sum"),
-      lambda("Throttles", "Sum"),
-      lambda("Duration", "p99"),
-      graph("API requests and errors", region, [api("Count"), api("4XXError"), api("5XXError")]),
-      graph("API latency p99 (ms)", region, [api("Latency", "p99"), api("IntegrationLatency", "p99")], "p99"),
-      graph("Queue depth", region, [
-        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", names.queue, { label: "events" }],
-        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", names.deadLetterQueue, { label: "dead letters" }],
-      ], "Maximum"),
-      graph("Oldest queued event (s)", region, [["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", names.queue]], "Maximum"),
-      graph("Database CPU and connections", region, [rds("CPUUtilization"), rds("DatabaseConnections")], "Average"),
-      graph("Database free storage (bytes)", region, [rds("FreeStorageSpace")], "Minimum"),
+      lambda(awsMetrics.lambdaInvocations, "Sum"),
+      lambda(awsMetrics.lambdaErrors, "Sum"),
+      lambda(awsMetrics.lambdaThrottles, "Sum"),
+      lambda(awsMetrics.lambdaDuration, "p99"),
+      graph("API requests and errors", region, [api(awsMetrics.apiCount), api(awsMetrics.api4xx), api(awsMetrics.api5xx)]),
+      graph("API latency p99 (ms)", region, [api(awsMetrics.apiLatency, "p99"), api(awsMetrics.apiIntegrationLatency, "p99")], "p99"),
+      graph("Queue depth", region, [queue(awsMetrics.queueVisible, names.queue, "events"), queue(awsMetrics.queueVisible, names.deadLetterQueue, "dead letters")], "Maximum"),
+      graph("Oldest queued event (s)", region, [queue(awsMetrics.queueOldestAge, names.queue)], "Maximum"),
+      graph("Database CPU and connections", region, [rds(awsMetrics.dbCpu), rds(awsMetrics.dbConnections)], "Average"),
+      graph("Database free storage (bytes)", region, [rds(awsMetrics.dbFreeStorage)], "Minimum"),
     ],
   };
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { envNames, payloadKeyPrefix, type Link } from "../functions/topology";
+import { linkEnvironment } from "../functions/link-environment";
+import { payloadKeyPrefix, type Link } from "../functions/topology";
 
 export interface PolicyStatement {
   readonly Sid: string;
@@ -44,64 +45,53 @@ export interface Grant {
 }
 
 export function linkGrant(link: Link, targets: LinkTargets): Grant {
+  const { database } = targets;
+  const environment = linkEnvironment<pulumi.Input<string>>(link, {
+    queueUrl: targets.queue.url,
+    queueVisibilityTimeout: String(targets.queue.visibilityTimeoutSeconds),
+    deadLetterQueueUrl: targets.deadLetterQueue.url,
+    payloadBucket: targets.payloadBucket.name,
+    topicArn: targets.topicArn,
+    database: {
+      kind: "secret",
+      host: database.host,
+      port: pulumi.output(database.port).apply(String),
+      name: database.name,
+      secretArn: database.secretArn,
+      poolSize: String(database.poolSize),
+    },
+  });
+  return { environment, statements: linkStatements(link, targets) };
+}
+
+/** The narrowest IAM statements that let a function use what its link's variables name. */
+function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
   const payloadObjects = pulumi.interpolate`${targets.payloadBucket.arn}/${payloadKeyPrefix}*`;
   switch (link) {
     case "queue":
-      return {
-        environment: { [envNames.queueUrl]: targets.queue.url },
-        statements: [{ Sid: "SendEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.queue.arn] }],
-      };
+      return [{ Sid: "SendEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.queue.arn] }];
     case "queueConsumer":
-      return {
-        environment: { [envNames.queueUrl]: targets.queue.url, [envNames.queueVisibilityTimeout]: String(targets.queue.visibilityTimeoutSeconds) },
-        statements: [
-          // The event source mapping polls and deletes with the function's role; the function defers
-          // messages (ChangeMessageVisibility) and re-sends a poisoned one with its failure count.
-          {
-            Sid: "ConsumeEvents",
-            Effect: "Allow",
-            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"],
-            Resource: [targets.queue.arn],
-          },
-        ],
-      };
-    case "deadLetterQueue":
-      return {
-        environment: { [envNames.deadLetterQueueUrl]: targets.deadLetterQueue.url },
-        statements: [{ Sid: "DeadLetterEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.deadLetterQueue.arn] }],
-      };
-    case "payloadBucketWrite":
-      return {
-        environment: { [envNames.payloadBucket]: targets.payloadBucket.name },
-        statements: [{ Sid: "WritePayloads", Effect: "Allow", Action: ["s3:PutObject"], Resource: [payloadObjects] }],
-      };
-    case "payloadBucketRead":
-      return {
-        environment: { [envNames.payloadBucket]: targets.payloadBucket.name },
-        statements: [{ Sid: "ReadPayloads", Effect: "Allow", Action: ["s3:GetObject"], Resource: [payloadObjects] }],
-      };
-    case "topic":
-      return {
-        environment: { [envNames.topicArn]: targets.topicArn },
-        statements: [{ Sid: "PublishEvents", Effect: "Allow", Action: ["sns:Publish"], Resource: [targets.topicArn] }],
-      };
-    case "database":
-      return {
-        environment: {
-          [envNames.databaseHost]: targets.database.host,
-          [envNames.databasePort]: pulumi.output(targets.database.port).apply(String),
-          [envNames.databaseName]: targets.database.name,
-          [envNames.databaseSecretArn]: targets.database.secretArn,
-          [envNames.databaseSsl]: "true",
-          [envNames.databasePoolSize]: String(targets.database.poolSize),
-          // AWS: Node.js 20+ Lambda runtimes no longer load the RDS CA bundle by default; without it TLS to RDS fails verification.
-          NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
+      // The event source mapping polls and deletes with the function's role; the function defers
+      // messages (ChangeMessageVisibility) and re-sends a poisoned one with its failure count.
+      return [
+        {
+          Sid: "ConsumeEvents",
+          Effect: "Allow",
+          Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"],
+          Resource: [targets.queue.arn],
         },
-        // The RDS-managed secret uses the aws/secretsmanager key, whose key policy already admits callers allowed by IAM: no kms:Decrypt grant.
-        statements: [
-          { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [targets.database.secretArn] },
-        ],
-      };
+      ];
+    case "deadLetterQueue":
+      return [{ Sid: "DeadLetterEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.deadLetterQueue.arn] }];
+    case "payloadBucketWrite":
+      return [{ Sid: "WritePayloads", Effect: "Allow", Action: ["s3:PutObject"], Resource: [payloadObjects] }];
+    case "payloadBucketRead":
+      return [{ Sid: "ReadPayloads", Effect: "Allow", Action: ["s3:GetObject"], Resource: [payloadObjects] }];
+    case "topic":
+      return [{ Sid: "PublishEvents", Effect: "Allow", Action: ["sns:Publish"], Resource: [targets.topicArn] }];
+    case "database":
+      // The RDS-managed secret uses the aws/secretsmanager key, whose key policy already admits callers allowed by IAM: no kms:Decrypt grant.
+      return [{ Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [targets.database.secretArn] }];
   }
 }
 

@@ -1,13 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { buildFunctions, defaultBundleDir, repositoryRoot } from "../scripts/build-functions";
 import { eventQueue, visibilityTimeoutSeconds } from "../functions/topology";
+import { buildFunctions, defaultBundleDir, repositoryRoot } from "./function-bundles";
 import type { FluxaConfig } from "./config";
 import { EventPipeline } from "./event-pipeline";
-import { EventStore } from "./event-store";
+import { Database } from "./database";
 import { hashDirectory } from "./migrations-hash";
 import { resourceNames } from "./names";
+import { Network } from "./network";
 import { Observability } from "./observability";
 
 export interface FluxaOutputs {
@@ -37,11 +38,13 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
   });
   const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
 
-  const store = new EventStore(
+  const network = new Network("fluxa-network", { region: config.region, natStrategy: config.natStrategy, proxy: config.database.proxy }, opts);
+  const database = new Database(
     "fluxa-store",
     {
-      region: config.region,
-      natStrategy: config.natStrategy,
+      subnetIds: network.databaseSubnetIds,
+      securityGroupId: network.databaseSecurityGroupId,
+      proxySecurityGroupId: network.proxySecurityGroupId,
       engineVersion: config.database.engineVersion,
       instanceClass: config.database.instanceClass,
       allocatedStorageGb: config.database.allocatedStorageGb,
@@ -60,7 +63,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       region: config.region,
       logRetentionDays: config.logRetentionDays,
       alarms: config.alarms,
-      dbInstanceIdentifier: store.instanceIdentifier,
+      dbInstanceIdentifier: database.instanceIdentifier,
       queueVisibilityTimeoutSeconds: visibilityTimeoutSeconds(config.functions[eventQueue.consumer].timeoutSeconds),
     },
     opts,
@@ -76,8 +79,8 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       lambdaLogLevels: config.lambdaLogLevels,
       logGroups: observability.functionLogGroups,
       apiAccessLogGroupArn: observability.apiAccessLogGroup.arn,
-      network: { subnetIds: store.functionSubnetIds, securityGroupIds: [store.functionSecurityGroupId] },
-      database: { host: store.host, port: store.port, name: store.databaseName, secretArn: store.secretArn, poolSize: config.database.poolSize },
+      network: { subnetIds: network.functionSubnetIds, securityGroupIds: [network.functionSecurityGroupId] },
+      database: { host: database.host, port: database.port, name: database.databaseName, secretArn: database.secretArn, poolSize: config.database.poolSize },
       queue: config.queue,
       payloadExpirationDays: config.payload.expirationDays,
       payloadBucketForceDestroy: config.payload.forceDestroy,
@@ -90,7 +93,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
   return {
     apiEndpoint: pipeline.apiEndpoint,
     apiKey: pipeline.apiKey,
-    dbEndpoint: store.host,
+    dbEndpoint: database.host,
     queueUrl: pipeline.queueUrl,
     deadLetterQueueUrl: pipeline.deadLetterQueueUrl,
     payloadBucket: pipeline.payloadBucket,

@@ -8,10 +8,10 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../components/config";
 import { connectionBudget } from "../components/connection-budget";
-import { runOffline, type Registration } from "../components/mock-engine";
+import { runOffline, type Registration } from "./preview/mock-engine";
 import { createFluxa } from "../components/program";
-import { diffStacks } from "../components/stack-diff";
-import { readStackConfig } from "../components/stack-file";
+import { diffStacks } from "./preview/stack-diff";
+import { readStackConfig } from "./preview/stack-file";
 import { budgetReport } from "./lib/budget-report";
 
 const maxValueLength = 100;

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from "@aws-sdk/client-sqs";
 import type { BatchSendFailure, EventQueue } from "../shared/ports";
-import { messageAttributeNames, type QueueMessage } from "../shared/queue-message";
+import { queueMessageAttributes, type QueueMessage } from "../shared/queue-message";
 
 // AWS: one SendMessageBatch call carries at most 10 entries, and at most 256 KiB counting every
 // entry's body and message attributes (names, data types and values).
@@ -15,10 +15,7 @@ interface Entry {
 function entryOf(message: QueueMessage): Entry {
   return {
     body: JSON.stringify(message),
-    attributes: {
-      [messageAttributeNames.correlationId]: { DataType: "String", StringValue: message.correlation_id },
-      [messageAttributeNames.eventId]: { DataType: "String", StringValue: message.event_id },
-    },
+    attributes: queueMessageAttributes(message),
   };
 }
 

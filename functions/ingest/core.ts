@@ -1,7 +1,7 @@
 import type { EventInput } from "../shared/event-schema";
 import { sha256Hex } from "../shared/hash";
 import type { Clock, EventQueue, IdSource, PayloadMode, PayloadStore } from "../shared/ports";
-import type { QueueMessage } from "../shared/queue-message";
+import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../shared/queue-message";
 import { payloadObjectKey } from "../topology";
 
 export interface IngestPorts {
@@ -65,21 +65,15 @@ export async function prepareMessage(
   const receivedAt = ports.clock.now();
   const payload = JSON.stringify(event);
   const payloadSha256 = sha256Hex(payload);
-  const envelope = {
-    version: 1 as const,
-    event_id: eventId,
-    correlation_id: correlationId,
-    received_at: receivedAt.toISOString(),
-    payload_sha256: payloadSha256,
-  };
-  const inline: QueueMessage = { ...envelope, payload: event };
+  const header = { eventId, correlationId, receivedAt };
+  const inline = inlineQueueMessage(header, event, payloadSha256);
   if (Buffer.byteLength(JSON.stringify(inline)) <= settings.largePayloadThresholdBytes) {
     return { message: inline, accepted: { eventId, payloadMode: "INLINE", payloadSha256 } };
   }
   const key = payloadObjectKey(receivedAt, eventId);
   await attempt("s3", () => ports.payloads.put(key, payload, payloadSha256));
   return {
-    message: { ...envelope, payload_ref: { bucket: ports.payloads.bucket, key, bytes: Buffer.byteLength(payload) } },
+    message: s3QueueMessage(header, { bucket: ports.payloads.bucket, key, bytes: Buffer.byteLength(payload) }, payloadSha256),
     accepted: { eventId, payloadMode: "S3", payloadSha256 },
   };
 }

@@ -7,9 +7,9 @@ import { randomIds, systemClock } from "../shared/ids";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { envNames } from "../topology";
-import { createBatchIngestHandler } from "./batch-http-handler";
+import { createBatchIngestHandler } from "./post-events-batch";
 import { defaultMaxBatchEvents } from "./batch-request";
-import { createIngestHandler } from "./http-handler";
+import { createIngestHandler } from "./post-event";
 
 const env = process.env;
 
@@ -28,7 +28,7 @@ const deps = {
     maxBatchEvents: optionalInteger(env, envNames.maxBatchEvents, defaultMaxBatchEvents, { min: 1, max: 1_000 }),
   },
   log: createLogger("ingest", env),
-  metrics: createMetrics("Fluxa/Ingest", "ingest"),
+  metrics: createMetrics("ingest"),
 };
 
 export const handler = byResource({

@@ -10,7 +10,7 @@ export const idempotencyKeyRule = "must be 1 to 255 printable ASCII characters";
 
 export type IdempotentEventId = { ok: true; eventId: string | undefined } | { ok: false; message: string };
 
-type RequestFacts = Pick<APIGatewayProxyEvent, "headers" | "requestContext">;
+type IdempotencyRequest = Pick<APIGatewayProxyEvent, "headers" | "requestContext">;
 
 export function isIdempotencyKey(value: unknown): value is string {
   return typeof value === "string" && keyPattern.test(value);
@@ -31,13 +31,13 @@ export function eventIdForKey(caller: string, key: string): string {
 }
 
 /** The Idempotency-Key header, checked; undefined when the request has none. */
-export function idempotencyKeyHeader(request: RequestFacts): { ok: true; key: string | undefined } | { ok: false; message: string } {
+export function idempotencyKeyHeader(request: IdempotencyRequest): { ok: true; key: string | undefined } | { ok: false; message: string } {
   const key = headerValue(request, "idempotency-key");
   if (key === undefined || isIdempotencyKey(key)) return { ok: true, key };
   return { ok: false, message: `Idempotency-Key ${idempotencyKeyRule}` };
 }
 
-export function idempotentEventId(request: RequestFacts): IdempotentEventId {
+export function idempotentEventId(request: IdempotencyRequest): IdempotentEventId {
   const header = idempotencyKeyHeader(request);
   if (!header.ok) return header;
   return { ok: true, eventId: header.key === undefined ? undefined : eventIdForKey(callerOf(request), header.key) };

@@ -29,10 +29,8 @@ export interface MessageFailure {
   readonly reason: string;
 }
 
-export interface BatchOutcome {
+export interface QueueBatchOutcome {
   readonly failures: MessageFailure[];
-  readonly persisted: number;
-  readonly published: number;
   readonly conflicts: number;
   /** The one statement that stores the batch. */
   readonly dbLatencyMs: number;
@@ -48,7 +46,7 @@ type Resolved = { ok: true; messageId: string; event: NewEvent } | { ok: false; 
  * A failure of the event store fails every message that reached it, as retryable: no message is
  * acknowledged before its event is durable.
  */
-export async function processBatch(ports: ProcessorPorts, messages: readonly IncomingMessage[]): Promise<BatchOutcome> {
+export async function processBatch(ports: ProcessorPorts, messages: readonly IncomingMessage[]): Promise<QueueBatchOutcome> {
   const resolved = await Promise.all(messages.map((message) => resolveMessage(ports.payloads, message)));
   const failures: MessageFailure[] = [];
   const accepted: { messageId: string; event: NewEvent }[] = [];
@@ -64,7 +62,7 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
   } catch (error) {
     const reason = `event store failed: ${String(error)}`;
     for (const { messageId, event } of accepted) failures.push({ messageId, eventId: event.eventId, correlationId: event.correlationId, kind: "retryable", reason });
-    return { failures, persisted: 0, published: 0, conflicts: 0, dbLatencyMs: performance.now() - dbStarted, publishLatencyMs: 0 };
+    return { failures, conflicts: 0, dbLatencyMs: performance.now() - dbStarted, publishLatencyMs: 0 };
   }
   const { unpublished, conflicting } = stored;
   const dbLatencyMs = performance.now() - dbStarted;
@@ -84,7 +82,7 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
     }
   }
   logConflicts(ports.log, accepted, conflicting);
-  return { failures, persisted: accepted.length, published: published.length, conflicts: conflicting.length, dbLatencyMs, publishLatencyMs };
+  return { failures, conflicts: conflicting.length, dbLatencyMs, publishLatencyMs };
 }
 
 /** A retry cannot help here: the first payload stays, and an operator learns which key was reused. */

@@ -8,7 +8,7 @@ import { requireInteger, requireString } from "../shared/env";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { envNames } from "../topology";
-import { createProcessorHandler } from "./batch-handler";
+import { createProcessorHandler } from "./sqs-handler";
 
 const env = process.env;
 const log = createLogger("processor", env);
@@ -24,5 +24,5 @@ export const handler = createProcessorHandler({
   retries,
   visibilityTimeoutSeconds,
   log,
-  metrics: createMetrics("Fluxa/Processor", "processor"),
+  metrics: createMetrics("processor"),
 });

@@ -4,8 +4,8 @@ import { byResource } from "../shared/http";
 import { randomIds } from "../shared/ids";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
-import { createQueryHandler } from "./http-handler";
-import { createListHandler } from "./list-http-handler";
+import { createQueryHandler } from "./get-event";
+import { createListHandler } from "./list-events";
 
 const env = process.env;
 const pool = lazyDatabasePool(env);
@@ -14,7 +14,7 @@ const deps = {
   events: async () => postgresEventStore(await pool()),
   ids: randomIds(),
   log: createLogger("query", env),
-  metrics: createMetrics("Fluxa/Query", "query"),
+  metrics: createMetrics("query"),
 };
 
 export const handler = byResource({

@@ -1,15 +1,19 @@
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { MetricUnit as MetricUnitName } from "@aws-lambda-powertools/metrics/types";
-
-export { MetricUnit };
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import type { MetricUnit } from "@aws-lambda-powertools/metrics/types";
+import { metricCatalogue, metricNamespaces, type MetricName, type MetricService } from "./metric-catalogue";
 
 /** EMF metrics through Powertools: flushed as one log line per invocation, dimension `service`. */
-export function createMetrics(namespace: string, service: string): Metrics {
-  return new Metrics({ namespace, serviceName: service });
+export function createMetrics(service: MetricService): Metrics {
+  return new Metrics({ namespace: metricNamespaces[service], serviceName: service });
 }
 
 /** What handlers use of Metrics, so tests can record what they emit. */
 export interface MetricsRecorder {
-  addMetric(name: string, unit: MetricUnitName, value: number): unknown;
+  addMetric(name: MetricName, unit: MetricUnit, value: number): unknown;
   publishStoredMetrics(): void;
+}
+
+/** Records a catalogued metric with the catalogue's unit. */
+export function recordMetric(metrics: MetricsRecorder, name: MetricName, value: number): void {
+  metrics.addMetric(name, metricCatalogue[name].unit, value);
 }

@@ -1,6 +1,7 @@
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either";
 import { PathReporter } from "io-ts/lib/PathReporter";
+import { sha256Hex } from "./hash";
 
 /** Any JSON value, but present: t.unknown alone would let a message without a payload through. */
 const PresentJson = new t.Type<unknown>(
@@ -31,6 +32,36 @@ export const QueueMessage = t.union([
 export type QueueMessage = t.TypeOf<typeof QueueMessage>;
 export type PayloadRef = t.TypeOf<typeof PayloadRef>;
 
+/** What identifies a queue message, whatever carries its payload. */
+export interface MessageHeader {
+  readonly eventId: string;
+  readonly correlationId: string;
+  readonly receivedAt: Date;
+}
+
+function envelope(header: MessageHeader, payloadSha256: string) {
+  return {
+    version: 1 as const,
+    event_id: header.eventId,
+    correlation_id: header.correlationId,
+    received_at: header.receivedAt.toISOString(),
+    payload_sha256: payloadSha256,
+  };
+}
+
+/**
+ * The message that carries its payload inline. The hash is over the payload's JSON text, as the
+ * processor recomputes it; pass it when it is already known, or a different one to build a poisoned message.
+ */
+export function inlineQueueMessage(header: MessageHeader, payload: unknown, payloadSha256 = sha256Hex(JSON.stringify(payload))): QueueMessage {
+  return { ...envelope(header, payloadSha256), payload };
+}
+
+/** The message that points to its payload in S3; `payloadSha256` is the hash of the object's text. */
+export function s3QueueMessage(header: MessageHeader, ref: PayloadRef, payloadSha256: string): QueueMessage {
+  return { ...envelope(header, payloadSha256), payload_ref: ref };
+}
+
 /** Message attribute names; SQS carries them beside the body so they can be read without parsing it. */
 export const messageAttributeNames = {
   correlationId: "correlation_id",
@@ -40,6 +71,14 @@ export const messageAttributeNames = {
   /** Set by the processor on what it dead-letters: why the event can never be stored. */
   failureReason: "failure_reason",
 } as const;
+
+/** The message attributes of a queue message, in the SDK's SendMessage shape. */
+export function queueMessageAttributes(message: QueueMessage): Record<string, { DataType: "String"; StringValue: string }> {
+  return {
+    [messageAttributeNames.correlationId]: { DataType: "String", StringValue: message.correlation_id },
+    [messageAttributeNames.eventId]: { DataType: "String", StringValue: message.event_id },
+  };
+}
 
 export function parseQueueMessage(body: string): { ok: true; message: QueueMessage } | { ok: false; reason: string } {
   let parsed: unknown;

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildSync } from "esbuild";
 import { functionNames, lambdaRuntime, type FunctionName } from "../../functions/topology";
-import { bundleDirectory } from "../build-functions";
+import { bundleDirectory } from "../../components/function-bundles";
 import { median, progress, ratio } from "./measure";
 
 export interface BundleColdStart {

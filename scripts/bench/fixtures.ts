@@ -1,24 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { SQSEvent } from "aws-lambda";
 import type { EventInput } from "../../functions/shared/event-schema";
-import { sha256Hex } from "../../functions/shared/hash";
 import { uuidv7 } from "../../functions/shared/ids";
-import type { QueueMessage } from "../../functions/shared/queue-message";
-import { sampleEvent, sqsRecord } from "../../test/support/factories";
+import { inlineQueueMessage, queueMessageAttributes, type QueueMessage } from "../../functions/shared/queue-message";
+import { sampleEvent, sqsRecord } from "../lib/factories";
 
 /** The body of every benchmark request: the README's example event, about 200 bytes of JSON. */
 export const eventBody = JSON.stringify(sampleEvent());
 
 /** An inline queue message as ingest writes it, with a fresh event id (UUIDv7, like ingest's). */
 export function queueMessage(correlationId: string, event: EventInput = sampleEvent()): QueueMessage {
-  return {
-    version: 1,
-    event_id: uuidv7(Date.now()),
-    correlation_id: correlationId,
-    received_at: new Date().toISOString(),
-    payload_sha256: sha256Hex(JSON.stringify(event)),
-    payload: event,
-  };
+  return inlineQueueMessage({ eventId: uuidv7(Date.now()), correlationId, receivedAt: new Date() }, event);
 }
 
 /** What Lambda's event source mapping hands the processor: `size` fresh messages. */
@@ -26,10 +18,9 @@ export function sqsBatch(size: number, correlationId: string): { event: SQSEvent
   const messages = Array.from({ length: size }, () => queueMessage(correlationId));
   const records = messages.map((message) => {
     const record = sqsRecord(randomUUID(), JSON.stringify(message));
-    record.messageAttributes = {
-      correlation_id: { dataType: "String", stringValue: message.correlation_id },
-      event_id: { dataType: "String", stringValue: message.event_id },
-    };
+    record.messageAttributes = Object.fromEntries(
+      Object.entries(queueMessageAttributes(message)).map(([name, value]) => [name, { dataType: value.DataType, stringValue: value.StringValue }]),
+    );
     return record;
   });
   return { event: { Records: records }, messages };

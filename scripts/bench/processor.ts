@@ -4,7 +4,7 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import type { Client } from "pg";
-import type { QueueMessage } from "../../functions/shared/queue-message";
+import { queueMessageAttributes, type QueueMessage } from "../../functions/shared/queue-message";
 import type { LocalStack } from "../local-stack/local-stack";
 import { eventColumns, eventRowValues, queueMessage, sqsBatch } from "./fixtures";
 import { median, progress, ratio, round, timed } from "./measure";
@@ -263,10 +263,7 @@ async function sendAll(sqs: SQSClient, queueUrl: string, messages: readonly Queu
       const entries = chunk.map((message, index) => ({
         Id: String(index),
         MessageBody: JSON.stringify(message),
-        MessageAttributes: {
-          correlation_id: { DataType: "String", StringValue: message.correlation_id },
-          event_id: { DataType: "String", StringValue: message.event_id },
-        },
+        MessageAttributes: queueMessageAttributes(message),
       }));
       const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
       if (Failed.length > 0) throw new Error(`SendMessageBatch failed ${Failed.length} entries: ${Failed[0].Message}`);

@@ -3,9 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { sha256Hex } from "../../functions/shared/hash";
-import type { QueueMessage } from "../../functions/shared/queue-message";
+import { inlineQueueMessage, s3QueueMessage, type MessageHeader } from "../../functions/shared/queue-message";
 import { eventQueue, payloadObjectKey } from "../../functions/topology";
-import type { LogEntry } from "./scenario";
+import type { LogEntry } from "./observe";
 
 export interface PoisonOutcome {
   /** event_ids of the messages found in the DLQ (and taken out of it). */
@@ -32,9 +32,11 @@ function event(userId: string) {
   return { user_id: userId, amount: 1, currency: "EUR", merchant: "chaos-poison", timestamp: "2024-01-15T10:30:00Z", metadata: { poison: true } };
 }
 
-function envelope(eventId: string, payload: unknown) {
-  return { version: 1 as const, event_id: eventId, correlation_id: `corr-${eventId}`, received_at: new Date().toISOString(), payload_sha256: sha256Hex(JSON.stringify(payload)) };
+function header(eventId: string): MessageHeader {
+  return { eventId, correlationId: `corr-${eventId}`, receivedAt: new Date() };
 }
+
+const hashOf = (payload: unknown) => sha256Hex(JSON.stringify(payload));
 
 /**
  * One batch of five messages: two poisoned (their S3 object deleted, or altered after the hash was
@@ -46,15 +48,12 @@ export async function injectPoison(t: PoisonTargets): Promise<PoisonOutcome> {
   const missingId = randomUUID();
   const alteredId = randomUUID();
   const now = new Date();
-  const missing: QueueMessage = { ...envelope(missingId, event(`${t.runId}-poison-missing`)), payload_ref: { bucket: t.bucket, key: payloadObjectKey(now, missingId), bytes: 100 } };
+  const missing = s3QueueMessage(header(missingId), { bucket: t.bucket, key: payloadObjectKey(now, missingId), bytes: 100 }, hashOf(event(`${t.runId}-poison-missing`)));
   const sound = event(`${t.runId}-poison-altered`);
   const alteredKey = payloadObjectKey(now, alteredId);
   await t.s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: alteredKey, Body: JSON.stringify({ ...sound, amount: 1_000_000 }) }));
-  const altered: QueueMessage = { ...envelope(alteredId, sound), payload_ref: { bucket: t.bucket, key: alteredKey, bytes: 100 } };
-  const mates = [0, 1, 2].map((i) => {
-    const payload = event(`${t.runId}-mate-${i}`);
-    return { ...envelope(randomUUID(), payload), payload } satisfies QueueMessage;
-  });
+  const altered = s3QueueMessage(header(alteredId), { bucket: t.bucket, key: alteredKey, bytes: 100 }, hashOf(sound));
+  const mates = [0, 1, 2].map((i) => inlineQueueMessage(header(randomUUID()), event(`${t.runId}-mate-${i}`)));
   await t.sqs.send(
     new SendMessageBatchCommand({
       QueueUrl: t.queueUrl,

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { S3Client } from "@aws-sdk/client-s3";
 import { startAwsEmulator } from "../local-stack/aws-emulator";
 import { localCredentials } from "../local-stack/aws-resources";
@@ -13,6 +12,7 @@ import { ingestStream } from "./client";
 import { startFaultProxy } from "./fault-proxy";
 import { backoffCapSeconds } from "../../functions/topology";
 import { faultDurationMs, faultPlan, runFaults, type FaultRecord, type FaultSettings } from "./faults";
+import { failureLog, waitForDrain } from "./observe";
 import { injectPoison, type PoisonOutcome } from "./poison";
 import { verifyRun, type Verification } from "./verify";
 
@@ -168,43 +168,4 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-export interface LogEntry {
-  readonly msg?: string;
-  readonly failure?: string;
-  readonly event_id?: string;
-  readonly receive_count?: number;
-  readonly permanent_failures?: number;
-  readonly action?: string;
-  readonly retry_in_seconds?: number;
-  readonly [field: string]: unknown;
-}
-
-/** Keeps only the processor's failure lines: a 20,000-event run writes too many success lines to hold. */
-function failureLog(): { entries: LogEntry[]; onLine: (name: string, line: string) => void } {
-  const entries: LogEntry[] = [];
-  return {
-    entries,
-    onLine: (name, line) => {
-      if (name !== "processor" || !line.startsWith("{") || !/not processed|batch failed/.test(line)) return;
-      entries.push(JSON.parse(line) as LogEntry);
-      if (process.env.CHAOS_FAILURE_LOG) appendFileSync(process.env.CHAOS_FAILURE_LOG, `${line}\n`);
-    },
-  };
-}
-
-async function waitForDrain(sqs: SQSClient, queueUrl: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await queueDepth(sqs, queueUrl)) === 0) return;
-    await sleep(250);
-  }
-}
-
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
-  );
-  return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
 }

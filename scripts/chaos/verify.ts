@@ -1,6 +1,6 @@
 import { Client } from "pg";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { queueDepth } from "./scenario";
+import { queueDepth } from "./observe";
 
 export interface Verification {
   /** Events Fluxa owes a row: every 202 of the stream, plus the poison batch's sound messages. */

@@ -25,7 +25,7 @@ export interface DlqContext {
 const peekVisibilitySeconds = 5;
 
 /** A field of the message: its SQS attribute, else the same field of its JSON body, else "?". */
-function fieldOf(message: Message, name: "event_id" | "correlation_id"): string {
+function fieldOf(message: Message, name: (typeof messageAttributeNames)[keyof typeof messageAttributeNames]): string {
   const attribute = message.MessageAttributes?.[name]?.StringValue;
   if (attribute) return attribute;
   try {
@@ -36,8 +36,8 @@ function fieldOf(message: Message, name: "event_id" | "correlation_id"): string 
   }
 }
 
-const eventIdOf = (message: Message) => fieldOf(message, "event_id");
-const correlationIdOf = (message: Message) => fieldOf(message, "correlation_id");
+const eventIdOf = (message: Message) => fieldOf(message, messageAttributeNames.eventId);
+const correlationIdOf = (message: Message) => fieldOf(message, messageAttributeNames.correlationId);
 
 /**
  * Every message in the DLQ once, read without deleting: each receive hides a message for a few

@@ -1,5 +1,5 @@
 /** The seed README's sample event: the banner's curl, the tests' default event. */
-export const sampleEvent = {
+export const readmeSampleEvent = {
   user_id: "user123",
   amount: 99.99,
   currency: "USD",

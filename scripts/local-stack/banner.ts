@@ -1,4 +1,4 @@
-import { sampleEvent } from "../lib/sample-event";
+import { readmeSampleEvent } from "../lib/sample-event";
 import type { LocalStack } from "./local-stack";
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
@@ -16,7 +16,7 @@ export function banner(stack: LocalStack): string {
     `  DLQ        ${stack.dlqUrl}`,
     "",
     "Try:",
-    `  curl -i -X POST ${stack.apiUrl}/events -H "x-api-key: ${key}" -H "content-type: application/json" -d ${shellQuote(JSON.stringify(sampleEvent))}`,
+    `  curl -i -X POST ${stack.apiUrl}/events -H "x-api-key: ${key}" -H "content-type: application/json" -d ${shellQuote(JSON.stringify(readmeSampleEvent))}`,
     `  curl -i ${stack.apiUrl}/health`,
     `  npm run dlq -- list --endpoint ${stack.awsEndpointUrl} --dlq-url ${stack.dlqUrl}`,
     "",

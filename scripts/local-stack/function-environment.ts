@@ -1,8 +1,9 @@
-import { envNames, functionSpecs, type FunctionName, type Link } from "../../functions/topology";
+import { linkEnvironment, type LinkValues } from "../../functions/link-environment";
+import { envNames, functionSpecs, type FunctionName } from "../../functions/topology";
 import { localCredentials } from "./aws-resources";
 
 /** The resources of the local stack that functions can be linked to. */
-export interface LinkTargets {
+export interface LocalLinkTargets {
   readonly queueUrl: string;
   readonly visibilityTimeoutSeconds: number;
   readonly dlqUrl: string;
@@ -17,35 +18,25 @@ export interface RuntimeSettings {
   readonly logLevel: string;
 }
 
-function linkEnvironment(link: Link, targets: LinkTargets): Record<string, string> {
-  switch (link) {
-    case "queue":
-      return { [envNames.queueUrl]: targets.queueUrl };
-    case "queueConsumer":
-      return { [envNames.queueUrl]: targets.queueUrl, [envNames.queueVisibilityTimeout]: String(targets.visibilityTimeoutSeconds) };
-    case "deadLetterQueue":
-      return { [envNames.deadLetterQueueUrl]: targets.dlqUrl };
-    case "payloadBucketWrite":
-    case "payloadBucketRead":
-      return { [envNames.payloadBucket]: targets.bucket };
-    case "topic":
-      return { [envNames.topicArn]: targets.topicArn };
-    case "database":
-      return { [envNames.databaseUrl]: targets.databaseUrl };
-  }
-}
-
 /**
  * A function's whole environment, as Lambda would set it: the runtime's variables, one set per
  * topology link, and the per-function overrides last. Nothing else of the host's environment.
  */
 export function functionEnvironment(
   name: FunctionName,
-  targets: LinkTargets,
+  targets: LocalLinkTargets,
   settings: RuntimeSettings,
   overrides: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   const spec = functionSpecs[name];
+  const values: LinkValues<string> = {
+    queueUrl: targets.queueUrl,
+    queueVisibilityTimeout: String(targets.visibilityTimeoutSeconds),
+    deadLetterQueueUrl: targets.dlqUrl,
+    payloadBucket: targets.bucket,
+    topicArn: targets.topicArn,
+    database: { kind: "url", url: targets.databaseUrl },
+  };
   return {
     AWS_REGION: settings.region,
     AWS_DEFAULT_REGION: settings.region,
@@ -57,7 +48,7 @@ export function functionEnvironment(
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
     TZ: ":UTC",
     [envNames.logLevel]: settings.logLevel,
-    ...Object.fromEntries(spec.links.flatMap((link) => Object.entries(linkEnvironment(link, targets)))),
+    ...Object.fromEntries(spec.links.flatMap((link) => Object.entries(linkEnvironment(link, values)))),
     ...overrides,
   };
 }

@@ -1,11 +1,11 @@
 import { eventQueue, functionNames, functionSpecs, routes } from "../../functions/topology";
-import { buildFunctions, bundleDirectory, defaultBundleDir } from "../build-functions";
+import { buildFunctions, bundleDirectory, defaultBundleDir } from "../../components/function-bundles";
 import { startApiGateway } from "./api-gateway";
 import { localApiKey } from "./api-keys";
 import { startAwsEmulator } from "./aws-emulator";
 import { awsClients, destroyAwsClients, ensureAwsResources } from "./aws-resources";
 import { startEmbeddedPostgres } from "./embedded-postgres";
-import { functionEnvironment, type LinkTargets } from "./function-environment";
+import { functionEnvironment, type LocalLinkTargets } from "./function-environment";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
 import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
 import { startSqsEventSource } from "./sqs-event-source";
@@ -107,7 +107,7 @@ function buildBundles(): string {
 function lambdaRuntime(
   settings: LocalStackSettings,
   bundleDir: string,
-  targets: LinkTargets & { awsEndpointUrl: string },
+  targets: LocalLinkTargets & { awsEndpointUrl: string },
 ): LambdaRuntime {
   const configurations = functionNames.map((name) => ({
     name,

@@ -3,10 +3,10 @@ import { randomUUID } from "node:crypto";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { sha256Hex } from "../../functions/shared/hash";
-import type { QueueMessage } from "../../functions/shared/queue-message";
+import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
 import { dlqMain } from "../../scripts/dlq";
-import { eventually, startTestStack, waitForEvent, type TestStack } from "../support/local-stack-client";
-import { sampleEvent } from "../support/factories";
+import { eventually, startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
+import { sampleEvent } from "../../scripts/lib/factories";
 
 describe("npm run dlq against the local stack", function () {
   this.timeout(120_000);
@@ -32,20 +32,15 @@ describe("npm run dlq against the local stack", function () {
     // Dead letters as the processor leaves them: an S3 pointer whose object is gone, one whose object
     // was altered after the hash was taken, and a sound message that failed only on a dependency.
     const payload = sampleEvent({ user_id: "dlq-cli" });
-    const envelope = (eventId: string) => ({
-      version: 1 as const,
-      event_id: eventId,
-      correlation_id: `corr-${eventId.slice(0, 8)}`,
-      received_at: new Date().toISOString(),
-      payload_sha256: sha256Hex(JSON.stringify(payload)),
-    });
+    const header = (eventId: string) => ({ eventId, correlationId: `corr-${eventId.slice(0, 8)}`, receivedAt: new Date() });
+    const payloadSha256 = sha256Hex(JSON.stringify(payload));
     const s3 = new S3Client({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, forcePathStyle: true, credentials: { accessKeyId: "t", secretAccessKey: "t" } });
     await s3.send(new PutObjectCommand({ Bucket: t.stack.bucket, Key: `raw/2024-01-15/${ids.altered}.json`, Body: JSON.stringify({ ...payload, amount: 1e6 }) }));
     s3.destroy();
     const messages: QueueMessage[] = [
-      { ...envelope(ids.missing), payload_ref: { bucket: t.stack.bucket, key: `raw/2024-01-15/${ids.missing}.json`, bytes: 10 } },
-      { ...envelope(ids.altered), payload_ref: { bucket: t.stack.bucket, key: `raw/2024-01-15/${ids.altered}.json`, bytes: 10 } },
-      { ...envelope(ids.sound), payload },
+      s3QueueMessage(header(ids.missing), { bucket: t.stack.bucket, key: `raw/2024-01-15/${ids.missing}.json`, bytes: 10 }, payloadSha256),
+      s3QueueMessage(header(ids.altered), { bucket: t.stack.bucket, key: `raw/2024-01-15/${ids.altered}.json`, bytes: 10 }, payloadSha256),
+      inlineQueueMessage(header(ids.sound), payload),
     ];
     const deadLettered = (reason: string) => ({
       permanent_failures: { DataType: "String", StringValue: "3" },

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { sql } from "slonik";
 import type { StoredEvent } from "../../functions/shared/ports";
-import { call, eventually, startTestStack, waitForEvent, type ApiResponse, type TestStack } from "../support/local-stack-client";
-import { sampleEvent } from "../support/factories";
+import { call, eventually, startTestStack, waitForEvent, type StackResponse, type TestStack } from "../../scripts/lib/local-stack-client";
+import { sampleEvent } from "../../scripts/lib/factories";
 
 type Result = { index: number; event_id?: string; status?: string; error?: string };
 
@@ -19,7 +19,7 @@ describe("batch ingest and listing end to end (local stack, over HTTP)", functio
 
   const postBatch = (body: unknown, headers: Record<string, string> = {}) =>
     call(t, "POST", "/events/batch", { body: JSON.stringify(body), headers: { "Content-Type": "application/json", ...headers } });
-  const resultsOf = (response: ApiResponse) => response.body.results as Result[];
+  const resultsOf = (response: StackResponse) => response.body.results as Result[];
   const list = (query: Record<string, string>) => call(t, "GET", `/events?${new URLSearchParams(query).toString()}`);
 
   async function storedCount(userId: string): Promise<number> {
@@ -49,7 +49,7 @@ describe("batch ingest and listing end to end (local stack, over HTTP)", functio
     const seen: StoredEvent[] = [];
     let cursor: string | null = null;
     do {
-      const page: ApiResponse = await list({ user_id: userId, limit: "30", ...(cursor ? { cursor } : {}) });
+      const page: StackResponse = await list({ user_id: userId, limit: "30", ...(cursor ? { cursor } : {}) });
       expect(page.status).to.equal(200);
       seen.push(...(page.body.events as StoredEvent[]));
       cursor = page.body.next_cursor as string | null;
@@ -75,7 +75,7 @@ describe("batch ingest and listing end to end (local stack, over HTTP)", functio
   it("filters a listing by created_at and answers bad parameters, tampered cursors and bad batches with 400", async () => {
     const future = await list({ user_id: "batch-mixed", from: "2999-01-01T00:00:00Z" });
     expect(future.body).to.deep.equal({ events: [], next_cursor: null });
-    const cases: [Promise<ApiResponse>, string][] = [
+    const cases: [Promise<StackResponse>, string][] = [
       [list({ limit: "5" }), "invalid_query"],
       [list({ user_id: "u", limit: "zero" }), "invalid_query"],
       [list({ user_id: "u", cursor: "bm90LWEtY3Vyc29y" }), "invalid_cursor"],

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { databaseLocationFromEnv } from "../../functions/shared/database-location";
 import { optionalBoolean, optionalInteger } from "../../functions/shared/env";
-import { buildFunctions } from "../../scripts/build-functions";
+import { buildFunctions } from "../../components/function-bundles";
 import type { FunctionName } from "../../functions/topology";
 
 describe("cold start configuration", () => {

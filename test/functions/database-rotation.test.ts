@@ -3,7 +3,7 @@ import { sql } from "slonik";
 import { postgresEventStore } from "../../functions/adapters/postgres-event-store";
 import { isPasswordRefused, lazyDatabasePool } from "../../functions/shared/database";
 import { startTestDatabase, type TestDatabase } from "../support/database";
-import { newEvent, testEventId } from "../support/factories";
+import { newEvent, testEventId } from "../../scripts/lib/factories";
 
 /**
  * RDS rotates the master secret: the password changes in PostgreSQL and in Secrets Manager, and

@@ -3,7 +3,7 @@ import { sql } from "slonik";
 import { encodeCursor, decodeCursor } from "../../functions/query/listing";
 import type { EventListQuery } from "../../functions/shared/ports";
 import { useTestStore } from "../support/database";
-import { newEvent, sampleEvent, testEventId } from "../support/factories";
+import { newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
 
 const eventId = testEventId;
 

@@ -3,7 +3,7 @@ import { sql } from "slonik";
 import { createDatabasePool } from "../../functions/shared/database";
 import { applyMigrations } from "../../functions/shared/migrations";
 import { migrationsDirectory, useTestStore } from "../support/database";
-import { newEvent, sampleEvent, testEventId } from "../support/factories";
+import { newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
 
 const eventId = testEventId;
 

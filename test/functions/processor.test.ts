@@ -1,36 +1,23 @@
 import { expect } from "chai";
 import type { SQSRecord } from "aws-lambda";
-import { createProcessorHandler } from "../../functions/processor/batch-handler";
+import { createProcessorHandler } from "../../functions/processor/sqs-handler";
 import { sha256Hex } from "../../functions/shared/hash";
-import type { QueueMessage } from "../../functions/shared/queue-message";
+import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
 import { FakeEventStore, FakeNotifier, FakePayloadStore, FakeRetryQueue, RecordingMetrics, recordingLogger } from "../support/fakes";
-import { sampleEvent, sqsRecord, testEventId } from "../support/factories";
+import { sampleEvent, sqsRecord, testEventId } from "../../scripts/lib/factories";
 
 const eventId = testEventId;
+const header = (n: number) => ({ eventId: eventId(n), correlationId: `corr-${n}`, receivedAt: new Date("2024-01-15T10:30:01.000Z") });
 
 function inlineMessage(n: number, payload = sampleEvent({ user_id: `user-${n}` })): QueueMessage {
-  return {
-    version: 1,
-    event_id: eventId(n),
-    correlation_id: `corr-${n}`,
-    received_at: "2024-01-15T10:30:01.000Z",
-    payload_sha256: sha256Hex(JSON.stringify(payload)),
-    payload,
-  };
+  return inlineQueueMessage(header(n), payload);
 }
 
 function s3Message(n: number, payloads: FakePayloadStore): QueueMessage {
   const text = JSON.stringify(sampleEvent({ user_id: `user-${n}` }));
   const key = `raw/2024-01-15/${eventId(n)}.json`;
   payloads.objects.set(`${payloads.bucket}/${key}`, text);
-  return {
-    version: 1,
-    event_id: eventId(n),
-    correlation_id: `corr-${n}`,
-    received_at: "2024-01-15T10:30:01.000Z",
-    payload_sha256: sha256Hex(text),
-    payload_ref: { bucket: payloads.bucket, key, bytes: text.length },
-  };
+  return s3QueueMessage(header(n), { bucket: payloads.bucket, key, bytes: text.length }, sha256Hex(text));
 }
 
 function setUp() {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { maxNotificationBytes, notificationOf, publishBatches } from "../../functions/adapters/sns-event-notifier";
 import type { StoredEvent } from "../../functions/shared/ports";
-import { sampleEvent } from "../support/factories";
+import { sampleEvent } from "../../scripts/lib/factories";
 
 function stored(n: number, metadata: StoredEvent["metadata"] = { source: "web" }): StoredEvent {
   return {

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import type { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient } from "@aws-sdk/client-sqs";
 import { batchCallGroups, entryBytes, maxBytesPerBatchCall, sqsEventQueue } from "../../functions/adapters/sqs-event-queue";
-import type { QueueMessage } from "../../functions/shared/queue-message";
-import { sampleEvent } from "../support/factories";
+import { inlineQueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
+import { sampleEvent } from "../../scripts/lib/factories";
 
 function message(n: number, blobBytes = 0): QueueMessage {
   const payload = sampleEvent({ metadata: { blob: "x".repeat(blobBytes) } });
-  return { version: 1, event_id: `id-${n}`, correlation_id: "corr", received_at: "2024-01-15T10:30:01.000Z", payload_sha256: "a".repeat(64), payload };
+  return inlineQueueMessage({ eventId: `id-${n}`, correlationId: "corr", receivedAt: new Date("2024-01-15T10:30:01.000Z") }, payload, "a".repeat(64));
 }
 
 /** An SQS client that records each SendMessageBatch call and answers with `answer`. */

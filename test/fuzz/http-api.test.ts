@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { sql } from "slonik";
-import { eventually, startTestStack, type TestStack } from "../support/local-stack-client";
+import { eventually, startTestStack, type TestStack } from "../../scripts/lib/local-stack-client";
 import { apiKeyPlaceholder, fuzzMaxBodyBytes, fuzzRequest, seedCorpus, type FuzzRequest } from "./http-requests";
 
 /**

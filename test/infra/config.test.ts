@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { configKeys, parseConfig } from "../../components/config";
-import { readStackConfig } from "../../components/stack-file";
+import { readStackConfig } from "../../scripts/preview/stack-file";
 import { functionSpecs } from "../../functions/topology";
 import { configProblems as problemsOf, stackFile } from "./stack-config";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig, parseConfig } from "../../components/config";
 import { budgetProblems, connectionBudget, instanceClassMemoryBytes, rdsDefaultMaxConnections } from "../../components/connection-budget";
-import { runOffline } from "../../components/mock-engine";
+import { runOffline } from "../../scripts/preview/mock-engine";
 import { createFluxa } from "../../components/program";
-import { readStackConfig } from "../../components/stack-file";
+import { readStackConfig } from "../../scripts/preview/stack-file";
 import { configProblems as problemsOf, stackFile } from "./stack-config";
 
 const gib = 1024 ** 3;

@@ -116,7 +116,7 @@ for (const stack of ["dev", "prod"] as const) {
         assert.equal(variables[envNames.logLevel], run.config.logLevel);
         const vpc = inputs.vpcConfig as { subnetIds: string[]; securityGroupIds: string[] } | undefined;
         if (functionSpecs[name].inVpc) {
-          assert.deepEqual(vpc?.securityGroupIds, ["fluxa-store-functions-sg-id"]);
+          assert.deepEqual(vpc?.securityGroupIds, ["fluxa-network-functions-sg-id"]);
           assert.ok(vpc?.subnetIds.every((id) => /^subnet-(private|isolated)-/.test(id)));
         } else assert.equal(vpc, undefined);
       });
@@ -190,7 +190,7 @@ for (const stack of ["dev", "prod"] as const) {
       assert.deepEqual(accounts.map((a) => a.name), stack === "prod" ? ["fluxa-pipeline-account"] : []);
     });
 
-    it("redeploys the API when a route or integration changes", () => {
+    it("gives the API deployment a redeployment trigger (rest-api.test.ts shows what changes it)", () => {
       const deployment = one(run, "aws:apigateway/deployment:Deployment", "fluxa-pipeline-deployment").inputs;
       assert.match((deployment.triggers as { redeployment: string }).redeployment, /^[0-9a-f]{64}$/);
     });

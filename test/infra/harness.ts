@@ -2,9 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadConfig, type FluxaConfig } from "../../components/config";
-import { promiseOf, runOffline, type Registration } from "../../components/mock-engine";
+import { promiseOf, runOffline, type Registration } from "../../scripts/preview/mock-engine";
 import { createFluxa, type FluxaOutputs } from "../../components/program";
-import { readStackConfig } from "../../components/stack-file";
+import { readStackConfig } from "../../scripts/preview/stack-file";
 
 export { promiseOf };
 export type Outputs = { readonly [K in keyof FluxaOutputs]: string };

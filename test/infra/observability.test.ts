@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { functionNames } from "../../functions/topology";
-import { emfMetrics } from "../../components/dashboard";
+import { awsMetrics, metricCatalogue, metricNames, metricNamespaces } from "../../functions/shared/metric-catalogue";
 import { one, ofType, runStack, type StackRun } from "./harness";
 
 for (const stack of ["dev", "prod"] as const) {
@@ -65,10 +65,17 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(dashboard.dashboardName, `fluxa-${stack}`);
       const body = JSON.parse(dashboard.dashboardBody as string) as { widgets: { properties: { metrics?: unknown[][] } }[] };
       const metrics = body.widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => m.filter((part) => typeof part === "string").join(" "));
-      for (const [fn, spec] of Object.entries(emfMetrics)) {
-        for (const metric of [...spec.counts, ...spec.latencies]) assert.ok(metrics.includes(`${spec.namespace} ${metric} service ${fn}`), `${spec.namespace}/${metric}`);
+      assert.ok(metricNames.includes("idempotency_conflicts"));
+      for (const name of metricNames) {
+        const { service } = metricCatalogue[name];
+        assert.ok(metrics.includes(`${metricNamespaces[service]} ${name} service ${service}`), `${metricNamespaces[service]}/${name} is not on the dashboard`);
       }
       for (const namespace of ["AWS/Lambda", "AWS/SQS", "AWS/ApiGateway", "AWS/RDS"]) assert.ok(metrics.some((m) => m.startsWith(namespace)), namespace);
+      const catalogued = new Set(Object.values(awsMetrics).map((m) => `${m.namespace} ${m.name}`));
+      const charted = new Set(metrics.filter((m) => m.startsWith("AWS/")).map((m) => m.split(" ").slice(0, 2).join(" ")));
+      assert.deepEqual([...charted].sort(), [...catalogued].sort(), "the dashboard charts exactly the catalogued AWS metrics");
+      const alarmed = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => `${String(a.inputs.namespace)} ${String(a.inputs.metricName)}`);
+      assert.deepEqual(alarmed.filter((m) => !catalogued.has(m)), [], "every alarm watches a catalogued metric");
       assert.ok(metrics.includes("AWS/RDS CPUUtilization DBInstanceIdentifier fluxa-store-db-1a2b3c"));
       assert.equal(run.outputs.dashboardUrl, `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=fluxa-${stack}`);
     });

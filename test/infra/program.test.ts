@@ -3,10 +3,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadConfig } from "../../components/config";
-import { runOffline, type Registration } from "../../components/mock-engine";
+import { runOffline, type Registration } from "../../scripts/preview/mock-engine";
 import { createFluxa } from "../../components/program";
-import { diffStacks } from "../../components/stack-diff";
-import { readStackConfig } from "../../components/stack-file";
+import { diffStacks } from "../../scripts/preview/stack-diff";
+import { readStackConfig } from "../../scripts/preview/stack-file";
 import { one, runStack } from "./harness";
 
 describe("Fluxa program", () => {
@@ -16,8 +16,9 @@ describe("Fluxa program", () => {
       for (const [name, value] of Object.entries(run.outputs)) assert.ok(typeof value === "string" && value.length > 0, name);
       const components = run.registrations.filter((r) => r.type.startsWith("fluxa:")).map((r) => `${r.type} ${r.name}`);
       assert.deepEqual(components.sort(), [
+        "fluxa:index:Database fluxa-store",
         "fluxa:index:EventPipeline fluxa-pipeline",
-        "fluxa:index:EventStore fluxa-store",
+        "fluxa:index:Network fluxa-network",
         "fluxa:index:Observability fluxa-observability",
       ]);
       const tags = one(run, "pulumi:providers:aws", "fluxa-aws").inputs.defaultTags as string;
@@ -40,11 +41,11 @@ describe("Fluxa program", () => {
       "fluxa-observability-queue-age.alarmDescription",
       "fluxa-observability-queue-age.threshold",
       // RDS Proxy in prod: functions reach the database through it.
-      "fluxa-store-db-sg.ingress",
+      "fluxa-network-db-sg.ingress",
       "fluxa-store-proxy only in prod",
       "fluxa-store-proxy-policy only in prod",
       "fluxa-store-proxy-role only in prod",
-      "fluxa-store-proxy-sg only in prod",
+      "fluxa-network-proxy-sg only in prod",
       "fluxa-store-proxy-target only in prod",
       "fluxa-store-proxy-targets only in prod",
       // API Gateway's account-wide logging role: prod owns it.
@@ -70,7 +71,7 @@ describe("Fluxa program", () => {
       ...["allocatedStorage", "backupRetentionPeriod", "deletionProtection", "finalSnapshotIdentifier", "instanceClass", "multiAz", "skipFinalSnapshot"].map((p) => `fluxa-store-db.${p}`),
       // Bucket teardown and NAT strategy.
       "fluxa-pipeline-payloads.forceDestroy",
-      "fluxa-store-vpc.natGateways",
+      "fluxa-network-vpc.natGateways",
     ].sort());
   });
 
@@ -92,8 +93,8 @@ describe("Fluxa program", () => {
         assert.deepEqual(endpoint.subnetIds, ["subnet-isolated-a", "subnet-isolated-b"]);
         assert.equal(endpoint.privateDnsEnabled, true);
       }
-      const sg = registrations.find((r) => r.name === "fluxa-store-endpoints-sg")!.inputs;
-      assert.deepEqual(sg.ingress, [{ protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: ["fluxa-store-functions-sg-id"] }]);
+      const sg = registrations.find((r) => r.name === "fluxa-network-endpoints-sg")!.inputs;
+      assert.deepEqual(sg.ingress, [{ protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: ["fluxa-network-functions-sg-id"] }]);
       const processor = registrations.find((r) => r.name === "fluxa-pipeline-processor")!.inputs;
       assert.deepEqual((processor.vpcConfig as { subnetIds: string[] }).subnetIds, ["subnet-isolated-a", "subnet-isolated-b"]);
       const subnetGroup = registrations.find((r) => r.type === "aws:rds/subnetGroup:SubnetGroup")!.inputs;

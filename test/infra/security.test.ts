@@ -111,7 +111,7 @@ for (const stack of ["dev", "prod"] as const) {
     it("keeps the database off the internet: not publicly accessible, reachable only from the functions' security group", () => {
       const db = one(run, "aws:rds/instance:Instance", "fluxa-store-db").inputs;
       assert.equal(db.publiclyAccessible, false);
-      const dbSg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-store-db-sg").inputs;
+      const dbSg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-network-db-sg").inputs;
       const ingress = dbSg.ingress as { cidrBlocks?: string[]; ipv6CidrBlocks?: string[]; securityGroups?: string[] }[];
       assert.ok(ingress.length > 0);
       for (const rule of ingress) {

@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig } from "../../components/config";
-import { readStackConfig } from "../../components/stack-file";
+import { readStackConfig } from "../../scripts/preview/stack-file";
 
 /** A shipped stack file's `fluxa:` keys, without the prefix, as parseConfig takes them. */
 export function stackFile(stack: string): Record<string, string> {

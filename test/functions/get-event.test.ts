@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { createQueryHandler } from "../../functions/query/http-handler";
+import { createQueryHandler } from "../../functions/query/get-event";
 import type { EventStore } from "../../functions/shared/ports";
 import { FakeEventStore, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, sampleEvent } from "../support/factories";
+import { apiRequest, sampleEvent } from "../../scripts/lib/factories";
 
 const id = "00000000-0000-7000-8000-000000000001";
 

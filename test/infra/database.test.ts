@@ -1,13 +1,24 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { hashDirectory } from "../../components/migrations-hash";
-import { repositoryRoot } from "../../scripts/build-functions";
 import { one, ofType, runStack, statementsOf, type StackRun } from "./harness";
+
+/**
+ * The digest the migrate invocation must carry, computed here from its definition (SHA-256 over each
+ * migration's name, NUL, content, NUL, in name order) rather than by the hashDirectory under test.
+ */
+function migrationsDigest(): string {
+  const dir = path.resolve(__dirname, "..", "..", "migrations");
+  const names = readdirSync(dir).sort();
+  assert.ok(names.length >= 3 && names.every((n) => n.endsWith(".sql")), `unexpected migrations: ${names.join(", ")}`);
+  return createHash("sha256").update(Buffer.concat(names.flatMap((n) => [Buffer.from(`${n}\0`), readFileSync(path.join(dir, n)), Buffer.from("\0")]))).digest("hex");
+}
 
 const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-mock";
 
 for (const stack of ["dev", "prod"] as const) {
-  describe(`EventStore (${stack})`, () => {
+  describe(`Network and Database (${stack})`, () => {
     let run: StackRun;
     before(async () => {
       run = await runStack(stack);
@@ -43,7 +54,7 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     it("places the database in the VPC's private subnets, with the NAT strategy configured", () => {
-      const vpc = one(run, "awsx:ec2:Vpc", "fluxa-store-vpc").inputs;
+      const vpc = one(run, "awsx:ec2:Vpc", "fluxa-network-vpc").inputs;
       const strategy = { none: "None", single: "Single", onePerAz: "OnePerAz" }[run.config.natStrategy];
       assert.deepEqual(vpc.natGateways, { strategy });
       assert.deepEqual(vpc.vpcEndpointSpecs, [{ serviceName: "com.amazonaws.eu-west-1.s3", vpcEndpointType: "Gateway" }]);
@@ -54,14 +65,14 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     it("admits 5432 only from the functions' security group (through the proxy when it is on)", () => {
-      const dbSg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-store-db-sg").inputs;
-      const source = run.config.database.proxy ? "fluxa-store-proxy-sg-id" : "fluxa-store-functions-sg-id";
+      const dbSg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-network-db-sg").inputs;
+      const source = run.config.database.proxy ? "fluxa-network-proxy-sg-id" : "fluxa-network-functions-sg-id";
       assert.deepEqual(dbSg.ingress, [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [source] }]);
       assert.equal(dbSg.egress, undefined);
-      assert.deepEqual(one(run, "aws:rds/instance:Instance", "fluxa-store-db").inputs.vpcSecurityGroupIds, ["fluxa-store-db-sg-id"]);
+      assert.deepEqual(one(run, "aws:rds/instance:Instance", "fluxa-store-db").inputs.vpcSecurityGroupIds, ["fluxa-network-db-sg-id"]);
       if (run.config.database.proxy) {
-        const proxySg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-store-proxy-sg").inputs;
-        assert.deepEqual(proxySg.ingress, [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["fluxa-store-functions-sg-id"] }]);
+        const proxySg = one(run, "aws:ec2/securityGroup:SecurityGroup", "fluxa-network-proxy-sg").inputs;
+        assert.deepEqual(proxySg.ingress, [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["fluxa-network-functions-sg-id"] }]);
       }
     });
 
@@ -86,7 +97,7 @@ for (const stack of ["dev", "prod"] as const) {
       const invocation = one(run, "aws:lambda/invocation:Invocation", "fluxa-pipeline-migrations").inputs;
       assert.equal(invocation.functionName, `fluxa-migrate-${stack}`);
       assert.equal(invocation.input, "{}");
-      assert.deepEqual(invocation.triggers, { migrations: hashDirectory(path.join(repositoryRoot, "migrations")) });
+      assert.deepEqual(invocation.triggers, { migrations: migrationsDigest() });
     });
   });
 }

@@ -2,21 +2,12 @@ import { expect } from "chai";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { sql } from "slonik";
-import { sha256Hex } from "../../functions/shared/hash";
-import type { QueueMessage } from "../../functions/shared/queue-message";
-import { call, drainQueue, eventually, postEvent, startTestStack, waitForEvent, type TestStack } from "../support/local-stack-client";
-import { sampleEvent } from "../support/factories";
+import { inlineQueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
+import { call, drainQueue, eventually, postEvent, startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
+import { sampleEvent } from "../../scripts/lib/factories";
 
 function inlineMessage(eventId: string, userId: string): QueueMessage {
-  const payload = sampleEvent({ user_id: userId });
-  return {
-    version: 1,
-    event_id: eventId,
-    correlation_id: `corr-${userId}`,
-    received_at: new Date().toISOString(),
-    payload_sha256: sha256Hex(JSON.stringify(payload)),
-    payload,
-  };
+  return inlineQueueMessage({ eventId, correlationId: `corr-${userId}`, receivedAt: new Date() }, sampleEvent({ user_id: userId }));
 }
 
 describe("local stack end to end (npm start's stack, over HTTP)", function () {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, SQSClient } from "@aws-sdk/client-sqs";
 import type { DatabasePool } from "slonik";
 import { createDatabasePool } from "../../functions/shared/database";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../scripts/local-stack/local-stack";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "../local-stack/local-stack";
 
 export interface FunctionLogEntry {
   readonly function: string;
@@ -54,7 +54,7 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
   };
 }
 
-export interface ApiResponse {
+export interface StackResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly body: Record<string, unknown>;
@@ -65,7 +65,7 @@ export async function call(
   method: string,
   route: string,
   init: { body?: string | Buffer; headers?: Record<string, string>; key?: string | null } = {},
-): Promise<ApiResponse> {
+): Promise<StackResponse> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   const key = init.key === undefined ? t.apiKey : init.key;
   if (key !== null) headers["x-api-key"] = key;
@@ -80,7 +80,7 @@ export async function call(
   return { status: response.status, headers: response.headers, body };
 }
 
-export function postEvent(t: TestStack, event: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+export function postEvent(t: TestStack, event: unknown, headers: Record<string, string> = {}): Promise<StackResponse> {
   return call(t, "POST", "/events", { body: JSON.stringify(event), headers: { "Content-Type": "application/json", ...headers } });
 }
 
@@ -94,7 +94,7 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   throw new Error(`gave up waiting for ${what}`);
 }
 
-export async function waitForEvent(t: TestStack, eventId: string): Promise<ApiResponse> {
+export async function waitForEvent(t: TestStack, eventId: string): Promise<StackResponse> {
   return eventually(`event ${eventId} to be readable`, async () => {
     const response = await call(t, "GET", `/events/${eventId}`);
     return response.status === 200 ? response : undefined;

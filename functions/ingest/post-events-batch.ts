@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
-import { MetricUnit } from "../shared/metrics";
-import { ingestBatch, type BatchOutcome } from "./batch";
+import { recordMetric } from "../shared/metrics";
+import { ingestBatch, type BatchItemOutcome } from "./batch-core";
 import { batchItems, decodeBatchItems, type InvalidItem } from "./batch-request";
-import type { IngestHandlerDeps, IngestHandlerSettings } from "./http-handler";
+import type { IngestHandlerDeps, IngestHandlerSettings } from "./post-event";
 import { callerOf, idempotencyKeyHeader } from "./idempotency-key";
 import { readJsonBody } from "./request-body";
 
@@ -30,14 +30,14 @@ export function createBatchIngestHandler({ ports, settings, log, metrics }: Batc
     const started = performance.now();
     const { correlationId, headers, log: requestLog } = requestScope(request, context, log, ports.ids.newCorrelationId);
     const response = await respond();
-    metrics.addMetric("ingest_latency_ms", MetricUnit.Milliseconds, performance.now() - started);
+    recordMetric(metrics, "ingest_latency_ms", performance.now() - started);
     metrics.publishStoredMetrics();
     return response;
 
     async function respond(): Promise<APIGatewayProxyResult> {
       const rejected = (status: number, error: string, message: string) => {
         requestLog.info({ status, error }, "batch rejected");
-        metrics.addMetric("ingest_failure", MetricUnit.Count, 1);
+        recordMetric(metrics, "ingest_failure", 1);
         return errorResponse(status, error, message, headers);
       };
       const body = readJsonBody(request, settings.maxBodyBytes);
@@ -55,19 +55,19 @@ export function createBatchIngestHandler({ ports, settings, log, metrics }: Batc
       return jsonResponse(207, { results }, anyUnsent ? { ...headers, "Retry-After": "1" } : headers);
     }
 
-    function record(outcomes: readonly BatchOutcome[], invalid: readonly InvalidItem[]): void {
+    function record(outcomes: readonly BatchItemOutcome[], invalid: readonly InvalidItem[]): void {
       let enqueued = 0;
       for (const outcome of outcomes) {
         if (outcome.enqueued) {
           enqueued++;
-          if (outcome.accepted.payloadMode === "S3") metrics.addMetric("s3_puts", MetricUnit.Count, 1);
+          if (outcome.accepted.payloadMode === "S3") recordMetric(metrics, "s3_puts", 1);
         } else {
           requestLog.error({ index: outcome.index, stage: outcome.stage, reason: outcome.reason }, "event not enqueued");
         }
       }
-      metrics.addMetric("sqs_sent", MetricUnit.Count, enqueued);
-      metrics.addMetric("ingest_success", MetricUnit.Count, enqueued);
-      metrics.addMetric("ingest_failure", MetricUnit.Count, outcomes.length - enqueued + invalid.length);
+      recordMetric(metrics, "sqs_sent", enqueued);
+      recordMetric(metrics, "ingest_success", enqueued);
+      recordMetric(metrics, "ingest_failure", outcomes.length - enqueued + invalid.length);
       requestLog.info(
         { events: outcomes.length + invalid.length, enqueued, invalid: invalid.length, unsent: outcomes.length - enqueued },
         "batch handled",
@@ -80,6 +80,6 @@ function invalidResult({ index, details }: InvalidItem): ItemResult {
   return { index, error: "validation_failed", details };
 }
 
-function outcomeResult(outcome: BatchOutcome): ItemResult {
+function outcomeResult(outcome: BatchItemOutcome): ItemResult {
   return outcome.enqueued ? { index: outcome.index, event_id: outcome.accepted.eventId, status: "enqueued" } : { index: outcome.index, error: "enqueue_failed" };
 }

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { uuidPattern } from "../shared/ids";
 import type { Logger } from "../shared/logger";
-import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
+import { recordMetric, type MetricsRecorder } from "../shared/metrics";
 import type { EventStore, IdSource } from "../shared/ports";
 
 export interface QueryHandlerDeps {
@@ -26,18 +26,18 @@ export function createQueryHandler({ events, ids, log, metrics }: QueryHandlerDe
     const requestLog = scope.log.child({ event_id: eventId });
     try {
       if (!uuidPattern.test(eventId)) {
-        metrics.addMetric("query_failure", MetricUnit.Count, 1);
+        recordMetric(metrics, "query_failure", 1);
         return errorResponse(400, "invalid_event_id", "event id must be a UUID", headers);
       }
       const found = await (await events()).findById(eventId.toLowerCase());
       if (!found) {
-        metrics.addMetric("query_not_found", MetricUnit.Count, 1);
+        recordMetric(metrics, "query_not_found", 1);
         return jsonResponse(404, { error: "not_found", message: `no event ${eventId}` }, headers);
       }
-      metrics.addMetric("query_success", MetricUnit.Count, 1);
+      recordMetric(metrics, "query_success", 1);
       return jsonResponse(200, found, headers);
     } catch (error) {
-      metrics.addMetric("query_failure", MetricUnit.Count, 1);
+      recordMetric(metrics, "query_failure", 1);
       requestLog.error({ err: error }, "query failed");
       return storeUnavailable(headers);
     } finally {

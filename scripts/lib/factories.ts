@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, SQSRecord } from "aws-lambda";
 import type { EventInput } from "../../functions/shared/event-schema";
 import type { NewEvent } from "../../functions/shared/ports";
-import { sampleEvent as seedSample } from "../../scripts/lib/sample-event";
+import { readmeSampleEvent as seedSample } from "./sample-event";
 
 export function sampleEvent(overrides: Partial<EventInput> = {}): EventInput {
   return { ...seedSample, metadata: { ...seedSample.metadata }, ...overrides };

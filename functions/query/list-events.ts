@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
-import { MetricUnit } from "../shared/metrics";
-import { storeUnavailable, type QueryHandlerDeps } from "./http-handler";
+import { recordMetric } from "../shared/metrics";
+import { storeUnavailable, type QueryHandlerDeps } from "./get-event";
 import { encodeCursor, parseListRequest } from "./listing";
 
 /** GET /events?user_id=…: one page of a user's events, newest first, and the cursor of the next. */
@@ -11,15 +11,15 @@ export function createListHandler({ events, ids, log, metrics }: QueryHandlerDep
     try {
       const parsed = parseListRequest(request.queryStringParameters);
       if (!parsed.ok) {
-        metrics.addMetric("query_failure", MetricUnit.Count, 1);
+        recordMetric(metrics, "query_failure", 1);
         const fields = [...new Set(parsed.details.map((d) => d.path))].join(", ");
         return errorResponse(400, parsed.error, `invalid parameters: ${fields}`, headers, { details: parsed.details });
       }
       const page = await (await events()).list(parsed.query);
-      metrics.addMetric("query_success", MetricUnit.Count, 1);
+      recordMetric(metrics, "query_success", 1);
       return jsonResponse(200, { events: page.events, next_cursor: page.next && encodeCursor(page.next) }, headers);
     } catch (error) {
-      metrics.addMetric("query_failure", MetricUnit.Count, 1);
+      recordMetric(metrics, "query_failure", 1);
       requestLog.error({ err: error }, "listing failed");
       return storeUnavailable(headers);
     } finally {

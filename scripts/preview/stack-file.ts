@@ -6,7 +6,7 @@ import * as path from "node:path";
  * program: flat `namespace:key` to string. Fluxa's stack files hold scalars only, which is all
  * this accepts; it lets the tests and `preview:offline` run the real stack files without the CLI.
  */
-export function readStackConfig(stack: string, root = path.resolve(__dirname, "..")): Record<string, string> {
+export function readStackConfig(stack: string, root = path.resolve(__dirname, "..", "..")): Record<string, string> {
   const file = path.join(root, `Pulumi.${stack}.yaml`);
   const config: Record<string, string> = {};
   let inConfig = false;

@@ -1,9 +1,10 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../shared/logger";
-import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
+import { recordMetric, type MetricsRecorder } from "../shared/metrics";
 import type { RetryQueue } from "../shared/ports";
-import { processBatch, type BatchOutcome, type ProcessorPorts } from "./core";
+import { messageAttributeNames } from "../shared/queue-message";
+import { processBatch, type ProcessorPorts, type QueueBatchOutcome } from "./core";
 import { settleFailures, type QueuedMessage } from "./settle";
 
 export interface ProcessorHandlerDeps {
@@ -29,25 +30,25 @@ export function createProcessorHandler({ ports, retries, visibilityTimeoutSecond
       const outcome = await processBatch(ports, messages);
       const settled = await settleFailures(retries, log, messages, outcome.failures, visibilityTimeoutSeconds, now());
       logProcessed(log, event, outcome);
-      metrics.addMetric("processed_success", MetricUnit.Count, event.Records.length - outcome.failures.length);
-      metrics.addMetric("processed_failure", MetricUnit.Count, outcome.failures.length);
+      recordMetric(metrics, "processed_success", event.Records.length - outcome.failures.length);
+      recordMetric(metrics, "processed_failure", outcome.failures.length);
       if (settled.deferred > 0) {
-        metrics.addMetric("deferred_batches", MetricUnit.Count, 1);
-        metrics.addMetric("deferred_messages", MetricUnit.Count, settled.deferred);
-        metrics.addMetric("oldest_deferred_age_seconds", MetricUnit.Seconds, settled.oldestDeferredAgeSeconds ?? 0);
+        recordMetric(metrics, "deferred_batches", 1);
+        recordMetric(metrics, "deferred_messages", settled.deferred);
+        recordMetric(metrics, "oldest_deferred_age_seconds", settled.oldestDeferredAgeSeconds ?? 0);
       }
-      if (settled.retried > 0) metrics.addMetric("poison_retried", MetricUnit.Count, settled.retried);
-      if (settled.deadLettered > 0) metrics.addMetric("dead_lettered", MetricUnit.Count, settled.deadLettered);
-      metrics.addMetric("db_latency_ms", MetricUnit.Milliseconds, outcome.dbLatencyMs);
-      metrics.addMetric("publish_latency_ms", MetricUnit.Milliseconds, outcome.publishLatencyMs);
-      if (outcome.conflicts > 0) metrics.addMetric("idempotency_conflicts", MetricUnit.Count, outcome.conflicts);
+      if (settled.retried > 0) recordMetric(metrics, "poison_retried", settled.retried);
+      if (settled.deadLettered > 0) recordMetric(metrics, "dead_lettered", settled.deadLettered);
+      recordMetric(metrics, "db_latency_ms", outcome.dbLatencyMs);
+      recordMetric(metrics, "publish_latency_ms", outcome.publishLatencyMs);
+      if (outcome.conflicts > 0) recordMetric(metrics, "idempotency_conflicts", outcome.conflicts);
       return { batchItemFailures: settled.unacknowledged.map((itemIdentifier) => ({ itemIdentifier })) };
     } catch (error) {
-      metrics.addMetric("processed_failure", MetricUnit.Count, event.Records.length);
+      recordMetric(metrics, "processed_failure", event.Records.length);
       log.error({ err: error, message_ids: event.Records.map((r) => r.messageId) }, "batch failed; every message will be redelivered");
       throw error;
     } finally {
-      metrics.addMetric("process_latency_ms", MetricUnit.Milliseconds, performance.now() - started);
+      recordMetric(metrics, "process_latency_ms", performance.now() - started);
       metrics.publishStoredMetrics();
     }
   };
@@ -70,12 +71,15 @@ function queuedMessage(record: SQSRecord): QueuedMessage {
 
 // One line per stored event is a CloudWatch Logs cost at volume: it is a debug line; failures
 // are always logged, one line per message, when they are settled.
-function logProcessed(log: Logger, event: SQSEvent, outcome: BatchOutcome): void {
+function logProcessed(log: Logger, event: SQSEvent, outcome: QueueBatchOutcome): void {
   if (!log.isLevelEnabled("debug")) return;
   const failed = new Set(outcome.failures.map((f) => f.messageId));
   for (const record of event.Records) {
     if (failed.has(record.messageId)) continue;
-    const correlation = { correlation_id: record.messageAttributes.correlation_id?.stringValue, event_id: record.messageAttributes.event_id?.stringValue };
+    const correlation = {
+      correlation_id: record.messageAttributes[messageAttributeNames.correlationId]?.stringValue,
+      event_id: record.messageAttributes[messageAttributeNames.eventId]?.stringValue,
+    };
     log.debug({ message_id: record.messageId, ...correlation }, "event processed");
   }
 }

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { decodeEventInput } from "../shared/event-schema";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import type { Logger } from "../shared/logger";
-import { MetricUnit, type MetricsRecorder } from "../shared/metrics";
+import { recordMetric, type MetricsRecorder } from "../shared/metrics";
 import { EnqueueError, ingestEvent, type IngestPorts, type IngestSettings } from "./core";
 import { idempotentEventId } from "./idempotency-key";
 import { readJsonBody } from "./request-body";
@@ -25,8 +25,8 @@ export function createIngestHandler({ ports, settings, log, metrics }: IngestHan
     const started = performance.now();
     const { correlationId, headers, log: requestLog } = requestScope(request, context, log, ports.ids.newCorrelationId);
     const response = await respond();
-    metrics.addMetric(response.statusCode === 202 ? "ingest_success" : "ingest_failure", MetricUnit.Count, 1);
-    metrics.addMetric("ingest_latency_ms", MetricUnit.Milliseconds, performance.now() - started);
+    recordMetric(metrics, response.statusCode === 202 ? "ingest_success" : "ingest_failure", 1);
+    recordMetric(metrics, "ingest_latency_ms", performance.now() - started);
     metrics.publishStoredMetrics();
     return response;
 
@@ -46,8 +46,8 @@ export function createIngestHandler({ ports, settings, log, metrics }: IngestHan
       }
       try {
         const accepted = await ingestEvent(ports, settings, decoded.event, correlationId, idempotency.eventId);
-        if (accepted.payloadMode === "S3") metrics.addMetric("s3_puts", MetricUnit.Count, 1);
-        metrics.addMetric("sqs_sent", MetricUnit.Count, 1);
+        if (accepted.payloadMode === "S3") recordMetric(metrics, "s3_puts", 1);
+        recordMetric(metrics, "sqs_sent", 1);
         requestLog.info({ event_id: accepted.eventId, payload_mode: accepted.payloadMode, bytes: body.bytes }, "event enqueued");
         return jsonResponse(202, { event_id: accepted.eventId, status: "enqueued" }, headers);
       } catch (error) {

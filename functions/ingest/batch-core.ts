@@ -9,7 +9,7 @@ export interface BatchEvent {
   readonly eventId: string;
 }
 
-export type BatchOutcome =
+export type BatchItemOutcome =
   | { readonly index: number; readonly enqueued: true; readonly accepted: Accepted }
   | { readonly index: number; readonly enqueued: false; readonly stage: "s3" | "sqs"; readonly reason: string };
 
@@ -23,7 +23,7 @@ export async function ingestBatch(
   settings: IngestSettings,
   events: readonly BatchEvent[],
   correlationId: string,
-): Promise<BatchOutcome[]> {
+): Promise<BatchItemOutcome[]> {
   const prepared = await Promise.all(
     events.map((e) =>
       prepareMessage(ports, settings, e.event, correlationId, e.eventId).then(
@@ -32,7 +32,7 @@ export async function ingestBatch(
       ),
     ),
   );
-  const outcomes: BatchOutcome[] = [];
+  const outcomes: BatchItemOutcome[] = [];
   const ready: { index: number; prepared: PreparedMessage }[] = [];
   prepared.forEach((result, position) => {
     const { index } = events[position];

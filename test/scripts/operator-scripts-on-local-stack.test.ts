@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { startTestStack, waitForEvent, type TestStack } from "../support/local-stack-client";
+import { startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
 import { runScript } from "./run-script";
 
 describe("seed-events, verify-deployment and load-test against the local stack", function () {

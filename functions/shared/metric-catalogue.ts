@@ -1,0 +1,67 @@
+/**
+ * Every EMF metric Fluxa's functions emit: its namespace (by emitting function), name, unit and
+ * meaning. The handlers, the dashboard, the docs test and ARCHITECTURE.md all read this list.
+ * Dimension: `service` = the emitting function's name.
+ */
+
+export const metricNamespaces = { ingest: "Fluxa/Ingest", processor: "Fluxa/Processor", query: "Fluxa/Query" } as const;
+
+export type MetricService = keyof typeof metricNamespaces;
+
+export interface MetricSpec {
+  readonly service: MetricService;
+  readonly unit: "Count" | "Milliseconds" | "Seconds";
+  readonly meaning: string;
+}
+
+export const metricCatalogue = {
+  ingest_success: { service: "ingest", unit: "Count", meaning: "Events accepted and enqueued (a 202, or an enqueued item of a 207)." },
+  ingest_failure: { service: "ingest", unit: "Count", meaning: "Events refused or not enqueued (any answer but 202, or a failed item of a 207)." },
+  s3_puts: { service: "ingest", unit: "Count", meaning: "Payloads over the inline limit stored in S3." },
+  sqs_sent: { service: "ingest", unit: "Count", meaning: "Messages sent to the events queue." },
+  ingest_latency_ms: { service: "ingest", unit: "Milliseconds", meaning: "Time to answer one POST, from request to response." },
+  processed_success: { service: "processor", unit: "Count", meaning: "Messages stored (or found stored) and acknowledged." },
+  processed_failure: { service: "processor", unit: "Count", meaning: "Messages left for redelivery (named in batchItemFailures, or the whole batch)." },
+  deferred_batches: { service: "processor", unit: "Count", meaning: "Batches in which a message was deferred because PostgreSQL, S3 or SNS failed." },
+  deferred_messages: { service: "processor", unit: "Count", meaning: "Messages deferred (visibility stretched with backoff) because a dependency failed." },
+  oldest_deferred_age_seconds: { service: "processor", unit: "Seconds", meaning: "Age, since it was sent, of the oldest message deferred in the batch." },
+  poison_retried: { service: "processor", unit: "Count", meaning: "Messages that failed permanently and were re-sent with their count (first and second failure)." },
+  dead_lettered: { service: "processor", unit: "Count", meaning: "Messages the processor sent to the DLQ at their third permanent failure." },
+  idempotency_conflicts: { service: "processor", unit: "Count", meaning: "Messages whose event_id is stored with a different payload SHA-256: the stored event is kept." },
+  db_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time of the one statement that stores the batch." },
+  publish_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to publish the batch's unpublished events to SNS and mark them published." },
+  process_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to process one SQS batch." },
+  query_success: { service: "query", unit: "Count", meaning: "Queries answered 200." },
+  query_failure: { service: "query", unit: "Count", meaning: "Queries refused (400) or failed (503)." },
+  query_not_found: { service: "query", unit: "Count", meaning: "GET /events/{id} answered 404." },
+} as const satisfies Record<string, MetricSpec>;
+
+export type MetricName = keyof typeof metricCatalogue;
+
+export const metricNames = Object.keys(metricCatalogue) as MetricName[];
+
+/** An AWS service metric Fluxa alarms on or charts; its dimensions are the resource's name. */
+export interface AwsMetricSpec {
+  readonly namespace: "AWS/SQS" | "AWS/Lambda" | "AWS/ApiGateway" | "AWS/RDS";
+  readonly name: string;
+  readonly unit: "Count" | "Seconds" | "Milliseconds" | "Percent" | "Bytes";
+  readonly meaning: string;
+}
+
+/** The AWS metrics behind the alarms and the dashboard, so both name them from one place. */
+export const awsMetrics = {
+  queueVisible: { namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible", unit: "Count", meaning: "Messages waiting to be received." },
+  queueOldestAge: { namespace: "AWS/SQS", name: "ApproximateAgeOfOldestMessage", unit: "Seconds", meaning: "Age of the oldest message in the queue." },
+  lambdaInvocations: { namespace: "AWS/Lambda", name: "Invocations", unit: "Count", meaning: "Function invocations." },
+  lambdaErrors: { namespace: "AWS/Lambda", name: "Errors", unit: "Count", meaning: "Invocations that ended in a function error." },
+  lambdaThrottles: { namespace: "AWS/Lambda", name: "Throttles", unit: "Count", meaning: "Invocations refused for lack of concurrency." },
+  lambdaDuration: { namespace: "AWS/Lambda", name: "Duration", unit: "Milliseconds", meaning: "Time an invocation ran." },
+  apiCount: { namespace: "AWS/ApiGateway", name: "Count", unit: "Count", meaning: "API requests." },
+  api4xx: { namespace: "AWS/ApiGateway", name: "4XXError", unit: "Count", meaning: "Requests answered with a client error." },
+  api5xx: { namespace: "AWS/ApiGateway", name: "5XXError", unit: "Count", meaning: "Requests answered with a server error." },
+  apiLatency: { namespace: "AWS/ApiGateway", name: "Latency", unit: "Milliseconds", meaning: "Time from request to response at the gateway." },
+  apiIntegrationLatency: { namespace: "AWS/ApiGateway", name: "IntegrationLatency", unit: "Milliseconds", meaning: "Time the integration (the function) took." },
+  dbCpu: { namespace: "AWS/RDS", name: "CPUUtilization", unit: "Percent", meaning: "Database instance CPU." },
+  dbConnections: { namespace: "AWS/RDS", name: "DatabaseConnections", unit: "Count", meaning: "Open database connections." },
+  dbFreeStorage: { namespace: "AWS/RDS", name: "FreeStorageSpace", unit: "Bytes", meaning: "Database storage left." },
+} as const satisfies Record<string, AwsMetricSpec>;
