@@ -1,7 +1,7 @@
 import { buildSync } from "esbuild";
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { functionNames, functionSpecs, lambdaRuntime, type FunctionName } from "../functions/topology";
+import { functionNames, functionSpecs, lambdaRuntime, type AwsSdkPlacement, type FunctionName } from "../functions/topology";
 
 export const repositoryRoot = path.resolve(__dirname, "..");
 export const defaultBundleDir = path.join(repositoryRoot, "dist", "functions");
@@ -13,10 +13,12 @@ export function bundleDirectory(name: FunctionName, outDir = defaultBundleDir): 
 
 /**
  * Bundles every function of the topology with esbuild: CommonJS, minified, with source maps.
- * The AWS SDK v3 stays external because the Lambda Node.js runtime ships it; the local stack
- * resolves it from node_modules. esbuild output is byte-stable, so unchanged code does not redeploy.
+ * The AWS SDK v3 is bundled or left to the runtime's copy per function (`awsSdk` in the topology,
+ * chosen by `npm run bench`); `sdk` overrides that for every function, so the bench can build both.
+ * An external SDK resolves from node_modules on the local stack. esbuild output is byte-stable, so
+ * unchanged code does not redeploy.
  */
-export function buildFunctions(outDir = defaultBundleDir): Record<FunctionName, string> {
+export function buildFunctions(outDir = defaultBundleDir, sdk?: AwsSdkPlacement): Record<FunctionName, string> {
   const built = {} as Record<FunctionName, string>;
   for (const name of functionNames) {
     const dir = bundleDirectory(name, outDir);
@@ -34,7 +36,7 @@ export function buildFunctions(outDir = defaultBundleDir): Record<FunctionName, 
       sourcesContent: false,
       legalComments: "none",
       logLevel: "error",
-      external: ["@aws-sdk/*", "pg-native"],
+      ...awsSdkOptions(sdk ?? functionSpecs[name].awsSdk),
       // slonik require()s zod, so its CommonJS build is bundled; Fluxa's own `import` would resolve to the
       // ESM build, and the bundle would carry zod twice (about 60 KB each).
       alias: { zod: require.resolve("zod") },
@@ -43,6 +45,14 @@ export function buildFunctions(outDir = defaultBundleDir): Record<FunctionName, 
     built[name] = dir;
   }
   return built;
+}
+
+/**
+ * Bundled, the SDK is tree-shaken from its ES module builds (esbuild prefers `module` over `main`)
+ * and pinned at the lockfile's version; external, the function uses whatever the runtime ships.
+ */
+function awsSdkOptions(sdk: AwsSdkPlacement): { external: string[]; mainFields?: string[] } {
+  return sdk === "bundled" ? { external: ["pg-native"], mainFields: ["module", "main"] } : { external: ["@aws-sdk/*", "pg-native"] };
 }
 
 /** The directory, inside the migrate bundle, that holds Fluxa's SQL migrations. */

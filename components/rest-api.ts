@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { FunctionName, RouteSpec } from "../functions/topology";
+import { integrationFailureResponse, type FunctionName, type RouteSpec } from "../functions/topology";
 import { invokeSourcePath, pathSlug, redeploymentHash, resourceTree, routeSlug } from "./api-routes";
 import type { FluxaConfig } from "./config";
 import { assumeRolePolicy } from "./policies";
@@ -100,14 +100,16 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
     };
   });
 
+  const integrationFailure = createIntegrationFailureResponse(name, api, parent);
+  const fingerprints = [...routeParts.map((p) => p.fingerprint), pulumi.all([integrationFailure.id, integrationFailure.statusCode])];
   const deployment = new aws.apigateway.Deployment(
     `${name}-deployment`,
     {
       restApi: api.id,
       // The integration URI is in the fingerprint: a replaced function changes it without changing any id.
-      triggers: { redeployment: pulumi.all(routeParts.map((p) => p.fingerprint)).apply((parts) => redeploymentHash(args.routes, parts)) },
+      triggers: { redeployment: pulumi.all(fingerprints).apply((parts) => redeploymentHash(args.routes, parts)) },
     },
-    { parent, dependsOn: routeParts.flatMap((p) => p.resources) },
+    { parent, dependsOn: [...routeParts.flatMap((p) => p.resources), integrationFailure] },
   );
   const account = args.limits.manageAccountSettings ? [createLoggingAccount(name, parent)] : [];
   const stage = new aws.apigateway.Stage(
@@ -144,6 +146,27 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
   );
   new aws.apigateway.UsagePlanKey(`${name}-usage-plan-key`, { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, opts);
   return { invokeUrl: stage.invokeUrl, apiKey: pulumi.secret(apiKey.value) };
+}
+
+/**
+ * AWS: API Gateway cannot tell a throttled Lambda from other failures to invoke it (Lambda's own
+ * service errors, a function left in a failed state): all are INTEGRATION_FAILURE, all get this
+ * answer. A function that ran and failed is a 502, a timeout INTEGRATION_TIMEOUT (504): not mapped here.
+ */
+function createIntegrationFailureResponse(name: string, api: aws.apigateway.RestApi, parent: pulumi.Resource): aws.apigateway.Response {
+  const { responseType, statusCode, retryAfterSeconds, body } = integrationFailureResponse;
+  return new aws.apigateway.Response(
+    `${name}-integration-failure`,
+    {
+      restApiId: api.id,
+      responseType,
+      statusCode: String(statusCode),
+      // Gateway response header values are mapping expressions: a literal is single-quoted.
+      responseParameters: { "gatewayresponse.header.Retry-After": `'${retryAfterSeconds}'` },
+      responseTemplates: { "application/json": JSON.stringify(body) },
+    },
+    { parent },
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ import { envNames, type Link } from "./topology";
  */
 export type LinkedDatabase<V> =
   | { readonly kind: "secret"; readonly host: V; readonly port: V; readonly name: V; readonly secretArn: V; readonly poolSize: V }
-  | { readonly kind: "url"; readonly url: V };
+  | { readonly kind: "url"; readonly url: V; readonly poolSize?: V };
 
 /** The values a link's variables carry: Pulumi inputs in the cloud, strings in the local stack. */
 export interface LinkValues<V> {
@@ -35,7 +35,7 @@ export function linkEnvironment<V>(link: Link, values: LinkValues<V>): Record<st
       return { [envNames.topicArn]: values.topicArn };
     case "database": {
       const db = values.database;
-      if (db.kind === "url") return { [envNames.databaseUrl]: db.url };
+      if (db.kind === "url") return { [envNames.databaseUrl]: db.url, ...(db.poolSize === undefined ? {} : { [envNames.databasePoolSize]: db.poolSize }) };
       return {
         [envNames.databaseHost]: db.host,
         [envNames.databasePort]: db.port,

@@ -28,7 +28,12 @@ export interface FunctionSpec {
   readonly inVpc: boolean;
   /** Default reserved concurrency; stack config may override it. Database functions other than the queue consumer need one. */
   readonly reservedConcurrency?: number;
+  /** Where the AWS SDK comes from: the runtime's copy, or bundled. Whichever initialises faster (docs/PERFORMANCE.md). */
+  readonly awsSdk: AwsSdkPlacement;
 }
+
+/** "runtime": the SDK is external and Lambda's Node.js runtime provides it; "bundled": tree-shaken into the bundle. */
+export type AwsSdkPlacement = "runtime" | "bundled";
 
 export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
   ingest: {
@@ -37,6 +42,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 512,
     links: ["queue", "payloadBucketWrite"],
     inVpc: false,
+    awsSdk: "bundled",
   },
   processor: {
     entry: "functions/processor/handler.ts",
@@ -44,6 +50,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 512,
     links: ["queueConsumer", "deadLetterQueue", "payloadBucketRead", "topic", "database"],
     inVpc: true,
+    awsSdk: "bundled",
   },
   query: {
     entry: "functions/query/handler.ts",
@@ -51,6 +58,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 256,
     links: ["database"],
     inVpc: true,
+    awsSdk: "runtime",
     reservedConcurrency: 10,
   },
   migrate: {
@@ -59,6 +67,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 256,
     links: ["database"],
     inVpc: true,
+    awsSdk: "bundled",
     // Migrations must never run twice at once; one execution is all a deploy needs.
     reservedConcurrency: 1,
   },
@@ -93,6 +102,19 @@ export const routes: readonly RouteSpec[] = [
     integration: { kind: "mock", statusCode: 200, body: { status: "healthy" } },
   },
 ];
+
+/**
+ * What the API answers when API Gateway cannot invoke a function, e.g. because Lambda throttled it
+ * (429 TooManyRequestsException, beyond the function's reserved concurrency). AWS: a REST API files
+ * that under the INTEGRATION_FAILURE gateway response, which unmapped falls back to DEFAULT_5XX, a
+ * bare 500 no client can tell from a bug. Mapped, it says "retry shortly" on AWS and locally alike.
+ */
+export const integrationFailureResponse = {
+  responseType: "INTEGRATION_FAILURE",
+  statusCode: 503,
+  retryAfterSeconds: 1,
+  body: { error: "service_unavailable", message: "The service cannot take this request now; retry after Retry-After seconds." },
+} as const;
 
 /** The queue that carries accepted events from ingest to the processor. */
 export const eventQueue = {

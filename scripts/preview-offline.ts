@@ -2,17 +2,25 @@
  * The offline stand-in for `pulumi preview`: runs the Pulumi program under recording mocks with a
  * stack's real config file and prints what it would create, or (--diff) how prod differs from dev.
  *
- *   npm run preview:offline -- --stack dev|prod
- *   npm run preview:offline -- --diff
+ * With the latest `npm run bench` results it also prints each stack's capacity.
+ *
+ *   npm run preview:offline -- --stack dev|prod [--bench-results FILE]
+ *   npm run preview:offline -- --diff [--bench-results FILE]
  */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../components/config";
+import { loadConfig, type FluxaConfig } from "../components/config";
 import { connectionBudget } from "../components/connection-budget";
 import { runOffline, type Registration } from "./preview/mock-engine";
 import { createFluxa } from "../components/program";
 import { diffStacks } from "./preview/stack-diff";
 import { readStackConfig } from "./preview/stack-file";
+import { resultsFile } from "./bench/measure";
+import type { BenchResults } from "./bench/report";
+import { capacityOf } from "./bench/sizing";
 import { budgetReport } from "./lib/budget-report";
+import { capacityReport } from "./lib/capacity-report";
 
 const maxValueLength = 100;
 
@@ -28,11 +36,11 @@ async function registrationsOf(stack: string): Promise<readonly Registration[]> 
     createFluxa(config);
     return config;
   });
-  budgets.set(stack, connectionBudget(result));
+  configs.set(stack, result);
   return registrations;
 }
 
-const budgets = new Map<string, ReturnType<typeof connectionBudget>>();
+const configs = new Map<string, FluxaConfig>();
 
 function printPreview(stack: string, registrations: readonly Registration[]): void {
   console.log(`Stack ${stack}: resources \`pulumi up\` would create (offline, under mocks; computed values are not shown)\n`);
@@ -46,15 +54,26 @@ function printPreview(stack: string, registrations: readonly Registration[]): vo
   console.log(`\n${registrations.length} resources (${registrations.filter((r) => !r.custom).length} components)`);
 }
 
-function printBudgets(): void {
-  for (const [stack, budget] of budgets) console.log(`\n${budgetReport(stack, budget)}`);
+/** Each stack's connection budget, and its capacity from the latest bench results when there are some. */
+function printBudgets(benchResults: string): void {
+  const results = existsSync(benchResults) ? (JSON.parse(readFileSync(benchResults, "utf8")) as Pick<BenchResults, "date" | "processor">) : undefined;
+  for (const [stack, config] of configs) {
+    console.log(`\n${budgetReport(stack, connectionBudget(config))}`);
+    const capacity = results && capacityOf(config, results.processor.batches);
+    const source = path.relative(process.cwd(), benchResults);
+    if (capacity) console.log(`\n${capacityReport(capacity, `from ${source} of ${results.date}`)}`);
+    else if (results) console.log(`\nCapacity of ${stack}: ${source} has no processor figure at batch ${config.queue.batchSize}; run npm run bench`);
+    else console.log(`\nCapacity of ${stack}: no bench results (${source}); run npm run bench`);
+  }
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" }, diff: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: { stack: { type: "string", default: "dev" }, diff: { type: "boolean", default: false }, "bench-results": { type: "string", default: resultsFile } },
+  });
   if (!values.diff) {
     printPreview(values.stack, await registrationsOf(values.stack));
-    printBudgets();
+    printBudgets(values["bench-results"]);
     return;
   }
   const dev = { stack: "dev", registrations: await registrationsOf("dev") };
@@ -66,7 +85,7 @@ async function main(): Promise<void> {
     else console.log(`~ ${d.resource}  ${d.property}\n    dev:  ${show(d.left)}\n    prod: ${show(d.right)}`);
   }
   console.log(`\n${differences.length} differences`);
-  printBudgets();
+  printBudgets(values["bench-results"]);
 }
 
 main().catch((error: unknown) => {

@@ -3,30 +3,41 @@ import { rmSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildSync } from "esbuild";
-import { functionNames, lambdaRuntime, type FunctionName } from "../../functions/topology";
-import { bundleDirectory } from "../../components/function-bundles";
+import { functionNames, functionSpecs, lambdaRuntime, type AwsSdkPlacement, type FunctionName } from "../../functions/topology";
+import { buildFunctions, bundleDirectory } from "../../components/function-bundles";
 import { median, progress, ratio } from "./measure";
 
 export interface BundleColdStart {
-  readonly name: FunctionName | Baseline;
   readonly bytes: number;
   /** Median of `require()` of the bundle: loading it and running its module scope (clients, config, pool). */
   readonly requireMs: number;
   /** Median from spawning `node` to the handler being ready: what Lambda reports as Init Duration, roughly. */
   readonly initMs: number;
   readonly initRatioToHelloWorld: number;
-  /** Against the floor of any function that talks to AWS: loading and constructing the SDK clients. */
-  readonly initRatioToSdkClients: number;
+}
+
+export interface FunctionColdStart {
+  readonly name: FunctionName;
+  /** Where the shipped bundle takes the AWS SDK from (`awsSdk` in functions/topology.ts). */
+  readonly shipped: AwsSdkPlacement;
+  /** The placement that initialised faster in this run. */
+  readonly faster: AwsSdkPlacement;
+  readonly runtime: BundleColdStart;
+  readonly bundled: BundleColdStart;
+}
+
+export interface ColdStarts {
+  readonly runsPerBundle: number;
+  /** A hello world, and a bundle that only constructs the SQS, SNS and S3 clients (SDK external). */
+  readonly baselines: Readonly<Record<Baseline, BundleColdStart>>;
+  readonly functions: readonly FunctionColdStart[];
 }
 
 const runsPerBundle = 7;
+const placements: readonly AwsSdkPlacement[] = ["runtime", "bundled"];
 
 type Baseline = "hello-world" | "sdk-clients";
 
-/**
- * The reference bundles: an empty handler, and one that only loads and constructs the SQS, SNS
- * and S3 clients, the floor of any function that talks to AWS (the SDK is external, as on Lambda).
- */
 const baselines: Record<Baseline, string> = {
   "hello-world": `export const handler = async () => ({ statusCode: 200, body: "hello" });`,
   "sdk-clients": `
@@ -38,47 +49,55 @@ const baselines: Record<Baseline, string> = {
 };
 
 /**
- * Each bundle is required in a fresh `node` process with its function's environment, several times,
- * interleaved with the baseline bundles, built with the same esbuild options.
+ * Every function is built twice, with the AWS SDK external (the runtime's copy; here resolved from
+ * node_modules, as unbundled as Lambda's) and bundled, and each bundle is required in fresh `node`
+ * processes with its function's environment, interleaved with the baselines so drift falls on all alike.
  */
-export async function measureColdStarts(
-  bundleDir: string,
-  environmentOf: (name: FunctionName) => Record<string, string>): Promise<BundleColdStart[]> {
-  const baselineDir = path.join(bundleDir, "baselines");
+export async function measureColdStarts(workDir: string, environmentOf: (name: FunctionName) => Record<string, string>): Promise<ColdStarts> {
+  const baselineDir = path.join(workDir, "baselines");
+  const variantDir = (sdk: AwsSdkPlacement) => path.join(workDir, `sdk-${sdk}`);
   try {
+    for (const sdk of placements) buildFunctions(variantDir(sdk), sdk);
     const bundles = [
-      ...(Object.keys(baselines) as Baseline[]).map((name) => ({ name, file: buildBaseline(baselineDir, name), env: environmentOf("ingest") })),
-      ...functionNames.map((name) => ({ name, file: path.join(bundleDirectory(name, bundleDir), "index.js"), env: environmentOf(name) })),
+      ...(Object.keys(baselines) as Baseline[]).map((name) => ({ key: name, file: buildBaseline(baselineDir, name), env: environmentOf("ingest") })),
+      ...functionNames.flatMap((name) =>
+        placements.map((sdk) => ({ key: `${name}/${sdk}`, file: path.join(bundleDirectory(name, variantDir(sdk)), "index.js"), env: environmentOf(name) })),
+      ),
     ];
-    const samples = new Map(bundles.map((bundle) => [bundle.name, { requireMs: [] as number[], initMs: [] as number[] }]));
-    const bar = progress("cold starts");
+    const samples = new Map(bundles.map((bundle) => [bundle.key, { requireMs: [] as number[], initMs: [] as number[] }]));
+    const bar = progress("cold starts (each function with the SDK external and bundled)");
     for (let run = 0; run < runsPerBundle; run++) {
       for (const bundle of bundles) {
         const sample = await coldStart(bundle.file, bundle.env);
-        samples.get(bundle.name)?.requireMs.push(sample.requireMs);
-        samples.get(bundle.name)?.initMs.push(sample.initMs);
+        samples.get(bundle.key)?.requireMs.push(sample.requireMs);
+        samples.get(bundle.key)?.initMs.push(sample.initMs);
       }
       bar.update(run + 1, runsPerBundle);
     }
     const helloInit = median(samples.get("hello-world")?.initMs ?? []);
-    const sdkInit = median(samples.get("sdk-clients")?.initMs ?? []);
-    const results = bundles.map(({ name, file }) => {
-      const { requireMs = [], initMs = [] } = samples.get(name) ?? {};
-      const init = median(initMs);
-      return {
-        name,
-        bytes: statSync(file).size,
-        requireMs: median(requireMs),
-        initMs: init,
-        initRatioToHelloWorld: ratio(init, helloInit),
-        initRatioToSdkClients: ratio(init, sdkInit),
-      };
+    const summary = new Map(
+      bundles.map(({ key, file }) => {
+        const { requireMs = [], initMs = [] } = samples.get(key) ?? {};
+        const init = median(initMs);
+        return [key, { bytes: statSync(file).size, requireMs: median(requireMs), initMs: init, initRatioToHelloWorld: ratio(init, helloInit) }];
+      }),
+    );
+    const of = (key: string) => summary.get(key) as BundleColdStart;
+    const functions = functionNames.map((name) => {
+      const runtime = of(`${name}/runtime`);
+      const bundled = of(`${name}/bundled`);
+      return { name, shipped: functionSpecs[name].awsSdk, faster: bundled.initMs < runtime.initMs ? "bundled" : "runtime", runtime, bundled } as const;
     });
-    bar.done(results.map((r) => `${r.name} ${Math.round(r.bytes / 1024)} KB ${r.initMs} ms`).join(", "));
-    return results;
+    bar.done(functions.map((f) => `${f.name} ${f.runtime.initMs} ms external, ${f.bundled.initMs} ms bundled`).join("; "));
+    return { runsPerBundle, baselines: { "hello-world": of("hello-world"), "sdk-clients": of("sdk-clients") }, functions };
   } finally {
-    rmSync(baselineDir, { recursive: true, force: true });
+    for (const dir of [baselineDir, ...placements.map(variantDir)]) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The shipped bundle's figures: the placement the topology chose. */
+export function shippedColdStart(f: FunctionColdStart): BundleColdStart {
+  return f[f.shipped];
 }
 
 function buildBaseline(dir: string, name: Baseline): string {

@@ -3,6 +3,8 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 
 export const repositoryRoot = path.resolve(__dirname, "..", "..");
+/** Where `npm run bench` writes its latest results (git-ignored). */
+export const resultsFile = path.join(repositoryRoot, "bench-results.json");
 
 /** The p-th percentile (0-100) by nearest rank; NaN for no samples. */
 export function percentile(sorted: readonly number[], p: number): number {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { PublishBatchCommand, PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import type { Client } from "pg";
@@ -27,10 +27,13 @@ export interface InvocationBreakdown {
 export interface BatchComparison {
   readonly batchSize: number;
   readonly fluxa: Throughput & { readonly perInvocation: InvocationBreakdown };
+  /** The floor of the processor's required work: the multi-row INSERT plus the SNS PublishBatch calls for the batch. */
+  readonly floor: Throughput;
   readonly rawInsert: Throughput;
   readonly seedDesign: Throughput;
   /** The seed's design as its diagram draws it: the three round trips, then one SNS Publish per event. */
   readonly seedDesignWithPublish: Throughput;
+  readonly ratioToFloor: number;
   readonly ratioToRawInsert: number;
   readonly ratioToSeedDesign: number;
   readonly ratioToSeedDesignWithPublish: number;
@@ -43,43 +46,49 @@ export interface ProcessorMetricLine {
   readonly publish_latency_ms: number;
 }
 
-/** Keeps the processor's EMF lines; every other line is skipped unparsed, so the bench's bookkeeping costs the stack nothing. */
-export function processorMetricCollector(): { lines: ProcessorMetricLine[]; onFunctionLog: (name: string, line: string) => void } {
+/**
+ * Keeps the processor's EMF lines and ingest's handler times; every other line is skipped unparsed,
+ * so the bench's bookkeeping costs the stack nothing.
+ */
+export function functionMetricCollector(): { lines: ProcessorMetricLine[]; ingestMs: number[]; onFunctionLog: (name: string, line: string) => void } {
   const lines: ProcessorMetricLine[] = [];
+  const ingestMs: number[] = [];
   return {
     lines,
+    ingestMs,
     onFunctionLog: (name, line) => {
       if (name === "processor" && line.includes('"process_latency_ms"')) lines.push(JSON.parse(line) as ProcessorMetricLine);
+      if (name === "ingest" && line.includes('"ingest_latency_ms"')) ingestMs.push((JSON.parse(line) as { ingest_latency_ms: number }).ingest_latency_ms);
     },
   };
 }
 
 /**
- * The four ways are measured in interleaved rounds (each way once per round), so that drift in the
+ * The five ways are measured in interleaved rounds (each way once per round), so that drift in the
  * machine's speed during the phase, large on a shared VM, falls on all of them alike. Events per way
  * and round; the seed's design gets fewer because each event costs it three round trips.
  */
 const rounds = 3;
-const eventsPerRound = { fluxa: 1000, rawInsert: 1000, seedDesign: 300, seedDesignWithPublish: 200 };
+const eventsPerRound = { fluxa: 1000, floor: 1000, rawInsert: 1000, seedDesign: 300, seedDesignWithPublish: 200 };
 
-/** Where the seed's per-event notifications go: the stack's topic. */
-export interface SeedPublishTarget {
+/** Where the floor's and the seed's notifications go: the stack's topic, through the bench's SNS client. */
+export interface PublishTarget {
   readonly sns: SNSClient;
   readonly topicArn: string;
 }
 
 /**
- * Processor throughput at one batch size, four ways, each on emptied tables with fresh event ids:
+ * Processor throughput at one batch size, five ways, each on emptied tables with fresh event ids:
  * the processor bundle invoked in its emulated Lambda environment (worker thread) one batch at a
- * time, a multi-row INSERT of the same rows, and the seed's three round trips per event, without
- * and with its SNS Publish per event.
+ * time, its floor (the same rows' multi-row INSERT and their SNS PublishBatch calls), the INSERT
+ * alone, and the seed's three round trips per event, without and with its SNS Publish per event.
  */
 export async function compareAtBatchSize(
   stack: LocalStack,
   processorMetrics: readonly ProcessorMetricLine[],
   db: Client,
   batchSize: number,
-  seedTopic: SeedPublishTarget,
+  topic: PublishTarget,
 ): Promise<BatchComparison> {
   const invokeMs: number[] = [];
   const linesBefore = processorMetrics.length;
@@ -88,11 +97,12 @@ export async function compareAtBatchSize(
       label: "processor",
       runBatch: async () => void invokeMs.push(await timed(() => invokeProcessor(stack, batchSize, `bench-processor-${randomUUID()}`))),
     },
+    floor: { label: "floor: multi-row INSERT + SNS PublishBatch", runBatch: () => insertAndPublish(db, freshMessages(batchSize), topic) },
     rawInsert: { label: "multi-row INSERT", runBatch: () => insertRows(db, freshMessages(batchSize)) },
     seedDesign: { label: "seed design (3 round trips/event)", runBatch: () => seedDesignBatch(db, freshMessages(batchSize)) },
-    seedDesignWithPublish: { label: "seed design + SNS Publish per event", runBatch: () => seedDesignBatch(db, freshMessages(batchSize), seedTopic) },
+    seedDesignWithPublish: { label: "seed design + SNS Publish per event", runBatch: () => seedDesignBatch(db, freshMessages(batchSize), topic) },
   };
-  const runs: Record<keyof typeof ways, Throughput[]> = { fluxa: [], rawInsert: [], seedDesign: [], seedDesignWithPublish: [] };
+  const runs: Record<keyof typeof ways, Throughput[]> = { fluxa: [], floor: [], rawInsert: [], seedDesign: [], seedDesignWithPublish: [] };
   for (let pass = 1; pass <= rounds; pass++) {
     for (const [way, { label, runBatch }] of Object.entries(ways) as [keyof typeof ways, (typeof ways)[keyof typeof ways]][]) {
       runs[way].push(await measure(`${label}, batch ${batchSize}, round ${pass}/${rounds}`, db, eventsPerRound[way], batchSize, runBatch));
@@ -108,15 +118,18 @@ export async function compareAtBatchSize(
     publishMs: median(warm(metrics).map((entry) => entry.publish_latency_ms)),
   };
   const fluxa = { ...combined(runs.fluxa), perInvocation };
+  const floor = combined(runs.floor);
   const rawInsert = combined(runs.rawInsert);
   const seedDesign = combined(runs.seedDesign);
   const seedDesignWithPublish = combined(runs.seedDesignWithPublish);
   return {
     batchSize,
     fluxa,
+    floor,
     rawInsert,
     seedDesign,
     seedDesignWithPublish,
+    ratioToFloor: ratio(fluxa.eventsPerSecond, floor.eventsPerSecond),
     ratioToRawInsert: ratio(fluxa.eventsPerSecond, rawInsert.eventsPerSecond),
     ratioToSeedDesign: ratio(fluxa.eventsPerSecond, seedDesign.eventsPerSecond),
     ratioToSeedDesignWithPublish: ratio(fluxa.eventsPerSecond, seedDesignWithPublish.eventsPerSecond),
@@ -172,11 +185,32 @@ async function insertRows(db: Client, messages: readonly QueueMessage[]): Promis
 }
 
 /**
+ * The floor: what storing and announcing a batch cannot avoid. The same INSERT, then the batch's
+ * notifications in PublishBatch calls of 10 (SNS's limit) sent at once, as the processor sends them.
+ */
+async function insertAndPublish(db: Client, messages: readonly QueueMessage[], topic: PublishTarget): Promise<void> {
+  await insertRows(db, messages);
+  const calls = [];
+  for (let start = 0; start < messages.length; start += 10) {
+    const entries = messages.slice(start, start + 10).map((message, index) => ({
+      Id: String(index),
+      Message: JSON.stringify(message),
+      MessageAttributes: {
+        event_id: { DataType: "String", StringValue: message.event_id },
+        correlation_id: { DataType: "String", StringValue: message.correlation_id },
+      },
+    }));
+    calls.push(topic.sns.send(new PublishBatchCommand({ TopicArn: topic.topicArn, PublishBatchRequestEntries: entries })));
+  }
+  await Promise.all(calls);
+}
+
+/**
  * The seed's processor, re-implemented: for each event, look it up in the idempotency table,
  * insert it, then mark it processed; three autocommitted round trips, prepared statements. Given a
  * topic, each stored event is then published on its own, as the seed's processor notifies.
  */
-async function seedDesignBatch(db: Client, messages: readonly QueueMessage[], publishTo?: SeedPublishTarget): Promise<void> {
+async function seedDesignBatch(db: Client, messages: readonly QueueMessage[], publishTo?: PublishTarget): Promise<void> {
   for (const message of messages) {
     const seen = await db.query({ name: "seed-check", text: "SELECT 1 FROM idempotency_keys WHERE event_id = $1", values: [message.event_id] });
     if (seen.rowCount) continue;

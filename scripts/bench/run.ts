@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: starts its own local stack (temp data dir, free ports, 127.0.0.1 only), measures
- * processor throughput, the local pipeline, ingest, end-to-end latency and cold starts, each
- * against its baseline in the same run, writes bench-results.json and prints the tables.
+ * cold starts, processor throughput, the local pipeline, ingest, end-to-end latency and log volume,
+ * each against its baseline in the same run; derives each stack's capacity and cost per million
+ * events; writes bench-results.json and prints the tables (`render.ts` puts them into the docs).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform } from "node:os";
@@ -14,14 +15,25 @@ import { startTestStack, type TestStack } from "../lib/local-stack-client";
 import { buildFunctions } from "../../components/function-bundles";
 import { localCredentials } from "../local-stack/aws-resources";
 import { functionEnvironment } from "../local-stack/function-environment";
+import { parseConfig, type FluxaConfig } from "../../components/config";
+import { namespaceKeys, readStackConfig } from "../preview/stack-file";
 import { measureColdStarts } from "./cold-start";
 import { measureEndToEnd } from "./end-to-end";
 import { compareIngest, ingestConnections } from "./ingest";
-import { packageVersion, repositoryRoot } from "./measure";
-import { compareAtBatchSize, measurePipeline, processorMetricCollector } from "./processor";
-import { evaluateTargets, formatResults, type BenchResults } from "./report";
+import { measureLogVolume } from "./log-volume";
+import { median, packageVersion, repositoryRoot, resultsFile } from "./measure";
+import { listPrices } from "./prices";
+import { compareAtBatchSize, functionMetricCollector, measurePipeline, type BatchComparison } from "./processor";
+import { evaluateTargets, type BenchResults } from "./report";
+import { capacityOf, costsOf } from "./sizing";
+import { formatCosts, formatResults } from "./tables";
 
-const batchSizes = [10, 100];
+const stacks = {
+  dev: parseConfig(namespaceKeys(readStackConfig("dev"), "fluxa"), "dev", "eu-west-1"),
+  prod: parseConfig(namespaceKeys(readStackConfig("prod"), "fluxa"), "prod", "eu-west-1"),
+};
+/** The targets' batch sizes and each stack's, for its capacity and cost. */
+const batchSizes = [...new Set([10, 100, stacks.dev.queue.batchSize, stacks.prod.queue.batchSize])].sort((a, b) => a - b);
 /** The local stack's default; named here because the pipeline's report divides by it. */
 const pollers = 2;
 const pipelineEvents = 3000;
@@ -37,7 +49,6 @@ const endToEndRuns = [
   { perSecond: 500, seconds: 30, eventsPerRequest: 10 },
   { perSecond: 500, seconds: 30 },
 ];
-export const resultsFile = path.join(repositoryRoot, "bench-results.json");
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -49,7 +60,7 @@ async function main(): Promise<void> {
   buildFunctions(bundleDir);
   process.stderr.write("starting the local stack (embedded PostgreSQL, SQS/SNS/S3 emulator, Lambda workers)…\n");
   // Lambda scales ingest to one environment per concurrent request; the local default of two would cap it.
-  const processorMetrics = processorMetricCollector();
+  const processorMetrics = functionMetricCollector();
   const t = await startTestStack({
     bundleDir,
     poolSize: ingestConnections,
@@ -67,27 +78,36 @@ async function main(): Promise<void> {
     const postgresVersion = (await db.query<{ server_version: string }>("SHOW server_version")).rows[0].server_version;
     const settle = () => settleQueues(t);
 
-    process.stderr.write("1/4 cold start\n");
+    process.stderr.write("1/5 cold start\n");
     const runtime = { region: t.stack.region, awsEndpointUrl: t.stack.awsEndpointUrl, logLevel: "info" };
     const coldStart = await measureColdStarts(bundleDir, (name) => functionEnvironment(name, t.stack, runtime));
 
-    process.stderr.write("2/4 processor throughput\n");
-    const batches = [];
+    process.stderr.write("2/5 processor throughput\n");
+    const batches: BatchComparison[] = [];
     for (const size of batchSizes) batches.push(await compareAtBatchSize(t.stack, processorMetrics.lines, db, size, { sns, topicArn: t.stack.topicArn }));
     const localPipeline = await measurePipeline(t.stack, processorMetrics.lines, pollers, t.sqs, db, pipelineEvents);
     await settle();
 
-    process.stderr.write("3/4 ingest\n");
+    process.stderr.write("3/5 ingest\n");
     const ingest = await compareIngest(t.stack, { sqs: t.sqs, s3 }, t.apiKey);
     await settle();
 
-    process.stderr.write("4/4 end to end\n");
+    process.stderr.write("4/5 end to end\n");
     const endToEnd = [];
+    let ingestHandlerMs = Number.NaN;
     for (const run of endToEndRuns) {
       await db.query("TRUNCATE events, idempotency_keys");
+      const ingestBefore = processorMetrics.ingestMs.length;
       endToEnd.push(await measureEndToEnd(t.stack, db, t.apiKey, run));
+      // The lowest load: handler time without queueing behind other requests, as each Lambda environment serves one at a time.
+      if (run === endToEndRuns[0]) ingestHandlerMs = median(processorMetrics.ingestMs.slice(ingestBefore));
       await settle();
     }
+
+    process.stderr.write("5/5 log volume\n");
+    const logVolume = await measureLogVolume(bundleDir, [...new Set([stacks.dev.queue.batchSize, stacks.prod.queue.batchSize])]);
+    const sizing = { batches, ingestHandlerMs, logVolume };
+    const perStack = <T>(of: (config: FluxaConfig) => T | undefined) => ({ dev: of(stacks.dev) ?? null, prod: of(stacks.prod) ?? null });
 
     const measured = {
       date: new Date(started).toISOString(),
@@ -106,12 +126,20 @@ async function main(): Promise<void> {
       },
       processor: { batchSizes, batches, localPipeline },
       ingest,
+      ingestHandlerMs,
       endToEnd,
       coldStart,
+      logVolume,
+      capacity: perStack((config) => capacityOf(config, batches)),
+      perMillionEvents: perStack((config) => {
+        const costs = costsOf(config, sizing);
+        return costs && { ...costs.fluxa, seedDesign: costs.seedDesign };
+      }),
+      prices: listPrices,
     };
     const results: BenchResults = { ...measured, targets: evaluateTargets(measured) };
     writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(formatResults(results));
+    console.log(`${formatResults(results)}\n\n### Cost per million events\n\n${formatCosts(results)}`);
     console.log(`\n${path.relative(process.cwd(), resultsFile)} written; the run took ${results.durationSeconds} s.`);
   } finally {
     await db.end().catch(() => undefined);
@@ -130,9 +158,12 @@ async function settleQueues(t: TestStack): Promise<void> {
 const usage = `Usage: npm run bench
 
 Starts its own local stack (temporary data directory, free ports, 127.0.0.1 only) and measures, each
-against a baseline in the same run: processor throughput at batch ${batchSizes.join(" and ")}, the local pipeline,
-ingest through the local API, end-to-end latency at ${endToEndRuns.map((run) => `${run.perSecond}/s for ${run.seconds} s${run.eventsPerRequest ? ` (batches of ${run.eventsPerRequest})` : ""}`).join(", ")},
-and cold starts. Prints the tables and writes bench-results.json. Takes about 4 minutes; takes no options.`;
+against a baseline in the same run: cold starts with the AWS SDK external and bundled, processor
+throughput at batch ${batchSizes.join(", ")} against its floor, the local pipeline, ingest through the local API,
+end-to-end latency at ${endToEndRuns.map((run) => `${run.perSecond}/s for ${run.seconds} s${run.eventsPerRequest ? ` (batches of ${run.eventsPerRequest})` : ""}`).join(", ")},
+and log volume; derives dev's and prod's capacity and cost per million events. Prints the tables and
+writes bench-results.json (\`npx tsx scripts/bench/render.ts --write\` puts them into the docs).
+Takes about 5 minutes; takes no options.`;
 
 if (process.argv.includes("--help")) {
   console.log(usage);

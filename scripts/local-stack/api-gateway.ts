@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { RouteSpec } from "../../functions/topology";
+import { integrationFailureResponse, type RouteSpec } from "../../functions/topology";
 import { matchRoute, proxyEvent } from "./api-gateway-event";
-import type { LambdaFunctions } from "./lambda-runtime";
+import { InvocationError, throttledErrorType, type LambdaFunctions } from "./lambda-runtime";
 import { lambdaProxyResponse, type GatewayResponse } from "./lambda-proxy-response";
 
 /** API Gateway's request payload limit. */
@@ -38,6 +38,17 @@ const missingAuthenticationToken = gatewayError(403, "MissingAuthenticationToken
 const forbidden = gatewayError(403, "ForbiddenException", "Forbidden");
 const requestTooLong = gatewayError(413, "RequestEntityTooLargeException", "Request Too Long");
 const internalServerError = gatewayError(502, "InternalServerErrorException", "Internal server error");
+
+/** The deployed API's INTEGRATION_FAILURE gateway response; API Gateway keeps the error type header it would have sent. */
+const integrationFailure: GatewayResponse = {
+  statusCode: integrationFailureResponse.statusCode,
+  headers: [
+    ["Content-Type", "application/json"],
+    ["x-amzn-ErrorType", "InternalServerErrorException"],
+    ["Retry-After", String(integrationFailureResponse.retryAfterSeconds)],
+  ],
+  body: Buffer.from(JSON.stringify(integrationFailureResponse.body)),
+};
 
 export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGateway> {
   const server = createServer((request, response) => {
@@ -79,8 +90,9 @@ async function handle(options: ApiGatewayOptions, request: IncomingMessage, requ
   );
   try {
     return lambdaProxyResponse(await options.functions.invoke(integration.function, event)) ?? internalServerError;
-  } catch {
-    return internalServerError;
+  } catch (error) {
+    // Lambda refused the invoke (throttled): API Gateway reports an integration failure, not a function error.
+    return error instanceof InvocationError && error.errorType === throttledErrorType ? integrationFailure : internalServerError;
   }
 }
 

@@ -20,7 +20,7 @@ export interface AwsEmulator {
 }
 
 export async function startAwsEmulator(region: string): Promise<AwsEmulator> {
-  // fauxqs 1.9 is ESM-only; startFauxqs() cannot be used because it gives no access to the app's hooks.
+  // fauxqs is ESM-only; startFauxqs() cannot be used because it gives no access to the app's hooks.
   const { buildApp } = await import("fauxqs");
   await acceptSupplementaryCharacters();
   const app = buildApp({ logger: false, defaultRegion: region });
@@ -55,7 +55,7 @@ function queueUrlTranslation(region: string, port: number): QueueUrlTranslation 
 
 /**
  * SQS accepts message bodies of #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
- * fauxqs 1.9 tests the body one UTF-16 code unit at a time and so refuses every character above
+ * fauxqs (1.9 to 2.4.1) tests the body one UTF-16 code unit at a time and so refuses every character above
  * U+FFFF (an emoji, say): locally a valid event got 503 where AWS takes it. Its check is widened to
  * SQS's own; the module is the one fauxqs itself loaded, reached by file URL as it exports no path.
  */

@@ -1,5 +1,6 @@
 import { readmeSampleEvent } from "../lib/sample-event";
-import type { LocalStack } from "./local-stack";
+import { functionNames } from "../../functions/topology";
+import type { LocalStack, LocalSizing } from "./local-stack";
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
@@ -14,6 +15,7 @@ export function banner(stack: LocalStack): string {
     `  AWS        ${stack.awsEndpointUrl} (${stack.region})`,
     `  queue      ${stack.queueUrl}`,
     `  DLQ        ${stack.dlqUrl}`,
+    `  limits     ${limits(stack.sizing)}`,
     "",
     "Try:",
     `  curl -i -X POST ${stack.apiUrl}/events -H "x-api-key: ${key}" -H "content-type: application/json" -d ${shellQuote(JSON.stringify(readmeSampleEvent))}`,
@@ -23,4 +25,13 @@ export function banner(stack: LocalStack): string {
     "Ctrl-C stops it (queued messages are kept in memory only; stored events stay in PostgreSQL).",
     "",
   ].join("\n");
+}
+
+/** What throttles: each reservation, and the processor mapping's bound. */
+function limits(sizing: LocalSizing): string {
+  const reserved = functionNames.flatMap((fn) => {
+    const reservation = sizing.functions[fn].reservedConcurrency;
+    return reservation === undefined ? [] : [`${fn} ${reservation}`];
+  });
+  return `reserved concurrency ${reserved.join(", ") || "none"}; processor mapping at most ${sizing.queue.maximumConcurrency} batches of ${sizing.queue.batchSize} at once`;
 }

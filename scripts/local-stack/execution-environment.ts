@@ -11,6 +11,8 @@ export interface FunctionConfiguration {
   readonly bundleDir: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /** Concurrent invocations beyond it are throttled, as Lambda does; undefined: the account's unreserved pool. */
+  readonly reservedConcurrency?: number;
   /** The complete environment of the function, as in Lambda: nothing of the host's leaks in. */
   readonly environment: Readonly<Record<string, string>>;
   readonly region: string;
@@ -41,6 +43,9 @@ interface PendingInvocation {
   reject(error: InvocationError): void;
   timer: NodeJS.Timeout;
 }
+
+/** The error type of Lambda's Invoke when the function is at its concurrency limit (HTTP 429). */
+export const throttledErrorType = "TooManyRequestsException";
 
 /** One worker thread standing in for one Lambda execution environment: one invocation at a time. */
 export class ExecutionEnvironment {

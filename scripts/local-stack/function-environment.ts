@@ -10,6 +10,8 @@ export interface LocalLinkTargets {
   readonly bucket: string;
   readonly topicArn: string;
   readonly databaseUrl: string;
+  /** DB_POOL_SIZE; absent, the functions' default. */
+  readonly databasePoolSize?: number;
 }
 
 export interface RuntimeSettings {
@@ -35,7 +37,7 @@ export function functionEnvironment(
     deadLetterQueueUrl: targets.dlqUrl,
     payloadBucket: targets.bucket,
     topicArn: targets.topicArn,
-    database: { kind: "url", url: targets.databaseUrl },
+    database: { kind: "url", url: targets.databaseUrl, ...(targets.databasePoolSize === undefined ? {} : { poolSize: String(targets.databasePoolSize) }) },
   };
   return {
     AWS_REGION: settings.region,

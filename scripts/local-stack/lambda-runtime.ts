@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { ExecutionEnvironment, type FunctionConfiguration } from "./execution-environment";
+import { ExecutionEnvironment, InvocationError, throttledErrorType, type FunctionConfiguration } from "./execution-environment";
 
-export { InvocationError, type FunctionConfiguration } from "./execution-environment";
+export { InvocationError, throttledErrorType, type FunctionConfiguration } from "./execution-environment";
 
 /** The local Lambda service: synchronous invokes of bundled functions, each in its own pool of worker threads. */
 export interface LambdaFunctions {
@@ -9,14 +9,21 @@ export interface LambdaFunctions {
   invoke(name: string, event: unknown): Promise<unknown>;
   /** Terminates every worker of the function, mid-invocation if busy; resolves with how many invocations that failed. */
   kill(name: string): Promise<number>;
-  /** Invocations started since the stack started, successful or not. */
+  /** Invocations started since the stack started, successful or not; throttled ones never start. */
   invocationCount(name: string): number;
+  /** Invocations refused because the function was at its reserved concurrency (Lambda's Throttles metric). */
+  throttleCount(name: string): number;
+  /** The most invocations of the function that were in flight at once (Lambda's ConcurrentExecutions at its peak). */
+  peakConcurrency(name: string): number;
 }
 
 export class LambdaRuntime implements LambdaFunctions {
   private readonly pools = new Map<string, FunctionPool>();
 
-  /** @param poolSize execution environments per function (Lambda's concurrency per function); default 2 */
+  /**
+   * @param poolSize execution environments of a function without reserved concurrency; beyond it,
+   * invocations wait for one (a local stand-in for the account's unreserved pool). Default 2.
+   */
   constructor(configurations: readonly FunctionConfiguration[], poolSize = 2) {
     for (const configuration of configurations) this.pools.set(configuration.name, new FunctionPool(configuration, poolSize));
   }
@@ -33,6 +40,14 @@ export class LambdaRuntime implements LambdaFunctions {
     return this.pool(name).invocations;
   }
 
+  throttleCount(name: string): number {
+    return this.pool(name).throttles;
+  }
+
+  peakConcurrency(name: string): number {
+    return this.pool(name).peak;
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.kill()));
   }
@@ -46,22 +61,40 @@ export class LambdaRuntime implements LambdaFunctions {
 
 class FunctionPool {
   invocations = 0;
+  throttles = 0;
+  peak = 0;
+  private inFlight = 0;
+  private readonly size: number;
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly busy = new Set<ExecutionEnvironment>();
   private readonly waiting: Array<(environment: ExecutionEnvironment) => void> = [];
 
   constructor(
     private readonly configuration: FunctionConfiguration,
-    private readonly size: number,
-  ) {}
+    unreservedPoolSize: number,
+  ) {
+    // A reservation is the function's own concurrency: one execution environment per concurrent invocation.
+    this.size = configuration.reservedConcurrency ?? unreservedPoolSize;
+  }
 
   async invoke(event: unknown): Promise<unknown> {
+    const limit = this.configuration.reservedConcurrency;
+    if (limit !== undefined && this.inFlight >= limit) {
+      this.throttles += 1;
+      throw new InvocationError(throttledErrorType, "Rate Exceeded.");
+    }
     this.invocations += 1;
-    const environment = await this.acquire();
+    this.inFlight += 1;
+    this.peak = Math.max(this.peak, this.inFlight);
     try {
-      return await environment.invoke(event, randomUUID());
+      const environment = await this.acquire();
+      try {
+        return await environment.invoke(event, randomUUID());
+      } finally {
+        this.release(environment);
+      }
     } finally {
-      this.release(environment);
+      this.inFlight -= 1;
     }
   }
 

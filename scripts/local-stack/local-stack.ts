@@ -1,4 +1,4 @@
-import { eventQueue, functionNames, functionSpecs, routes } from "../../functions/topology";
+import { eventQueue, functionNames, routes, visibilityTimeoutSeconds } from "../../functions/topology";
 import { buildFunctions, bundleDirectory, defaultBundleDir } from "../../components/function-bundles";
 import { startApiGateway } from "./api-gateway";
 import { localApiKey } from "./api-keys";
@@ -8,16 +8,20 @@ import { startEmbeddedPostgres } from "./embedded-postgres";
 import { functionEnvironment, type LocalLinkTargets } from "./function-environment";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
 import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
+import { stackSizing, topologySizing, withOverrides, type LocalSizing } from "./sizing";
 import { startSqsEventSource } from "./sqs-event-source";
 
 export type { LocalStackOptions } from "./settings";
-export { InvocationError, type LambdaFunctions } from "./lambda-runtime";
+export { InvocationError, throttledErrorType, type LambdaFunctions } from "./lambda-runtime";
+export type { LocalSizing } from "./sizing";
 
 export interface LocalStack {
   /** `http://127.0.0.1:<port>`; e.g. `${apiUrl}/events`. */
   apiUrl: string;
   apiKeys: string[];
   databaseUrl: string;
+  /** How the functions and the processor's mapping are bounded and sized (the stack's, or the topology's defaults). */
+  sizing: LocalSizing;
   /** The SQS/SNS/S3 endpoint; queue URLs are on it too. */
   awsEndpointUrl: string;
   region: string;
@@ -45,13 +49,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stop of stoppers.splice(0).reverse()) await stop();
   };
   try {
+    const stackOrDefaults = settings.stack === undefined ? topologySizing() : stackSizing(settings.stack);
+    const sizing = withOverrides(stackOrDefaults, { reservedConcurrency: settings.reservedConcurrency, maximumConcurrency: settings.pollerConcurrency });
     const bundleDir = settings.bundleDir ?? buildBundles();
     const databaseUrl = settings.databaseUrl ?? (await started(stoppers, startEmbeddedPostgres(settings.dataDir))).databaseUrl;
     const awsEndpointUrl = settings.awsEndpointUrl ?? (await started(stoppers, startAwsEmulator(region))).endpointUrl;
     const clients = awsClients(awsEndpointUrl, region);
     stoppers.push(() => Promise.resolve(destroyAwsClients(clients)));
-    const resources = await ensureAwsResources(clients, settings.visibilityTimeoutSeconds);
-    const runtime = await started(stoppers, lambdaRuntime(settings, bundleDir, { ...resources, databaseUrl, awsEndpointUrl }));
+    const resources = await ensureAwsResources(clients, settings.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(sizing.functions.processor.timeoutSeconds));
+    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, { ...resources, databaseUrl, awsEndpointUrl }));
     const { applied } = (await runtime.invoke("migrate", {})) as { applied?: string[] };
     say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);
     await started(
@@ -63,9 +69,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           region,
           functionName: eventQueue.consumer,
           functions: runtime,
-          batchSize: eventQueue.batchSize,
-          maximumBatchingWindowSeconds: eventQueue.maximumBatchingWindowSeconds,
-          concurrency: settings.pollerConcurrency,
+          batchSize: sizing.queue.batchSize,
+          maximumBatchingWindowSeconds: sizing.queue.batchingWindowSeconds,
+          maximumConcurrency: sizing.queue.maximumConcurrency,
         onPollError: (error) => settings.quiet || console.error(`polling ${resources.queueUrl} failed:`, error),
       }),
     );
@@ -75,6 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiUrl: gateway.url,
       apiKeys,
       databaseUrl,
+      sizing,
       awsEndpointUrl,
       region,
       queueUrl: resources.queueUrl,
@@ -106,17 +113,17 @@ function buildBundles(): string {
 
 function lambdaRuntime(
   settings: LocalStackSettings,
+  sizing: LocalSizing,
   bundleDir: string,
   targets: LocalLinkTargets & { awsEndpointUrl: string },
 ): LambdaRuntime {
   const configurations = functionNames.map((name) => ({
     name,
     bundleDir: bundleDirectory(name, bundleDir),
-    timeoutSeconds: functionSpecs[name].timeoutSeconds,
-    memoryMb: functionSpecs[name].memoryMb,
+    ...sizing.functions[name],
     environment: functionEnvironment(
       name,
-      targets,
+      { ...targets, databasePoolSize: sizing.databasePoolSize },
       { region, awsEndpointUrl: targets.awsEndpointUrl, logLevel: settings.logLevel },
       settings.functionEnvironment[name],
     ),

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { functionSpecs, visibilityTimeoutSeconds, type FunctionName } from "../../functions/topology";
+import { functionNames, type FunctionName } from "../../functions/topology";
 
 export interface LocalStackOptions {
   /** API port; 0 picks a free one. Default: env PORT, else 3000. */
@@ -12,8 +12,16 @@ export interface LocalStackOptions {
   awsEndpointUrl?: string;
   /** Keys accepted in `x-api-key`. Default: env FLUXA_API_KEYS (comma-separated), else one generated key kept in the data dir. */
   apiKeys?: string[];
-  /** The event queue's visibility timeout. Default: env FLUXA_VISIBILITY_TIMEOUT_SECONDS, else topology's multiple of the processor's timeout. */
+  /** The event queue's visibility timeout. Default: env FLUXA_VISIBILITY_TIMEOUT_SECONDS, else the topology's multiple of the processor's timeout (the stack's, if given). */
   visibilityTimeoutSeconds?: number;
+  /**
+   * Size functions and the processor's mapping as this stack's `Pulumi.<stack>.yaml` does, validated as
+   * for a deploy (reserved concurrency, maximum concurrency, batch size, timeouts, memory, pool size).
+   * Default: env FLUXA_STACK, else the topology's defaults.
+   */
+  stack?: string;
+  /** Reserved concurrency per function, over the stack's; invocations beyond it are throttled. Default: env FLUXA_RESERVED_CONCURRENCY (`ingest=2,processor=1`). */
+  reservedConcurrency?: Partial<Record<FunctionName, number>>;
   /** Variables added to (or replacing) a function's environment, e.g. LARGE_PAYLOAD_THRESHOLD_BYTES. */
   functionEnvironment?: Partial<Record<FunctionName, Record<string, string>>>;
   /** LOG_LEVEL of every function. Default: env LOG_LEVEL, else info. */
@@ -24,13 +32,13 @@ export interface LocalStackOptions {
   onFunctionLog?: (functionName: FunctionName, line: string) => void;
   /** Use bundles already in `<bundleDir>/<function>/index.js` instead of building into dist/functions. */
   bundleDir?: string;
-  /** Execution environments (worker threads) per function. Default 2. */
+  /** Execution environments (worker threads) of a function without reserved concurrency; beyond them invocations wait. Default 2. */
   poolSize?: number;
-  /** Parallel pollers of the event queue. Default 2. */
+  /** The processor mapping's maximum concurrency: pollers, each with one batch in flight. Default: env FLUXA_MAXIMUM_CONCURRENCY, else the stack's. */
   pollerConcurrency?: number;
 }
 
-type OptionalSettings = "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "bundleDir" | "onFunctionLog";
+type OptionalSettings = "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "bundleDir" | "onFunctionLog" | "visibilityTimeoutSeconds" | "stack" | "pollerConcurrency";
 export type LocalStackSettings = Required<Omit<LocalStackOptions, OptionalSettings>> & Pick<LocalStackOptions, OptionalSettings>;
 
 export const defaultDataDir = path.resolve(__dirname, "..", "..", ".fluxa");
@@ -51,17 +59,16 @@ export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessE
     databaseUrl: options.databaseUrl ?? read(env, "DATABASE_URL", parsePostgresUrl),
     awsEndpointUrl: options.awsEndpointUrl ?? read(env, "AWS_ENDPOINT_URL", parseHttpUrl),
     apiKeys: options.apiKeys ?? read(env, "FLUXA_API_KEYS", parseKeyList),
-    visibilityTimeoutSeconds:
-      options.visibilityTimeoutSeconds ??
-      read(env, "FLUXA_VISIBILITY_TIMEOUT_SECONDS", parseVisibilityTimeout) ??
-      visibilityTimeoutSeconds(functionSpecs.processor.timeoutSeconds),
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? read(env, "FLUXA_VISIBILITY_TIMEOUT_SECONDS", parseVisibilityTimeout),
+    stack: options.stack ?? read(env, "FLUXA_STACK", parseStackName),
+    reservedConcurrency: options.reservedConcurrency ?? read(env, "FLUXA_RESERVED_CONCURRENCY", parseReservations) ?? {},
     functionEnvironment: options.functionEnvironment ?? {},
     logLevel: options.logLevel ?? read(env, "LOG_LEVEL", parseLogLevel) ?? "info",
     quiet: options.quiet ?? false,
     bundleDir: options.bundleDir,
     onFunctionLog: options.onFunctionLog,
     poolSize: options.poolSize ?? 2,
-    pollerConcurrency: options.pollerConcurrency ?? 2,
+    pollerConcurrency: options.pollerConcurrency ?? read(env, "FLUXA_MAXIMUM_CONCURRENCY", parseMaximumConcurrency),
   };
 }
 
@@ -107,3 +114,21 @@ const parseKeyList: Parser<string[]> = (value) => {
 
 const parseLogLevel: Parser<string> = (value) =>
   logLevels.includes(value.toLowerCase()) ? { ok: true, value: value.toLowerCase() } : { ok: false, expected: logLevels.join("|") };
+
+const parseStackName: Parser<string> = (value) =>
+  /^[\w.-]+$/.test(value) ? { ok: true, value } : { ok: false, expected: "a stack name such as dev or prod (Pulumi.<stack>.yaml)" };
+
+/** AWS: a mapping's maximum concurrency is 2 to 1000. */
+const parseMaximumConcurrency: Parser<number> = (value) =>
+  /^\d+$/.test(value) && Number(value) >= 2 && Number(value) <= 1000 ? { ok: true, value: Number(value) } : { ok: false, expected: "a whole number 2-1000" };
+
+const parseReservations: Parser<Partial<Record<FunctionName, number>>> = (value) => {
+  const expected = `comma-separated <function>=<reserved concurrency ≥ 1>, functions: ${functionNames.join(", ")}`;
+  const reservations: Partial<Record<FunctionName, number>> = {};
+  for (const entry of value.split(",")) {
+    const match = /^\s*(\w+)\s*=\s*(\d+)\s*$/.exec(entry);
+    if (!match || !functionNames.includes(match[1] as FunctionName) || Number(match[2]) < 1) return { ok: false, expected };
+    reservations[match[1] as FunctionName] = Number(match[2]);
+  }
+  return { ok: true, value: reservations };
+};

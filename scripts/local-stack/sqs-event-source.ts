@@ -12,8 +12,11 @@ export interface SqsEventSourceOptions {
   readonly functions: Pick<LambdaFunctions, "invoke">;
   readonly batchSize: number;
   readonly maximumBatchingWindowSeconds: number;
-  /** Pollers working in parallel, each with at most one batch in flight; default 2. */
-  readonly concurrency?: number;
+  /**
+   * The mapping's maximum concurrency (scalingConfig.maximumConcurrency): pollers working in
+   * parallel, each with at most one batch in flight, so never more concurrent invocations.
+   */
+  readonly maximumConcurrency: number;
   /** Called with errors of the polling itself (not of the function), which are retried. */
   readonly onPollError?: (error: unknown) => void;
 }
@@ -29,7 +32,7 @@ const longPollSeconds = 20;
 /** Lambda's SQS event source mapping with ReportBatchItemFailures. */
 export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSource {
   const stopping = new AbortController();
-  const pollers = Array.from({ length: options.concurrency ?? 2 }, () => poll(options, stopping.signal));
+  const pollers = Array.from({ length: options.maximumConcurrency }, () => poll(options, stopping.signal));
   return {
     stop: async () => {
       stopping.abort();

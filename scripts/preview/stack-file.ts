@@ -23,3 +23,13 @@ export function readStackConfig(stack: string, root = path.resolve(__dirname, ".
   }
   return config;
 }
+
+/** The keys of one namespace (`fluxa`), without its prefix: what parseConfig takes. */
+export function namespaceKeys(config: Readonly<Record<string, string>>, namespace: string): Record<string, string> {
+  const prefix = `${namespace}:`;
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+}

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { databaseLocationFromEnv } from "../../functions/shared/database-location";
 import { optionalBoolean, optionalInteger } from "../../functions/shared/env";
 import { buildFunctions } from "../../components/function-bundles";
-import type { FunctionName } from "../../functions/topology";
+import { functionNames, functionSpecs, type FunctionName } from "../../functions/topology";
 
 describe("cold start configuration", () => {
   let bundles: Record<FunctionName, string>;
@@ -42,6 +42,14 @@ describe("cold start configuration", () => {
     }
     expect([...bundledPackages("processor")]).to.include.members(["slonik", "zod", "pg"]);
     expect([...bundledPackages("migrate")]).to.include.members(["pg", "postgres-migrations"]);
+  });
+
+  it("bundles the AWS SDK, from its ES module builds, only where the topology says so", () => {
+    const sdkSources = (name: FunctionName) => bundledSources(name).filter((source) => source.includes("node_modules/@aws-sdk/"));
+    for (const name of functionNames) {
+      if (functionSpecs[name].awsSdk === "runtime") expect(sdkSources(name), name).to.deep.equal([]);
+      else expect(sdkSources(name).filter((source) => source.includes("/dist-es/")), name).to.have.length.above(0);
+    }
   });
 
   it("bundles one copy of zod, the CommonJS build slonik requires, not its ESM build as well", () => {

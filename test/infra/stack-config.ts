@@ -1,14 +1,9 @@
 import { ConfigError, parseConfig } from "../../components/config";
-import { readStackConfig } from "../../scripts/preview/stack-file";
+import { namespaceKeys, readStackConfig } from "../../scripts/preview/stack-file";
 
 /** A shipped stack file's `fluxa:` keys, without the prefix, as parseConfig takes them. */
 export function stackFile(stack: string): Record<string, string> {
-  const prefix = "fluxa:";
-  return Object.fromEntries(
-    Object.entries(readStackConfig(stack))
-      .filter(([k]) => k.startsWith(prefix))
-      .map(([k, v]) => [k.slice(prefix.length), v]),
-  );
+  return namespaceKeys(readStackConfig(stack), "fluxa");
 }
 
 /** What parseConfig refuses in `raw`; empty when it accepts it. */

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { routes } from "../../functions/topology";
 import { maxRequestBodyBytes, startApiGateway, type ApiGateway } from "../../scripts/local-stack/api-gateway";
+import { InvocationError } from "../../scripts/local-stack/lambda-runtime";
 
 const apiKey = "test-key";
 
@@ -145,6 +146,31 @@ describe("local stack: API Gateway", () => {
       assert.equal(response.status, 502);
       assert.deepEqual(JSON.parse(response.text), { message: "Internal server error" });
     }
+  });
+
+  it("answers a throttled function as the deployed API's INTEGRATION_FAILURE response: 503, Retry-After, JSON error", async () => {
+    answer = () => {
+      throw new InvocationError("TooManyRequestsException", "Rate Exceeded.");
+    };
+
+    const response = await call("POST", "/events", { "x-api-key": apiKey }, "{}");
+
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get("retry-after"), "1");
+    assert.equal(response.headers.get("content-type"), "application/json");
+    assert.equal(response.headers.get("x-amzn-errortype"), "InternalServerErrorException");
+    assert.equal((JSON.parse(response.text) as { error: string }).error, "service_unavailable");
+  });
+
+  it("still answers 502 when the function ran and failed", async () => {
+    answer = () => {
+      throw new InvocationError("Runtime.UnhandledPromiseRejection", "boom");
+    };
+
+    const response = await call("GET", "/events/abc", { "x-api-key": apiKey });
+
+    assert.equal(response.status, 502);
+    assert.equal(response.headers.get("retry-after"), null);
   });
 
   it("answers 413 to a body over API Gateway's 10 MB limit", async () => {

@@ -123,4 +123,20 @@ describe("local stack: Lambda runtime", () => {
     assert.deepEqual(results, [{ slept: 1 }, { slept: 2 }, { slept: 3 }]);
     assert.equal(runtime.invocationCount("probe"), 3);
   });
+
+  it("throttles invocations beyond reserved concurrency at once, as Lambda does, and serves them again once a slot frees", async () => {
+    const reserved = new LambdaRuntime([{ ...probe, reservedConcurrency: 2 }], 1);
+    try {
+      const running = [reserved.invoke("probe", { action: "sleep", ms: 300 }), reserved.invoke("probe", { action: "sleep", ms: 300 })];
+
+      const throttled = await invocationError(reserved.invoke("probe", { action: "sleep", ms: 1 }));
+
+      assert.deepEqual([throttled.errorType, throttled.message], ["TooManyRequestsException", "Rate Exceeded."]);
+      assert.deepEqual(await Promise.all(running), [{ slept: 300 }, { slept: 300 }]);
+      assert.deepEqual(await reserved.invoke("probe", { action: "sleep", ms: 1 }), { slept: 1 });
+      assert.deepEqual([reserved.invocationCount("probe"), reserved.throttleCount("probe"), reserved.peakConcurrency("probe")], [3, 1, 2]);
+    } finally {
+      await reserved.stop();
+    }
+  });
 });

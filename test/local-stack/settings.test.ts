@@ -12,7 +12,17 @@ describe("local stack: settings", () => {
     assert.equal(settings.databaseUrl, undefined);
     assert.equal(settings.awsEndpointUrl, undefined);
     assert.equal(settings.apiKeys, undefined);
-    assert.equal(settings.visibilityTimeoutSeconds, 180);
+    assert.equal(settings.stack, undefined);
+    assert.deepEqual(settings.reservedConcurrency, {});
+    assert.equal(settings.pollerConcurrency, undefined);
+  });
+
+  it("reads prod's limits or explicit ones from the environment", () => {
+    const env = { FLUXA_STACK: "prod", FLUXA_RESERVED_CONCURRENCY: "ingest=2, processor=1", FLUXA_MAXIMUM_CONCURRENCY: "3" };
+
+    const settings = resolveSettings({}, env);
+
+    assert.deepEqual([settings.stack, settings.reservedConcurrency, settings.pollerConcurrency], ["prod", { ingest: 2, processor: 1 }, 3]);
   });
 
   it("reads the environment, and options win over it", () => {
@@ -38,6 +48,12 @@ describe("local stack: settings", () => {
       ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "0"],
       ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "43201"],
       ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "2.5"],
+      ["FLUXA_STACK", "../prod"],
+      ["FLUXA_RESERVED_CONCURRENCY", "ingest"],
+      ["FLUXA_RESERVED_CONCURRENCY", "ingest=0"],
+      ["FLUXA_RESERVED_CONCURRENCY", "worker=2"],
+      ["FLUXA_MAXIMUM_CONCURRENCY", "1"],
+      ["FLUXA_MAXIMUM_CONCURRENCY", "1001"],
     ];
     for (const [name, value] of malformed) {
       assert.throws(() => resolveSettings({}, { [name]: value }), new RegExp(`^SettingError: ${name}=`));

@@ -3,19 +3,24 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import assert from "node:assert/strict";
 import { startAwsEmulator, type AwsEmulator } from "../../scripts/local-stack/aws-emulator";
 import { awsClients, destroyAwsClients, ensureAwsResources, type AwsClients, type AwsResources } from "../../scripts/local-stack/aws-resources";
+import { InvocationError } from "../../scripts/local-stack/lambda-runtime";
 import { startSqsEventSource, type SqsEventSource } from "../../scripts/local-stack/sqs-event-source";
 
 const region = "us-east-1";
 
 /**
  * A processor stand-in: bodies containing "fail" are reported as batch item failures, "defer" ones
- * too after their visibility is set to 60 s (as the processor defers), "crash" fails the invocation.
+ * too after their visibility is set to 60 s (as the processor defers), "crash" fails the invocation,
+ * "throttle" is refused by Lambda on its first receive (the function never runs).
  */
 function processor(seen: SQSEvent["Records"], sqs: () => { client: SQSClient; queueUrl: string }) {
   return {
     invoke: async (_name: string, event: unknown): Promise<SQSBatchResponse> => {
       const { Records } = event as SQSEvent;
       seen.push(...Records);
+      if (Records.some((record) => record.body === "throttle" && record.attributes.ApproximateReceiveCount === "1")) {
+        throw new InvocationError("TooManyRequestsException", "Rate Exceeded.");
+      }
       if (Records.some((record) => record.body === "crash")) throw new Error("crashed");
       for (const record of Records.filter((r) => r.body === "defer")) {
         await sqs().client.send(new ChangeMessageVisibilityCommand({ QueueUrl: sqs().queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: 60 }));
@@ -75,6 +80,7 @@ describe("local stack: SQS event source mapping", function () {
       functions: processor(seen, () => ({ client: clients.sqs, queueUrl: resources.queueUrl })),
       batchSize: 10,
       maximumBatchingWindowSeconds: 0,
+      maximumConcurrency: 2,
     });
   }
 
@@ -87,6 +93,13 @@ describe("local stack: SQS event source mapping", function () {
     const origin = new URL(emulator.endpointUrl).origin;
 
     for (const url of [resources.queueUrl, resources.dlqUrl, resources.snsTapQueueUrl]) assert.equal(new URL(url).origin, origin);
+  });
+
+  it("accepts characters above U+FFFF in a body, as SQS does (fauxqs alone refuses them)", async () => {
+    const { MessageId } = await send("paid 😀");
+
+    assert.match(String(MessageId), /^[0-9a-f-]{36}$/);
+    assert.equal((await receiveOne(clients.sqs, resources.queueUrl, 2))?.Body, "paid 😀");
   });
 
   it("invokes the function with a Lambda SQSEvent and deletes what succeeded", async () => {
@@ -130,6 +143,20 @@ describe("local stack: SQS event source mapping", function () {
   it("redrives to the DLQ only as a safety net, after the topology's receive count", async () => {
     const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: resources.queueUrl, AttributeNames: ["RedrivePolicy"] }));
     assert.equal((JSON.parse(Attributes.RedrivePolicy ?? "{}") as { maxReceiveCount?: number }).maxReceiveCount, 1000);
+  });
+
+  it("returns a throttled batch to the queue, receive count raised, and deletes it once a later receive succeeds", async () => {
+    await send("throttle");
+    startSource();
+
+    await until(() => seen.length >= 2, 10);
+    await source?.stop();
+
+    assert.deepEqual(seen.map((record) => [record.body, record.attributes.ApproximateReceiveCount]), [
+      ["throttle", "1"],
+      ["throttle", "2"],
+    ]);
+    assert.equal(await receiveOne(clients.sqs, resources.queueUrl, 2), undefined, "message left on the queue");
   });
 
   it("deletes nothing when the invocation fails", async () => {

@@ -1,16 +1,43 @@
 import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { runScript } from "./run-script";
 
 describe("preview:offline", function () {
   this.timeout(120_000);
 
-  it("prints each stack's connection budget: demand by function, supply and headroom", async () => {
-    const run = await runScript("preview-offline", ["--diff"]);
+  let dir: string;
+  before(() => (dir = mkdtempSync(path.join(tmpdir(), "fluxa-preview-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prints each stack's connection budget, and its capacity from the bench results given", async () => {
+    // One processor environment at dev's batch of 10 and prod's of 50, as a bench run would have measured it.
+    const benchResults = path.join(dir, "bench-results.json");
+    const batches = [
+      { batchSize: 10, fluxa: { eventsPerSecond: 1000 } },
+      { batchSize: 50, fluxa: { eventsPerSecond: 2000 } },
+    ];
+    writeFileSync(benchResults, JSON.stringify({ date: "2026-12-03T07:00:00.000Z", processor: { batches } }));
+    const run = await runScript("preview-offline", ["--diff", "--bench-results", benchResults]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include("Connection budget of dev: max_connections 112 (db.t4g.micro: 1 GiB / 9531392), 5 reserved by RDS");
     expect(run.stdout).to.match(/processor\s+10\s+processorMaximumConcurrency 5 × dbPoolSize 2/);
     expect(run.stdout).to.include("demand 32, supply 102 (max_connections 112 less 5 reserved and 5 for operators), headroom 70");
     expect(run.stdout).to.include("Connection budget of prod: max_connections 901 (db.m7g.large: 8 GiB / 9531392)");
     expect(run.stdout).to.include("demand 202, supply 810 (RDS Proxy's 90% of max_connections 901), headroom 608");
+    // dev: 10 ms a batch locally, × 1769/512 on Lambda = 289 ev/s per environment, × 5 = 1447.
+    expect(run.stdout).to.match(/Capacity of dev \(from .*bench-results.json of 2026-12-03T07:00:00.000Z\): 1447 events\/s, limited by the processor/);
+    expect(run.stdout).to.include("× 5 environments (processorMaximumConcurrency; their pools hold 10 of the 102 connections");
+    // prod: 25 ms a batch of 50 locally, × 1769/1024 = 1158 ev/s per environment, × 50 = 57886; its throttle admits 100,000.
+    expect(run.stdout).to.match(/Capacity of prod \(.*\): 57886 events\/s, limited by the processor/);
+    expect(run.stdout).to.include("API throttle 1000 requests/s: 1000 single-event POSTs, or 100000 events/s as full batch POSTs");
+  });
+
+  it("says how to get a capacity when there are no bench results", async () => {
+    const run = await runScript("preview-offline", ["--stack", "dev", "--bench-results", path.join(dir, "missing.json")]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.include("Capacity of dev: no bench results");
+    expect(run.stdout).to.include("run npm run bench");
   });
 });

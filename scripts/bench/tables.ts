@@ -1,0 +1,175 @@
+/** The bench's results as the Markdown that docs/PERFORMANCE.md and docs/COSTS.md hold (see render.ts). */
+import { round } from "./measure";
+import { kilobytes, rejectedCount, sustainedRate, table, endToEndP95TargetMs, type BenchResults } from "./report";
+import type { PerMillionEvents } from "./costs";
+import { fixedMonthlyDollars } from "./prices";
+
+function processorTable(results: BenchResults): string {
+  return table(
+    ["batch", "Fluxa ev/s", "invoke / handler / persist / publish ms", "floor ev/s", "INSERT ev/s", "seed ev/s (+ SNS per event)", "vs floor", "vs INSERT", "vs seed (+ SNS)"],
+    results.processor.batches.map((b) => {
+      const { invokeMs, handlerMs, persistMs, publishMs } = b.fluxa.perInvocation;
+      return [
+        b.batchSize,
+        b.fluxa.eventsPerSecond,
+        `${invokeMs} / ${handlerMs} / ${persistMs} / ${publishMs}`,
+        b.floor.eventsPerSecond,
+        b.rawInsert.eventsPerSecond,
+        `${b.seedDesign.eventsPerSecond} (${b.seedDesignWithPublish.eventsPerSecond})`,
+        `${b.ratioToFloor}×`,
+        `${b.ratioToRawInsert}×`,
+        `${b.ratioToSeedDesign}× (${b.ratioToSeedDesignWithPublish}×)`,
+      ];
+    }),
+  );
+}
+
+function pipelineLine(results: BenchResults): string {
+  const pipe = results.processor.localPipeline;
+  return (
+    `Whole local pipeline (SendMessageBatch → poll → invoke → delete, ${pipe.events} events): ` +
+    `${pipe.eventsPerSecond} events/s, ${pipe.invocations} invocations, ${pipe.eventsPerInvocation} events per invocation; ` +
+    `${pipe.pollers} pollers × ${pipe.eventsPerInvocation} events at a median handler time of ${pipe.handlerMs} ms allow ${pipe.handlerBoundEventsPerSecond} events/s.`
+  );
+}
+
+function ingestSection(results: BenchResults): string {
+  const { ingest } = results;
+  const rows = (
+    [
+      ["local API", ingest.localApi],
+      ["bare Node server", ingest.bareServer],
+    ] as const
+  ).map(([name, r]) => [name, r.requestsPerSecond, r.latency.p50Ms, r.latency.p95Ms, r.latency.p99Ms, r.errors]);
+  return (
+    `### Emulator overhead: POST /events through the local API against a bare server (${ingest.connections} connections, ${ingest.seconds} s)\n\n` +
+    `${table(["POST /events", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"], rows)}\n\n` +
+    `local API / bare server: ${ingest.ratioToBareServer}× (reported, not targeted: it measures the emulation of API Gateway and Lambda)`
+  );
+}
+
+function endToEndSection(results: BenchResults): string {
+  const sustained = sustainedRate(results.endToEnd);
+  const rows = results.endToEnd.map((run) => [
+    `${run.offeredPerSecond}/s × ${run.seconds} s${run.eventsPerRequest > 1 ? `, batches of ${run.eventsPerRequest}` : ""}`,
+    run.accepted,
+    Object.entries(run.rejectedByStatus).map(([status, count]) => `${count} ${status}`).join(", ") || rejectedCount(run),
+    `${run.acceptLatency.p50Ms} / ${run.acceptLatency.p95Ms}`,
+    run.readableAfterAccept.p50Ms,
+    run.readableAfterAccept.p95Ms,
+    run.readableAfterAccept.p99Ms,
+    run.readableAfterAccept.maxMs,
+    run.neverReadable,
+  ]);
+  return (
+    "### End to end (open loop: requests launched on schedule whatever the answers)\n\n" +
+    table(["offered", "accepted", "rejected", "POST→answer p50/p95 ms", "202→readable p50 ms", "p95 ms", "p99 ms", "max ms", "never readable"], rows) +
+    `\n\nHighest rate of single-event POSTs all accepted with 202→readable p95 ≤ ${endToEndP95TargetMs} ms: ` +
+    `${sustained === undefined ? "none of the rates measured" : `${sustained} events/s`}.`
+  );
+}
+
+function coldStartSection(results: BenchResults): string {
+  const { baselines, functions, runsPerBundle } = results.coldStart;
+  const rows = functions.map((f) => [
+    f.name,
+    `${kilobytes(f.runtime.bytes)} / ${f.runtime.initMs} / ${f.runtime.initRatioToHelloWorld}×`,
+    `${kilobytes(f.bundled.bytes)} / ${f.bundled.initMs} / ${f.bundled.initRatioToHelloWorld}×`,
+    f.faster,
+    f.shipped,
+  ]);
+  const hello = baselines["hello-world"];
+  const sdk = baselines["sdk-clients"];
+  return (
+    `### Cold start (Node ${results.versions.node}, median of ${runsPerBundle} fresh processes, spawn → handler ready)\n\n` +
+    table(["function", "SDK external: KB / init ms / vs hello", "SDK bundled: KB / init ms / vs hello", "faster here", "shipped"], rows) +
+    `\n\nBaselines: hello world ${hello.initMs} ms; constructing the SQS, SNS and S3 clients (SDK external) ${sdk.initMs} ms (${sdk.initRatioToHelloWorld}×).`
+  );
+}
+
+function capacitySection(results: BenchResults): string {
+  const rows = (["dev", "prod"] as const).flatMap((stack) => {
+    const c = results.capacity[stack];
+    if (!c) return [[stack, "its batch size was not measured", "", "", "", "", "", ""]];
+    return [
+      [
+        stack,
+        `${c.batchSize}`,
+        `${c.processorMemoryMb} MB (${round(c.vcpuShare, 2)} vCPU)`,
+        `${Math.round(c.localEventsPerSecondPerEnvironment)} → ${Math.round(c.eventsPerSecondPerEnvironment)}`,
+        `${c.concurrency} (${c.processorConnections} of ${c.functionConnectionSupply} connections)`,
+        Math.round(c.processorEventsPerSecond),
+        `${c.apiRequestsPerSecond} req/s: ${c.apiBatchEventsPerSecond} ev/s`,
+        `**${Math.round(c.eventsPerSecond)}** (${c.limitedBy})`,
+      ],
+    ];
+  });
+  return (
+    "### Capacity (events/s a stack sustains)\n\n" +
+    table(["stack", "batch", "processor memory", "ev/s per environment, local → Lambda", "environments", "processors ev/s", "API throttle (batch POSTs of 100)", "capacity"], rows) +
+    "\n\nCarried to Lambda on the assumption that all handler time is CPU on one core, stretched by 1769 MB / memory (AWS: at 1,769 MB a function has one vCPU)."
+  );
+}
+
+function targetsSection(results: BenchResults): string {
+  const rows = results.targets.map((t) => [t.name, `${t.measured} ${t.unit}`, `${t.comparison} ${t.target} ${t.unit}`, t.met ? "yes" : "NO"]);
+  return `### Targets\n\n${table(["target", "measured", "goal", "met"], rows)}`;
+}
+
+/** Everything docs/PERFORMANCE.md shows of a run. */
+export function formatResults(results: BenchResults): string {
+  const load = results.machine.loadAverage1m;
+  return [
+    `\`npm run bench\`, ${results.date.slice(0, 16).replace("T", " ")} UTC, ${results.machine.cpus} cores (${results.machine.cpuModel}), load average ${load.atStart} at start and ${load.atEnd} at the end, ` +
+      `Node ${results.versions.node}, PostgreSQL ${results.versions.postgres}, fauxqs ${results.versions.fauxqs}; the run took ${results.durationSeconds} s.`,
+    `### Processor throughput (one execution environment, batches invoked back to back)\n\n${processorTable(results)}`,
+    pipelineLine(results),
+    endToEndSection(results),
+    coldStartSection(results),
+    capacitySection(results),
+    ingestSection(results),
+    targetsSection(results),
+  ].join("\n\n");
+}
+
+const dollars = (value: number) => `$${value.toFixed(value < 0.01 && value > 0 ? 4 : 2)}`;
+const quantity = (value: number) => (value >= 100 ? Math.round(value).toLocaleString("en-US") : String(round(value, 3)));
+
+/** The cost per million events of dev and prod from a run, part by part, beside the seed's design. */
+export function formatCosts(results: BenchResults): string {
+  const { dev, prod } = results.perMillionEvents;
+  if (!dev || !prod) return "The run did not measure both stacks' batch sizes; no cost per million events.";
+  const partRow = (index: number) => {
+    const [d, p] = [dev.parts[index], prod.parts[index]];
+    return [d.part, `${quantity(d.quantity)} ${d.unit}`, dollars(d.dollars), `${quantity(p.quantity)} ${p.unit}`, dollars(p.dollars)];
+  };
+  const total = (name: string, a: PerMillionEvents, b: PerMillionEvents) => [`**${name}**`, "", `**${dollars(a.dollars)}**`, "", `**${dollars(b.dollars)}**`];
+  const prices = results.prices;
+  return [
+    `From \`npm run bench\` of ${results.date.slice(0, 10)}; list prices of ${prices.asOf} (${prices.region}, scripts/bench/prices.ts). ` +
+      `A million events sent as single-event POSTs; ingest ${results.ingestHandlerMs} ms and the processor's measured handler time, each carried to Lambda at its memory's CPU share and billed in whole milliseconds.`,
+    table(
+      ["part", "dev quantity", "dev", "prod quantity", "prod"],
+      [...dev.parts.map((_, index) => partRow(index)), total("Fluxa per million events", dev, prod), total("Seed design (SNS Publish per event)", dev.seedDesign, prod.seedDesign)],
+    ),
+    "Monthly: the fixed costs above plus volume × the cost per million events. Dev's usage plan allows 100,000 requests a day (about 3 million a month), prod's 50 million a month.",
+    table(
+      ["stack", "events a month", "arithmetic", "monthly"],
+      (
+        [
+          ["dev", 0.1, dev],
+          ["dev", 1, dev],
+          ["dev", 3, dev],
+          ["prod", 1, prod],
+          ["prod", 10, prod],
+          ["prod", 50, prod],
+        ] as const
+      ).map(([stack, millions, cost]) => [
+        stack,
+        `${(millions * 1e6).toLocaleString("en-US")}`,
+        `${dollars(fixedMonthlyDollars[stack])} + ${millions} × ${dollars(cost.dollars)}`,
+        `≈ ${dollars(fixedMonthlyDollars[stack] + millions * cost.dollars)}`,
+      ]),
+    ),
+  ].join("\n\n");
+}
