@@ -1,5 +1,5 @@
-import { awsMetrics, metricNamespaces, type AwsMetricSpec } from "../functions/shared/metric-catalogue";
-import { functionNames } from "../functions/topology";
+import { awsMetrics, metricNamespaces, type AwsMetricSpec, type MetricName } from "../functions/shared/metric-catalogue";
+import { backoffCapSeconds, eventQueue, functionNames, survivableOutageSeconds } from "../functions/topology";
 import type { FluxaConfig } from "./config";
 import type { ResourceNames } from "./names";
 
@@ -18,16 +18,29 @@ export interface AlarmDefinition {
   readonly comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold";
 }
 
-/** Fluxa's alarms, named as in the seed (`fluxa-<subject>-<stack>`). */
-export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["alarms"]): AlarmDefinition[] {
+/** An event deferred through an outage this long raises `deferred-age`. */
+export const deferredAgeAlarmSeconds = 3600;
+
+/**
+ * Fluxa's alarms, named as in the seed (`fluxa-<subject>-<stack>`). The outage alarms read the
+ * processor's own metrics: AWS: SQS's ApproximateAgeOfOldestMessage skips a message received more
+ * than three times, so in a long outage it shows the newest arrivals, not the oldest waiting event.
+ */
+export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["alarms"], queueVisibilityTimeoutSeconds: number): AlarmDefinition[] {
   const fiveMinutes = 300;
   const named = (key: string) => ({ key, name: names.alarm(key) });
+  const processor = (name: MetricName) => ({ namespace: metricNamespaces.processor, metricName: name, dimensions: { service: "processor" } });
+  const outageDays = (survivableOutageSeconds(queueVisibilityTimeoutSeconds) / 86_400).toFixed(1);
+  // The oldest deferred event is received again at least once per backoff cap: each period sees it.
+  const capPeriod = Math.max(deferredAgeAlarmSeconds, Math.ceil(backoffCapSeconds(queueVisibilityTimeoutSeconds) / 60) * 60);
   const metric = (spec: AwsMetricSpec) => ({ namespace: spec.namespace, metricName: spec.name });
   const queue = (queueName: string) => ({ dimensions: { QueueName: queueName } });
   return [
     {
       ...named("dlq-depth"),
-      description: "Events that failed processing 3 times are waiting in the dead-letter queue.",
+      description:
+        `Events are in the dead-letter queue: poison the processor dead-lettered at its ${eventQueue.poisonReceives}rd permanent failure ` +
+        `(failure_reason attribute), or events deferred through an outage longer than ${outageDays} days (the redrive safety net).`,
       ...queue(names.deadLetterQueue),
       ...metric(awsMetrics.queueVisible),
       statistic: "Maximum",
@@ -45,6 +58,26 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
       periodSeconds: 60,
       evaluationPeriods: 5,
       threshold: thresholds.queueAgeSeconds,
+      comparisonOperator: "GreaterThanThreshold",
+    },
+    {
+      ...named("processor-deferring"),
+      description: "The processor is deferring events because PostgreSQL, S3 or SNS failed: a dependency is down. Events wait in the queue, not the DLQ.",
+      ...processor("deferred_messages"),
+      statistic: "Sum",
+      periodSeconds: fiveMinutes,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+    },
+    {
+      ...named("deferred-age"),
+      description: `An event deferred by a dependency outage has waited over ${deferredAgeAlarmSeconds / 3600} h; events survive ${outageDays} days of outage in the queue.`,
+      ...processor("oldest_deferred_age_seconds"),
+      statistic: "Maximum",
+      periodSeconds: capPeriod,
+      evaluationPeriods: 1,
+      threshold: deferredAgeAlarmSeconds,
       comparisonOperator: "GreaterThanThreshold",
     },
     ...functionNames.flatMap((fn): AlarmDefinition[] => {

@@ -1,4 +1,4 @@
-import { awsMetrics, metricCatalogue, metricNames, metricNamespaces, type AwsMetricSpec, type MetricService } from "../functions/shared/metric-catalogue";
+import { awsMetrics, metricCatalogue, metricNames, metricNamespaces, type AwsMetricSpec, type MetricService, type MetricSpec } from "../functions/shared/metric-catalogue";
 import { functionNames } from "../functions/topology";
 import type { ResourceNames } from "./names";
 
@@ -15,13 +15,18 @@ function graph(title: string, region: string, metrics: Metric[], stat = "Sum"): 
   return { type: "metric", width: 12, height: 6, properties: { title, region, metrics, stat, period: 60, view: "timeSeries" } };
 }
 
-/** The CloudWatch dashboard body: every catalogued EMF metric (counts, then latencies as p99), then the AWS service metrics behind them. */
+/** The CloudWatch dashboard body: every catalogued EMF metric (counts, latencies as p99, ages as maximum), then the AWS service metrics behind them. */
 export function dashboardBody(names: ResourceNames, region: string, dbInstanceIdentifier: string): { widgets: Widget[] } {
   const emf = (Object.keys(metricNamespaces) as MetricService[]).flatMap((service) => {
-    const of = (unit: "Count" | "Milliseconds") =>
+    const of = (unit: MetricSpec["unit"]) =>
       metricNames.filter((m) => metricCatalogue[m].service === service && metricCatalogue[m].unit === unit).map((m) => [metricNamespaces[service], m, "service", service]);
     const latencies = of("Milliseconds");
-    return [graph(`${service}: outcomes`, region, of("Count")), ...(latencies.length > 0 ? [graph(`${service}: latency p99 (ms)`, region, latencies, "p99")] : [])];
+    const ages = of("Seconds");
+    return [
+      graph(`${service}: outcomes`, region, of("Count")),
+      ...(latencies.length > 0 ? [graph(`${service}: latency p99 (ms)`, region, latencies, "p99")] : []),
+      ...(ages.length > 0 ? [graph(`${service}: age (s, maximum)`, region, ages, "Maximum")] : []),
+    ];
   });
   const lambda = (spec: AwsMetricSpec, stat: string) =>
     graph(`Lambda ${spec.name} (${stat})`, region, functionNames.map((fn) => [spec.namespace, spec.name, "FunctionName", names.function(fn), { label: fn }]), stat);

@@ -8,6 +8,7 @@ import {
   payloadKeyPrefix,
   replayLimits,
   routes,
+  safetyNetReceiveCount,
   visibilityTimeoutSeconds,
   type FunctionName,
 } from "../functions/topology";
@@ -15,7 +16,7 @@ import type { Architecture, FluxaConfig, FunctionSizing } from "./config";
 import { createFunction, type FunctionNetwork } from "./lambda-function";
 import type { ResourceNames } from "./names";
 import type { LogGroupRef } from "./observability";
-import { denyInsecureTransportStatement, linkGrant, policyDocument, queueConsumerStatement, type LinkTargets } from "./policies";
+import { denyInsecureTransportStatement, linkGrant, policyDocument, type LinkTargets } from "./policies";
 import { createRestApi } from "./rest-api";
 
 export interface EventPipelineArgs {
@@ -66,11 +67,13 @@ export class EventPipeline extends pulumi.ComponentResource {
   constructor(name: string, args: EventPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fluxa:index:EventPipeline", name, {}, opts);
     const bucket = this.createPayloadBucket(name, args);
-    const { queue, deadLetterQueue } = this.createQueues(name, args);
+    const visibilityTimeout = visibilityTimeoutSeconds(args.functions[eventQueue.consumer].timeoutSeconds);
+    const { queue, deadLetterQueue } = this.createQueues(name, args.names, visibilityTimeout);
     const topic = new aws.sns.Topic(`${name}-events-topic`, { kmsMasterKeyId: "alias/aws/sns" }, { parent: this });
 
     const targets: LinkTargets = {
-      queue: { url: queue.url, arn: queue.arn },
+      queue: { url: queue.url, arn: queue.arn, visibilityTimeoutSeconds: visibilityTimeout },
+      deadLetterQueue: { url: deadLetterQueue.url, arn: deadLetterQueue.arn },
       payloadBucket: { name: bucket.bucket, arn: bucket.arn },
       topicArn: topic.arn,
       database: args.database,
@@ -79,7 +82,6 @@ export class EventPipeline extends pulumi.ComponentResource {
     const makeFunction = (fn: FunctionName, dependsOn: pulumi.Resource[] = []) => {
       const spec = functionSpecs[fn];
       const grants = spec.links.map((link) => linkGrant(link, targets));
-      const consumes = eventQueue.consumer === fn ? [queueConsumerStatement(queue.arn)] : [];
       return createFunction(
         `${name}-${fn}`,
         {
@@ -88,7 +90,7 @@ export class EventPipeline extends pulumi.ComponentResource {
           sizing: args.functions[fn],
           architecture: args.architecture ?? "arm64",
           environment: grants.reduce<Record<string, pulumi.Input<string>>>((env, g) => ({ ...env, ...g.environment }), { [envNames.logLevel]: args.logLevel ?? "info" }),
-          statements: [...consumes, ...grants.flatMap((g) => g.statements)],
+          statements: grants.flatMap((g) => g.statements),
           logGroup: args.logGroups[fn],
           logLevels: args.lambdaLogLevels ?? { application: "INFO", system: "INFO" },
           network: spec.inVpc ? args.network : undefined,
@@ -186,19 +188,24 @@ export class EventPipeline extends pulumi.ComponentResource {
     return bucket;
   }
 
-  private createQueues(name: string, args: EventPipelineArgs): { queue: aws.sqs.Queue; deadLetterQueue: aws.sqs.Queue } {
+  /**
+   * The processor dead-letters poison itself; the redrive policy is the safety net that catches
+   * messages deferred through an outage longer than the topology's outage budget.
+   */
+  private createQueues(name: string, names: ResourceNames, visibilityTimeout: number): { queue: aws.sqs.Queue; deadLetterQueue: aws.sqs.Queue } {
     const deadLetterQueue = new aws.sqs.Queue(
       `${name}-dlq`,
-      { name: args.names.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: eventQueue.dlqRetentionSeconds },
+      { name: names.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: eventQueue.dlqRetentionSeconds },
       { parent: this },
     );
     const queue = new aws.sqs.Queue(
       `${name}-queue`,
       {
-        name: args.names.queue,
+        name: names.queue,
         sqsManagedSseEnabled: true,
-        visibilityTimeoutSeconds: visibilityTimeoutSeconds(args.functions[eventQueue.consumer].timeoutSeconds),
-        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: eventQueue.maxReceiveCount }),
+        visibilityTimeoutSeconds: visibilityTimeout,
+        messageRetentionSeconds: eventQueue.retentionSeconds,
+        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: safetyNetReceiveCount(visibilityTimeout) }),
       },
       { parent: this },
     );

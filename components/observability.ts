@@ -17,6 +17,8 @@ export interface ObservabilityArgs {
   readonly alarms: FluxaConfig["alarms"];
   /** The RDS instance shown on the dashboard. */
   readonly dbInstanceIdentifier: pulumi.Input<string>;
+  /** The events queue's visibility timeout: the outage alarms follow its backoff cap and safety net. */
+  readonly queueVisibilityTimeoutSeconds: number;
 }
 
 export interface LogGroupRef {
@@ -53,7 +55,7 @@ export class Observability extends pulumi.ComponentResource {
     if (args.alarms.email) {
       new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarms.email }, { parent: this });
     }
-    const alarms = alarmDefinitions(args.names, args.alarms).map(
+    const alarms = alarmDefinitions(args.names, args.alarms, args.queueVisibilityTimeoutSeconds).map(
       (alarm) =>
         new aws.cloudwatch.MetricAlarm(
           `${name}-${alarm.key}`,

@@ -24,7 +24,8 @@ export function assumeRolePolicy(service: string): string {
 
 /** What a link points at in this deployment. */
 export interface LinkTargets {
-  readonly queue: { readonly url: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+  readonly queue: { readonly url: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly visibilityTimeoutSeconds: number };
+  readonly deadLetterQueue: { readonly url: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
   readonly payloadBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
   readonly topicArn: pulumi.Input<string>;
   readonly database: {
@@ -59,6 +60,8 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
   const { database } = targets;
   const environment = linkEnvironment<pulumi.Input<string>>(link, {
     queueUrl: targets.queue.url,
+    queueVisibilityTimeout: String(targets.queue.visibilityTimeoutSeconds),
+    deadLetterQueueUrl: targets.deadLetterQueue.url,
     payloadBucket: targets.payloadBucket.name,
     topicArn: targets.topicArn,
     database: {
@@ -80,6 +83,19 @@ function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
   switch (link) {
     case "queue":
       return [{ Sid: "SendEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.queue.arn] }];
+    case "queueConsumer":
+      // The event source mapping polls and deletes with the function's role; the function defers
+      // messages (ChangeMessageVisibility) and re-sends a poisoned one with its failure count.
+      return [
+        {
+          Sid: "ConsumeEvents",
+          Effect: "Allow",
+          Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"],
+          Resource: [targets.queue.arn],
+        },
+      ];
+    case "deadLetterQueue":
+      return [{ Sid: "DeadLetterEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.deadLetterQueue.arn] }];
     case "payloadBucketWrite":
       return [{ Sid: "WritePayloads", Effect: "Allow", Action: ["s3:PutObject"], Resource: [payloadObjects] }];
     case "payloadBucketRead":
@@ -97,16 +113,6 @@ function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
       return [{ Sid: "SendReplays", Effect: "Allow", Action: ["sqs:SendMessage", "sqs:GetQueueAttributes"], Resource: queueUrls.map(queueArnOfUrl) }];
     }
   }
-}
-
-/** The event source mapping polls the queue with the function's role. */
-export function queueConsumerStatement(queueArn: pulumi.Input<string>): PolicyStatement {
-  return {
-    Sid: "ConsumeEvents",
-    Effect: "Allow",
-    Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-    Resource: [queueArn],
-  };
 }
 
 /** The function's log group exists already (Observability creates it), so no logs:CreateLogGroup. */

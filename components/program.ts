@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
+import { eventQueue, visibilityTimeoutSeconds } from "../functions/topology";
 import { buildFunctions, defaultBundleDir, repositoryRoot } from "./function-bundles";
 import type { FluxaConfig } from "./config";
 import { EventPipeline } from "./event-pipeline";
@@ -62,7 +63,14 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
   );
   const observability = new Observability(
     "fluxa-observability",
-    { names, region: config.region, logRetentionDays: config.logRetentionDays, alarms: config.alarms, dbInstanceIdentifier: database.instanceIdentifier },
+    {
+      names,
+      region: config.region,
+      logRetentionDays: config.logRetentionDays,
+      alarms: config.alarms,
+      dbInstanceIdentifier: database.instanceIdentifier,
+      queueVisibilityTimeoutSeconds: visibilityTimeoutSeconds(config.functions[eventQueue.consumer].timeoutSeconds),
+    },
     opts,
   );
   const pipeline = new EventPipeline(

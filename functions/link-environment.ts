@@ -11,6 +11,9 @@ export type LinkedDatabase<V> =
 /** The values a link's variables carry: Pulumi inputs in the cloud, strings in the local stack. */
 export interface LinkValues<V> {
   readonly queueUrl: V;
+  /** The events queue's visibility timeout, in seconds. */
+  readonly queueVisibilityTimeout: V;
+  readonly deadLetterQueueUrl: V;
   readonly payloadBucket: V;
   readonly topicArn: V;
   readonly database: LinkedDatabase<V>;
@@ -23,6 +26,10 @@ export function linkEnvironment<V>(link: Link, values: LinkValues<V>): Record<st
   switch (link) {
     case "queue":
       return { [envNames.queueUrl]: values.queueUrl };
+    case "queueConsumer":
+      return { [envNames.queueUrl]: values.queueUrl, [envNames.queueVisibilityTimeout]: values.queueVisibilityTimeout };
+    case "deadLetterQueue":
+      return { [envNames.deadLetterQueueUrl]: values.deadLetterQueueUrl };
     case "payloadBucketWrite":
     case "payloadBucketRead":
       return { [envNames.payloadBucket]: values.payloadBucket };

@@ -14,7 +14,7 @@ export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "repla
 export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as const;
 
 /** A resource a function is linked to: it gets the environment variables and IAM access for it. */
-export type Link = "queue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database" | "replayTargets";
+export type Link = "queue" | "queueConsumer" | "deadLetterQueue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database" | "replayTargets";
 
 export interface FunctionSpec {
   /** Source entry, relative to the repository root; it exports `handler`. */
@@ -48,7 +48,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     entry: "functions/processor/handler.ts",
     timeoutSeconds: 30,
     memoryMb: 512,
-    links: ["payloadBucketRead", "topic", "database"],
+    links: ["queueConsumer", "deadLetterQueue", "payloadBucketRead", "topic", "database"],
     inVpc: true,
     awsSdk: "bundled",
   },
@@ -140,10 +140,20 @@ export const eventQueue = {
    * raises receive counts; this bound is the one the pollers respect.
    */
   maximumConcurrency: 5,
-  /** Receives before a message moves to the DLQ. */
-  maxReceiveCount: 3,
+  /** The receive at which the processor itself dead-letters a message that failed permanently each time. */
+  poisonReceives: 3,
   /** AWS: the queue's visibility timeout must be at least the consumer's timeout; 6x leaves room for retries. */
   visibilityTimeoutMultiplier: 6,
+  /** A deferred message waits at most this many visibility timeouts: recovery after an outage takes at most that long. */
+  backoffCapMultiplier: 10,
+  /**
+   * How long an outage the safety net lets messages wait before SQS dead-letters them: half the
+   * retention, so a message moved then still has 7 days in the DLQ (AWS: a dead-lettered message
+   * keeps its original enqueue time, so the DLQ's retention counts from it).
+   */
+  outageBudgetSeconds: 7 * 24 * 3600,
+  /** AWS: 14 days, the most SQS keeps a message; the queue and the DLQ both keep that long. */
+  retentionSeconds: 14 * 24 * 3600,
   dlqRetentionSeconds: 14 * 24 * 3600,
 } as const;
 
@@ -163,12 +173,61 @@ export const replayLimits = {
   defaultRatePerSecond: 200,
 } as const;
 
+/**
+ * AWS: ChangeMessageVisibility refuses a timeout above 43,200 s (12 h), counted from the receive;
+ * the receive happened at most a batching window (≤ 300 s) plus one invocation (≤ 900 s) earlier.
+ */
+export const maxDeferralSeconds = 43_200 - 300 - 900;
+
+/** The longest a dependency failure defers a message: recovery after an outage takes at most this. */
+export function backoffCapSeconds(visibilityTimeout: number): number {
+  return Math.min(visibilityTimeout * eventQueue.backoffCapMultiplier, maxDeferralSeconds);
+}
+
+/**
+ * How long the message received for the `receiveCount`th time waits before its next receive when a
+ * dependency is down: the visibility timeout, doubled at every receive, capped.
+ */
+export function deferralSeconds(receiveCount: number, visibilityTimeout: number): number {
+  const doublings = Math.min(Math.max(receiveCount, 1) - 1, 30);
+  return Math.min(visibilityTimeout * 2 ** doublings, backoffCapSeconds(visibilityTimeout));
+}
+
+/** AWS: a redrive policy's maxReceiveCount is 1 to 1,000. */
+const maxRedriveReceiveCount = 1000;
+
+/**
+ * The queue's maxReceiveCount: a safety net under the processor's own poison accounting, high
+ * enough that deferred messages outlast `outageBudgetSeconds` of outage (or 1,000 receives).
+ */
+export function safetyNetReceiveCount(visibilityTimeout: number): number {
+  let receives = 0;
+  for (let waited = 0; waited < eventQueue.outageBudgetSeconds && receives < maxRedriveReceiveCount; ) {
+    receives += 1;
+    waited += deferralSeconds(receives, visibilityTimeout);
+  }
+  return Math.max(receives, eventQueue.poisonReceives + 1);
+}
+
+/**
+ * The longest database (or S3, SNS) outage a message survives in the queue: the deferrals of every
+ * receive the safety net allows, bounded by the queue's retention. Beyond it SQS moves the message
+ * to the DLQ (the sum is below the retention for every visibility timeout Lambda allows).
+ */
+export function survivableOutageSeconds(visibilityTimeout: number): number {
+  let waited = 0;
+  for (let receive = 1; receive <= safetyNetReceiveCount(visibilityTimeout); receive++) waited += deferralSeconds(receive, visibilityTimeout);
+  return Math.min(waited, eventQueue.retentionSeconds);
+}
+
 /** Connections each execution environment's pool may open: one invocation at a time needs few. */
 export const defaultDatabasePoolSize = 2;
 
 /** Environment variable names, one place for the handlers, the components and the local stack. */
 export const envNames = {
   queueUrl: "EVENTS_QUEUE_URL",
+  queueVisibilityTimeout: "EVENTS_QUEUE_VISIBILITY_TIMEOUT_SECONDS",
+  deadLetterQueueUrl: "EVENTS_DLQ_URL",
   payloadBucket: "PAYLOAD_BUCKET",
   topicArn: "EVENTS_TOPIC_ARN",
   largePayloadThresholdBytes: "LARGE_PAYLOAD_THRESHOLD_BYTES",

@@ -129,3 +129,17 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
     },
   };
 }
+
+/**
+ * The store over a pool opened on first use: slonik opens a pool's first connection when it is
+ * created, so a pool created while PostgreSQL is down fails, and with it every call, alone.
+ */
+export function lazyPostgresEventStore(pool: () => Promise<DatabasePool>): EventStore {
+  const store = async () => postgresEventStore(await pool());
+  return {
+    persist: async (events) => (await store()).persist(events),
+    markPublished: async (eventIds) => (await store()).markPublished(eventIds),
+    findById: async (eventId) => (await store()).findById(eventId),
+    list: async (query) => (await store()).list(query),
+  };
+}

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { sha256Hex } from "../shared/hash";
-import type { EventNotifier, EventStore, Log, NewEvent, PayloadStore } from "../shared/ports";
+import type { EventNotifier, EventStore, Log, NewEvent, PayloadStore, PersistResult } from "../shared/ports";
 import { parseQueueMessage, type QueueMessage } from "../shared/queue-message";
 import { decodeEventInput } from "../shared/event-schema";
 
@@ -14,12 +14,12 @@ export interface ProcessorPorts {
 export interface IncomingMessage {
   readonly messageId: string;
   readonly body: string;
-  readonly receiveCount: number;
 }
 
 /**
- * permanent: the message itself is bad (it will fail the same way on every receive and reach the
- * DLQ after maxReceiveCount); retryable: a dependency failed and a later receive may succeed.
+ * permanent: the message itself is bad (it will fail the same way on every receive; the processor
+ * dead-letters it at its third); retryable: a dependency (PostgreSQL, S3, SNS) failed and a later
+ * receive may succeed: the message is deferred, never dead-lettered for it (see settle.ts).
  */
 export interface MessageFailure {
   readonly messageId: string;
@@ -43,8 +43,8 @@ type Resolved = { ok: true; messageId: string; event: NewEvent } | { ok: false; 
 /**
  * Processes one SQS batch: resolve every payload, store all events in one statement, publish the
  * ones not yet published, and report exactly the messages that must be received again.
- * A failure of the event store fails the whole batch (it throws): no message is acknowledged
- * before its event is durable.
+ * A failure of the event store fails every message that reached it, as retryable: no message is
+ * acknowledged before its event is durable.
  */
 export async function processBatch(ports: ProcessorPorts, messages: readonly IncomingMessage[]): Promise<QueueBatchOutcome> {
   const resolved = await Promise.all(messages.map((message) => resolveMessage(ports.payloads, message)));
@@ -56,7 +56,15 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
   }
 
   const dbStarted = performance.now();
-  const { unpublished, conflicting } = await ports.events.persist(accepted.map((a) => a.event));
+  let stored: PersistResult;
+  try {
+    stored = await ports.events.persist(accepted.map((a) => a.event));
+  } catch (error) {
+    const reason = `event store failed: ${String(error)}`;
+    for (const { messageId, event } of accepted) failures.push({ messageId, eventId: event.eventId, correlationId: event.correlationId, kind: "retryable", reason });
+    return { failures, conflicts: 0, dbLatencyMs: performance.now() - dbStarted, publishLatencyMs: 0 };
+  }
+  const { unpublished, conflicting } = stored;
   const dbLatencyMs = performance.now() - dbStarted;
 
   const publishStarted = performance.now();
@@ -72,12 +80,6 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
       const failure = { messageId, eventId: event.eventId, correlationId: event.correlationId, reason: `SNS publish failed: ${reason}` };
       failures.push({ ...failure, kind: "retryable" });
     }
-  }
-  for (const failure of failures) {
-    const level = failure.kind === "permanent" ? "error" : "warn";
-    const receiveCount = messages.find((m) => m.messageId === failure.messageId)?.receiveCount;
-    const fields = { message_id: failure.messageId, event_id: failure.eventId, correlation_id: failure.correlationId };
-    ports.log[level]({ ...fields, receive_count: receiveCount, failure: failure.kind, reason: failure.reason }, "message not processed");
   }
   logConflicts(ports.log, accepted, conflicting);
   return { failures, conflicts: conflicting.length, dbLatencyMs, publishLatencyMs };

@@ -1,46 +1,48 @@
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../shared/logger";
 import { recordMetric, type MetricsRecorder } from "../shared/metrics";
+import type { RetryQueue } from "../shared/ports";
 import { messageAttributeNames } from "../shared/queue-message";
-import { processBatch, type ProcessorPorts } from "./core";
+import { processBatch, type ProcessorPorts, type QueueBatchOutcome } from "./core";
+import { settleFailures, type QueuedMessage } from "./settle";
 
 export interface ProcessorHandlerDeps {
-  readonly ports: () => Promise<ProcessorPorts>;
+  readonly ports: ProcessorPorts;
+  readonly retries: RetryQueue;
+  /** The events queue's visibility timeout: the unit of the backoff when a dependency is down. */
+  readonly visibilityTimeoutSeconds: number;
   readonly log: Logger;
   readonly metrics: MetricsRecorder;
+  readonly now?: () => number;
 }
 
 /**
  * The SQS event source mapping's target. With ReportBatchItemFailures, Lambda deletes every record
- * not named in batchItemFailures; a thrown error leaves the whole batch for redelivery.
+ * not named in batchItemFailures and leaves the visibility of the named ones as the function set
+ * it; a thrown error leaves the whole batch for redelivery.
  */
-export function createProcessorHandler({ ports, log, metrics }: ProcessorHandlerDeps) {
+export function createProcessorHandler({ ports, retries, visibilityTimeoutSeconds, log, metrics, now = Date.now }: ProcessorHandlerDeps) {
   return async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     const started = performance.now();
     try {
-      const outcome = await processBatch(
-        await ports(),
-        event.Records.map((record) => ({
-          messageId: record.messageId,
-          body: record.body,
-          receiveCount: Number(record.attributes.ApproximateReceiveCount),
-        })),
-      );
-      // One line per stored event is a CloudWatch Logs cost at volume: it is a debug line; failures
-      // are always logged, one line per message, by the core.
-      if (log.isLevelEnabled("debug")) {
-        const failed = new Set(outcome.failures.map((f) => f.messageId));
-        for (const record of event.Records) {
-          if (!failed.has(record.messageId)) log.debug({ message_id: record.messageId, ...correlationOf(record) }, "event processed");
-        }
-      }
+      const messages = event.Records.map(queuedMessage);
+      const outcome = await processBatch(ports, messages);
+      const settled = await settleFailures(retries, log, messages, outcome.failures, visibilityTimeoutSeconds, now());
+      logProcessed(log, event, outcome);
       recordMetric(metrics, "processed_success", event.Records.length - outcome.failures.length);
       recordMetric(metrics, "processed_failure", outcome.failures.length);
+      if (settled.deferred > 0) {
+        recordMetric(metrics, "deferred_batches", 1);
+        recordMetric(metrics, "deferred_messages", settled.deferred);
+        recordMetric(metrics, "oldest_deferred_age_seconds", settled.oldestDeferredAgeSeconds ?? 0);
+      }
+      if (settled.retried > 0) recordMetric(metrics, "poison_retried", settled.retried);
+      if (settled.deadLettered > 0) recordMetric(metrics, "dead_lettered", settled.deadLettered);
       recordMetric(metrics, "db_latency_ms", outcome.dbLatencyMs);
       recordMetric(metrics, "publish_latency_ms", outcome.publishLatencyMs);
       if (outcome.conflicts > 0) recordMetric(metrics, "idempotency_conflicts", outcome.conflicts);
-      return { batchItemFailures: outcome.failures.map((f) => ({ itemIdentifier: f.messageId })) };
+      return { batchItemFailures: settled.unacknowledged.map((itemIdentifier) => ({ itemIdentifier })) };
     } catch (error) {
       recordMetric(metrics, "processed_failure", event.Records.length);
       log.error({ err: error, message_ids: event.Records.map((r) => r.messageId) }, "batch failed; every message will be redelivered");
@@ -52,9 +54,32 @@ export function createProcessorHandler({ ports, log, metrics }: ProcessorHandler
   };
 }
 
-function correlationOf(record: SQSEvent["Records"][number]): { correlation_id?: string; event_id?: string } {
+function queuedMessage(record: SQSRecord): QueuedMessage {
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.messageAttributes)) {
+    if (value.stringValue !== undefined) attributes[name] = value.stringValue;
+  }
   return {
-    correlation_id: record.messageAttributes[messageAttributeNames.correlationId]?.stringValue,
-    event_id: record.messageAttributes[messageAttributeNames.eventId]?.stringValue,
+    messageId: record.messageId,
+    receiptHandle: record.receiptHandle,
+    body: record.body,
+    attributes,
+    receiveCount: Number(record.attributes.ApproximateReceiveCount),
+    sentAtMs: Number(record.attributes.SentTimestamp),
   };
+}
+
+// One line per stored event is a CloudWatch Logs cost at volume: it is a debug line; failures
+// are always logged, one line per message, when they are settled.
+function logProcessed(log: Logger, event: SQSEvent, outcome: QueueBatchOutcome): void {
+  if (!log.isLevelEnabled("debug")) return;
+  const failed = new Set(outcome.failures.map((f) => f.messageId));
+  for (const record of event.Records) {
+    if (failed.has(record.messageId)) continue;
+    const correlation = {
+      correlation_id: record.messageAttributes[messageAttributeNames.correlationId]?.stringValue,
+      event_id: record.messageAttributes[messageAttributeNames.eventId]?.stringValue,
+    };
+    log.debug({ message_id: record.messageId, ...correlation }, "event processed");
+  }
 }

@@ -38,6 +38,11 @@ export function optionalInteger(
   return value;
 }
 
+export function requireInteger(env: Environment, name: string, bounds: { readonly min: number; readonly max: number }): number {
+  requireString(env, name);
+  return optionalInteger(env, name, bounds.min, bounds);
+}
+
 export function optionalBoolean(env: Environment, name: string, fallback: boolean): boolean {
   const raw = optionalString(env, name);
   if (raw === undefined) return fallback;

@@ -10,7 +10,7 @@ export type MetricService = keyof typeof metricNamespaces;
 
 export interface MetricSpec {
   readonly service: MetricService;
-  readonly unit: "Count" | "Milliseconds";
+  readonly unit: "Count" | "Milliseconds" | "Seconds";
   readonly meaning: string;
 }
 
@@ -22,6 +22,11 @@ export const metricCatalogue = {
   ingest_latency_ms: { service: "ingest", unit: "Milliseconds", meaning: "Time to answer one POST, from request to response." },
   processed_success: { service: "processor", unit: "Count", meaning: "Messages stored (or found stored) and acknowledged." },
   processed_failure: { service: "processor", unit: "Count", meaning: "Messages left for redelivery (named in batchItemFailures, or the whole batch)." },
+  deferred_batches: { service: "processor", unit: "Count", meaning: "Batches in which a message was deferred because PostgreSQL, S3 or SNS failed." },
+  deferred_messages: { service: "processor", unit: "Count", meaning: "Messages deferred (visibility stretched with backoff) because a dependency failed." },
+  oldest_deferred_age_seconds: { service: "processor", unit: "Seconds", meaning: "Age, since it was sent, of the oldest message deferred in the batch." },
+  poison_retried: { service: "processor", unit: "Count", meaning: "Messages that failed permanently and were re-sent with their count (first and second failure)." },
+  dead_lettered: { service: "processor", unit: "Count", meaning: "Messages the processor sent to the DLQ at their third permanent failure." },
   idempotency_conflicts: { service: "processor", unit: "Count", meaning: "Messages whose event_id is stored with a different payload SHA-256: the stored event is kept." },
   db_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time of the one statement that stores the batch." },
   publish_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to publish the batch's unpublished events to SNS and mark them published." },

@@ -141,6 +141,24 @@ export interface EventNotifier {
   publish(events: readonly StoredEvent[], attributes?: Readonly<Record<string, string>>): Promise<PublishFailure[]>;
 }
 
+/** A message as received, with what a retry of it needs: its attributes travel with any copy of it. */
+export interface ReceivedMessage {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** What the processor does to the queue beyond reporting failures: defer, re-send, dead-letter. */
+export interface RetryQueue {
+  /** Makes each message invisible for its seconds; returns the ids whose visibility could not be changed, with why. */
+  defer(entries: readonly { readonly message: ReceivedMessage; readonly seconds: number }[]): Promise<{ messageId: string; reason: string }[]>;
+  /** Sends a copy of the message back to the events queue, delayed, with these attributes replaced or added. */
+  resend(message: ReceivedMessage, attributes: Readonly<Record<string, string>>, delaySeconds: number): Promise<void>;
+  /** Sends a copy of the message to the DLQ with these attributes replaced or added. */
+  deadLetter(message: ReceivedMessage, attributes: Readonly<Record<string, string>>): Promise<void>;
+}
+
 export interface Clock {
   now(): Date;
 }

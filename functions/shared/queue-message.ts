@@ -63,7 +63,16 @@ export function s3QueueMessage(header: MessageHeader, ref: PayloadRef, payloadSh
 }
 
 /** Message attribute names; SQS carries them beside the body so they can be read without parsing it. */
-export const messageAttributeNames = { correlationId: "correlation_id", eventId: "event_id", replay: "replay", replayId: "replay_id" } as const;
+export const messageAttributeNames = {
+  correlationId: "correlation_id",
+  eventId: "event_id",
+  replay: "replay",
+  replayId: "replay_id",
+  /** Set by the processor on the copies it re-sends: how many receives of the event failed permanently. */
+  permanentFailures: "permanent_failures",
+  /** Set by the processor on what it dead-letters: why the event can never be stored. */
+  failureReason: "failure_reason",
+} as const;
 
 /** The message attributes of a queue message, in the SDK's SendMessage shape. */
 export function queueMessageAttributes(message: QueueMessage): Record<string, { DataType: "String"; StringValue: string }> {

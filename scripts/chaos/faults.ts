@@ -3,7 +3,7 @@ import type { EmbeddedPostgresServer } from "../local-stack/embedded-postgres";
 import type { LambdaFunctions } from "../local-stack/local-stack";
 import type { FaultProxy } from "./fault-proxy";
 
-export type FaultKind = "postgres-restart" | "processor-kill" | "s3-outage" | "sns-outage";
+export type FaultKind = "postgres-restart" | "postgres-long-outage" | "processor-kill" | "s3-outage" | "sns-outage";
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -15,6 +15,8 @@ export interface FaultSettings {
   readonly postgresRestarts: number;
   readonly processorKills: number;
   readonly outageMs: number;
+  /** A PostgreSQL outage this long (many visibility timeouts) in the middle of the stream; 0 for none. */
+  readonly longOutageMs: number;
   /** Pause after each fault: longer than the visibility timeout, so a message failed by one fault is retried before the next. */
   readonly settleMs: number;
 }
@@ -45,6 +47,7 @@ export function faultPlan(settings: FaultSettings): Fault[] {
     if (restart) ordered.push(restart);
   }
   ordered.splice(Math.ceil(ordered.length / 2), 0, "s3-outage");
+  if (settings.longOutageMs > 0) ordered.splice(Math.ceil(ordered.length / 2), 0, "postgres-long-outage");
   ordered.push("sns-outage");
   return ordered.map((kind, index) => ({ kind, at: (index + 1) / (ordered.length + 1) }));
 }
@@ -53,6 +56,14 @@ export interface FaultTargets {
   readonly postgres: EmbeddedPostgresServer;
   readonly functions: LambdaFunctions;
   readonly proxy: FaultProxy;
+  /** Runs while the long outage lasts (the poisoned batch is sent then); awaited after it. */
+  readonly duringLongOutage?: () => Promise<void>;
+}
+
+/** How long a fault keeps its target down. */
+export function faultDurationMs(kind: FaultKind, settings: FaultSettings): number {
+  if (kind === "processor-kill") return 0;
+  return kind === "postgres-long-outage" ? settings.longOutageMs : settings.outageMs;
 }
 
 /**
@@ -88,6 +99,12 @@ async function inject(kind: FaultKind, targets: FaultTargets, settings: FaultSet
       await sleep(settings.outageMs);
       await targets.postgres.start();
       return `PostgreSQL down for ${settings.outageMs} ms`;
+    case "postgres-long-outage": {
+      await targets.postgres.stop();
+      const restarted = sleep(settings.longOutageMs).then(() => targets.postgres.start());
+      await Promise.all([restarted, targets.duringLongOutage?.()]);
+      return `PostgreSQL down for ${settings.longOutageMs} ms`;
+    }
     case "s3-outage": {
       const before = targets.proxy.refused.s3;
       await targets.proxy.outage("s3", settings.outageMs);

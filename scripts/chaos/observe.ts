@@ -9,6 +9,9 @@ export interface LogEntry {
   readonly failure?: string;
   readonly event_id?: string;
   readonly receive_count?: number;
+  readonly permanent_failures?: number;
+  readonly action?: string;
+  readonly retry_in_seconds?: number;
   readonly [field: string]: unknown;
 }
 

@@ -10,7 +10,7 @@ import type { LogEntry } from "./observe";
 export interface PoisonOutcome {
   /** event_ids of the messages found in the DLQ (and taken out of it). */
   readonly deadLettered: string[];
-  /** event_id -> the receive_count of each "message not processed" line the processor logged for it. */
+  /** event_id -> the permanent_failures of each "message not processed" line the processor logged for it. */
   readonly receiveCounts: Record<string, number[]>;
   /** The poisoned messages' batch-mates: they must be stored. */
   readonly mateEventIds: string[];
@@ -40,8 +40,9 @@ const hashOf = (payload: unknown) => sha256Hex(JSON.stringify(payload));
 
 /**
  * One batch of five messages: two poisoned (their S3 object deleted, or altered after the hash was
- * taken) and three sound. The poisoned ones must reach the DLQ after exactly maxReceiveCount
- * receives, each logged as permanent; the sound ones must be stored.
+ * taken) and three sound. The poisoned ones must be dead-lettered at exactly their third receive
+ * (the processor counts permanent failures itself), each logged as permanent; the sound ones must
+ * be stored.
  */
 export async function injectPoison(t: PoisonTargets): Promise<PoisonOutcome> {
   const missingId = randomUUID();
@@ -62,11 +63,12 @@ export async function injectPoison(t: PoisonTargets): Promise<PoisonOutcome> {
 
   const poisoned = new Set<string>([missingId, alteredId]);
   const deadLettered = await takeFromDlq(t, poisoned);
+  await logsCaughtUp(t, poisoned);
   const receiveCounts = Object.fromEntries(
-    [...poisoned].map((id) => [id, t.logs.filter((l) => l.event_id === id && l.msg === "message not processed").map((l) => Number(l.receive_count))]),
+    [...poisoned].map((id) => [id, t.logs.filter((l) => l.event_id === id && l.msg === "message not processed").map((l) => Number(l.permanent_failures))]),
   );
   const problems: string[] = [];
-  const expectedReceives = Array.from({ length: eventQueue.maxReceiveCount }, (_, i) => i + 1);
+  const expectedReceives = Array.from({ length: eventQueue.poisonReceives }, (_, i) => i + 1);
   if ([...deadLettered].sort().join() !== [...poisoned].sort().join()) problems.push(`the DLQ got ${deadLettered.length} of the 2 poisoned messages`);
   for (const [id, counts] of Object.entries(receiveCounts)) {
     if (counts.join() !== expectedReceives.join()) problems.push(`poisoned ${id} was received ${JSON.stringify(counts)}, expected ${JSON.stringify(expectedReceives)}`);
@@ -74,6 +76,14 @@ export async function injectPoison(t: PoisonTargets): Promise<PoisonOutcome> {
   const notPermanent = t.logs.filter((l) => poisoned.has(String(l.event_id)) && l.failure !== "permanent");
   if (notPermanent.length > 0) problems.push(`${notPermanent.length} failure(s) of a poisoned message were not classed permanent`);
   return { deadLettered, receiveCounts, mateEventIds: mates.map((m) => m.event_id), problems };
+}
+
+/** Log lines cross from the functions' worker threads after the work they describe: wait for them (bounded). */
+async function logsCaughtUp(t: PoisonTargets, poisoned: ReadonlySet<string>): Promise<void> {
+  const logged = (id: string) => t.logs.filter((l) => l.event_id === id && l.msg === "message not processed").length;
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(100)) {
+    if ([...poisoned].every((id) => logged(id) >= eventQueue.poisonReceives)) return;
+  }
 }
 
 /**

@@ -18,9 +18,14 @@ const spec = {
     "postgres-restarts": { description: "PostgreSQL stops and restarts per run", default: "2", placeholder: "n" },
     "processor-kills": { description: "processor worker kills mid-batch per run", default: "3", placeholder: "n" },
     "outage-ms": { description: "how long PostgreSQL, S3 or SNS stays down", default: "2000", placeholder: "ms" },
+    "long-outage-ms": { description: "one PostgreSQL outage this long, poison sent during it (0: none)", default: "160000", placeholder: "ms" },
     "visibility-timeout": { description: "the event queue's visibility timeout", default: "5", placeholder: "seconds" },
   },
-  examples: ["npm run test:chaos", "npm run test:chaos -- --runs 3", "npm run test:chaos -- --events 2000 --outage-ms 1000"],
+  examples: [
+    "npm run test:chaos",
+    "npm run test:chaos -- --runs 3",
+    "npm run test:chaos -- --events 2000 --outage-ms 1000 --long-outage-ms 0",
+  ],
 } satisfies CommandSpec<Record<string, { description: string; default: string; placeholder: string }>>;
 
 export function reportTable(reports: readonly ChaosReport[]): string {
@@ -36,8 +41,10 @@ export function reportTable(reports: readonly ChaosReport[]): string {
       row("PostgreSQL restarts", (r) => r.faults.filter((f) => f.kind === "postgres-restart").length),
       row("processor kills (in-flight hit)", (r) => `${r.faults.filter((f) => f.kind === "processor-kill").length} (${r.faults.filter((f) => f.kind === "processor-kill").map((f) => parseInt(f.detail, 10)).join("+")})`),
       row("S3 / SNS requests refused", (r) => `${detailCount(r, "s3-outage")} / ${detailCount(r, "sns-outage")}`),
+      row("PostgreSQL long outage", (r) => r.faults.find((f) => f.kind === "postgres-long-outage")?.detail.replace("PostgreSQL down for ", "") ?? "none"),
       row("whole batches redelivered", (r) => r.batchesFailedWhole),
-      row("messages retried (retryable)", (r) => r.retryableFailuresLogged),
+      row("messages deferred (dependency down)", (r) => r.deferrals),
+      row("longest deferral / cap (s)", (r) => `${r.longestDeferralSeconds} / ${r.backoffCapSeconds}`),
       row("rows expected", (r) => r.verification.expected),
       row("rows stored", (r) => r.verification.stored),
       row("LOST", (r) => r.verification.lost),
@@ -73,6 +80,7 @@ async function main(): Promise<number> {
     postgresRestarts: integerSetting("postgres-restarts", values["postgres-restarts"], { min: 0, max: 10 }),
     processorKills: integerSetting("processor-kills", values["processor-kills"], { min: 0, max: 10 }),
     outageMs: integerSetting("outage-ms", values["outage-ms"], { min: 100, max: 60_000 }),
+    longOutageMs: integerSetting("long-outage-ms", values["long-outage-ms"], { min: 0, max: 3_600_000 }),
     visibilityTimeoutSeconds: integerSetting("visibility-timeout", values["visibility-timeout"], { min: 2, max: 60 }),
     drainTimeoutMs: 180_000,
     settleMs: 0,

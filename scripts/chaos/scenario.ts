@@ -10,7 +10,8 @@ import { startEmbeddedPostgres } from "../local-stack/embedded-postgres";
 import { startLocalStack } from "../local-stack/local-stack";
 import { ingestStream } from "./client";
 import { startFaultProxy } from "./fault-proxy";
-import { faultPlan, runFaults, type FaultRecord, type FaultSettings } from "./faults";
+import { backoffCapSeconds } from "../../functions/topology";
+import { faultDurationMs, faultPlan, runFaults, type FaultRecord, type FaultSettings } from "./faults";
 import { failureLog, waitForDrain } from "./observe";
 import { injectPoison, type PoisonOutcome } from "./poison";
 import { verifyRun, type Verification } from "./verify";
@@ -32,8 +33,12 @@ export interface ChaosReport {
   readonly clientGaveUp: number;
   readonly clientRetries: number;
   readonly faults: FaultRecord[];
-  readonly retryableFailuresLogged: number;
   readonly batchesFailedWhole: number;
+  /** Messages deferred because a dependency was down, and the longest deferral the processor asked for. */
+  readonly deferrals: number;
+  readonly longestDeferralSeconds: number;
+  /** The backoff cap for this run's visibility timeout: a long outage must reach it. */
+  readonly backoffCapSeconds: number;
   readonly poison: PoisonOutcome;
   readonly verification: Verification;
   readonly seconds: number;
@@ -52,6 +57,9 @@ export function failuresOf(report: ChaosReport): string[] {
   if (report.clientGaveUp > 0) problems.push(`${report.clientGaveUp} event(s) the client could not get accepted`);
   const expectedKinds = report.faults.filter((f) => f.kind === "processor-kill" && f.detail.startsWith("0 "));
   if (expectedKinds.length > 0) problems.push(`${expectedKinds.length} processor kill(s) found no batch in flight`);
+  if (report.faults.some((f) => f.kind === "postgres-long-outage") && report.longestDeferralSeconds !== report.backoffCapSeconds) {
+    problems.push(`the long outage's deferrals reached ${report.longestDeferralSeconds} s, not the backoff cap of ${report.backoffCapSeconds} s`);
+  }
   problems.push(...report.poison.problems);
   return problems;
 }
@@ -102,9 +110,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let streamDone = false;
     const plan = faultPlan(options);
     // Pace the client so that the stream outlasts the faults: each fault then meets live traffic.
-    const planSeconds = (plan.length + 1) * ((options.outageMs + options.settleMs) / 1000);
-    const ratePerSecond = options.events / planSeconds;
-    const faultsRun = runFaults(plan, { postgres, functions: stack.functions, proxy }, options, () => answered / options.events, () => streamDone, options.say);
+    const planMs = plan.reduce((sum, fault) => sum + faultDurationMs(fault.kind, options) + options.settleMs, options.outageMs + options.settleMs);
+    const ratePerSecond = options.events / (planMs / 1000);
+    const poisonTargets = { sqs, s3, queueUrl: stack.queueUrl, dlqUrl: stack.dlqUrl, bucket: stack.bucket, runId, logs: logs.entries, timeoutMs: 20 * options.visibilityTimeoutSeconds * 1000 };
+    // With a long outage, the poisoned batch is sent while PostgreSQL is down: poison must still be
+    // dead-lettered at its third receive, and its batch-mates stored once the database is back.
+    let poisonedDuringOutage: PoisonOutcome | undefined;
+    const duringLongOutage = async () => {
+      poisonedDuringOutage = await injectPoison(poisonTargets);
+    };
+    const targets = { postgres, functions: stack.functions, proxy, duringLongOutage };
+    const faultsRun = runFaults(plan, targets, options, () => answered / options.events, () => streamDone, options.say);
     const stream = await ingestStream(
       { apiUrl: stack.apiUrl, apiKey, runId, events: options.events, concurrency: options.concurrency, largeEvery: 20, invalidEvery: 50, maxAttempts: 30, ratePerSecond },
       (done) => {
@@ -117,7 +133,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const faults = await faultsRun;
     options.say(`  stream answered: ${stream.accepted.size} accepted, ${stream.rejected.length} rejected, ${stream.failed.length} gave up, ${stream.retries} retries`);
 
-    const poison = await injectPoison({ sqs, s3, queueUrl: stack.queueUrl, dlqUrl: stack.dlqUrl, bucket: stack.bucket, runId, logs: logs.entries, timeoutMs: 20 * options.visibilityTimeoutSeconds * 1000 });
+    const poison = poisonedDuringOutage ?? (await injectPoison(poisonTargets));
     options.say(`  poison: ${poison.deadLettered.length} dead-lettered, receives ${JSON.stringify(poison.receiveCounts)}`);
 
     await waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs);
@@ -140,8 +156,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       clientGaveUp: stream.failed.length,
       clientRetries: stream.retries,
       faults,
-      retryableFailuresLogged: logs.entries.filter((l) => l.failure === "retryable").length,
       batchesFailedWhole: logs.entries.filter((l) => l.msg === "batch failed; every message will be redelivered").length,
+      deferrals: logs.entries.filter((l) => l.action === "defer").length,
+      longestDeferralSeconds: Math.max(0, ...logs.entries.map((l) => Number(l.retry_in_seconds ?? 0))),
+      backoffCapSeconds: backoffCapSeconds(options.visibilityTimeoutSeconds),
       poison,
       verification,
       seconds: Math.round((Date.now() - started) / 1000),

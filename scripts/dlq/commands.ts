@@ -110,6 +110,7 @@ export async function show(ctx: DlqContext, id: string): Promise<number> {
         correlation_id: correlationIdOf(message),
         receive_count: message.Attributes?.ApproximateReceiveCount,
         first_sent: new Date(Number(message.Attributes?.SentTimestamp ?? 0)).toISOString(),
+        dead_lettered_for: message.MessageAttributes?.[messageAttributeNames.failureReason]?.StringValue ?? null,
         reason: await diagnose(ctx.payloads, String(message.MessageId), message.Body ?? ""),
         body,
       },
@@ -141,7 +142,9 @@ export async function redrive(ctx: DlqContext, max: number): Promise<number> {
     );
     if (Messages.length === 0) break;
     for (const message of Messages) {
-      await ctx.sqs.send(new SendMessageCommand({ QueueUrl: ctx.queueUrl, MessageBody: message.Body ?? "", MessageAttributes: message.MessageAttributes }));
+      // The processor's poison count and reason start afresh: a redriven message gets three receives again.
+      const { [messageAttributeNames.permanentFailures]: _count, [messageAttributeNames.failureReason]: _reason, ...attributes } = message.MessageAttributes ?? {};
+      await ctx.sqs.send(new SendMessageCommand({ QueueUrl: ctx.queueUrl, MessageBody: message.Body ?? "", MessageAttributes: attributes }));
       await ctx.sqs.send(new DeleteMessageCommand({ QueueUrl: ctx.dlqUrl, ReceiptHandle: message.ReceiptHandle }));
       moved += 1;
     }

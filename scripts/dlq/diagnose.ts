@@ -18,7 +18,7 @@ export async function diagnose(payloads: PayloadStore, messageId: string, body: 
   } as Pick<EventStore, "persist" | "markPublished"> as EventStore;
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
   try {
-    const outcome = await processBatch({ payloads, events: noStore, notifier: { publish: () => Promise.resolve([]) }, log: silent }, [{ messageId, body, receiveCount: 0 }]);
+    const outcome = await processBatch({ payloads, events: noStore, notifier: { publish: () => Promise.resolve([]) }, log: silent }, [{ messageId, body }]);
     const failure = outcome.failures[0];
     if (!failure) return "valid now: it failed on a dependency (database, S3 or SNS); safe to redrive";
     return failure.kind === "permanent" ? `permanent: ${failure.reason}` : `retryable now: ${failure.reason}`;

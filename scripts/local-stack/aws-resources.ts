@@ -1,7 +1,7 @@
 import { S3Client, CreateBucketCommand } from "@aws-sdk/client-s3";
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { eventQueue } from "../../functions/topology";
+import { eventQueue, safetyNetReceiveCount } from "../../functions/topology";
 
 export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" } as const;
 
@@ -33,6 +33,7 @@ const resourceNames = {
 export interface AwsResources {
   readonly queueUrl: string;
   readonly queueArn: string;
+  readonly visibilityTimeoutSeconds: number;
   readonly dlqUrl: string;
   readonly bucket: string;
   readonly topicArn: string;
@@ -50,7 +51,8 @@ export async function ensureAwsResources(clients: AwsClients, visibilityTimeoutS
   });
   const queue = await ensureQueue(clients.sqs, resourceNames.queue, {
     VisibilityTimeout: String(visibilityTimeoutSeconds),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: eventQueue.maxReceiveCount }),
+    MessageRetentionPeriod: String(eventQueue.retentionSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: safetyNetReceiveCount(visibilityTimeoutSeconds) }),
   });
   const tap = await ensureQueue(clients.sqs, resourceNames.snsTapQueue, {});
   await ensureBucket(clients.s3, resourceNames.bucket);
@@ -60,6 +62,7 @@ export async function ensureAwsResources(clients: AwsClients, visibilityTimeoutS
   return {
     queueUrl: queue.url,
     queueArn: queue.arn,
+    visibilityTimeoutSeconds,
     dlqUrl: dlq.url,
     bucket: resourceNames.bucket,
     topicArn,

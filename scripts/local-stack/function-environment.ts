@@ -5,6 +5,8 @@ import { localCredentials } from "./aws-resources";
 /** The resources of the local stack that functions can be linked to. */
 export interface LocalLinkTargets {
   readonly queueUrl: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly dlqUrl: string;
   readonly bucket: string;
   readonly topicArn: string;
   readonly databaseUrl: string;
@@ -33,6 +35,8 @@ export function functionEnvironment(
   const spec = functionSpecs[name];
   const values: LinkValues<string> = {
     queueUrl: targets.queueUrl,
+    queueVisibilityTimeout: String(targets.visibilityTimeoutSeconds),
+    deadLetterQueueUrl: targets.dlqUrl,
     payloadBucket: targets.bucket,
     topicArn: targets.topicArn,
     database: { kind: "url", url: targets.databaseUrl, ...(targets.databasePoolSize === undefined ? {} : { poolSize: String(targets.databasePoolSize) }) },

@@ -5,7 +5,7 @@ import { localApiKey } from "./api-keys";
 import { startAwsEmulator } from "./aws-emulator";
 import { awsClients, destroyAwsClients, ensureAwsResources } from "./aws-resources";
 import { startEmbeddedPostgres } from "./embedded-postgres";
-import { functionEnvironment } from "./function-environment";
+import { functionEnvironment, type LocalLinkTargets } from "./function-environment";
 import { startLambdaApi } from "./lambda-api";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
 import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
@@ -27,6 +27,8 @@ export interface LocalStack {
   awsEndpointUrl: string;
   region: string;
   queueUrl: string;
+  /** The event queue's visibility timeout (FLUXA_VISIBILITY_TIMEOUT_SECONDS, or the topology's default). */
+  visibilityTimeoutSeconds: number;
   dlqUrl: string;
   bucket: string;
   topicArn: string;
@@ -91,6 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       awsEndpointUrl,
       region,
       queueUrl: resources.queueUrl,
+      visibilityTimeoutSeconds: resources.visibilityTimeoutSeconds,
       dlqUrl: resources.dlqUrl,
       bucket: resources.bucket,
       topicArn: resources.topicArn,
@@ -122,7 +125,7 @@ function lambdaRuntime(
   settings: LocalStackSettings,
   sizing: LocalSizing,
   bundleDir: string,
-  targets: { queueUrl: string; bucket: string; topicArn: string; databaseUrl: string; awsEndpointUrl: string; replayQueueUrls: string },
+  targets: LocalLinkTargets & { awsEndpointUrl: string },
 ): LambdaRuntime {
   const configurations = functionNames.map((name) => ({
     name,

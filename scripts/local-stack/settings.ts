@@ -12,7 +12,7 @@ export interface LocalStackOptions {
   awsEndpointUrl?: string;
   /** Keys accepted in `x-api-key`. Default: env FLUXA_API_KEYS (comma-separated), else one generated key kept in the data dir. */
   apiKeys?: string[];
-  /** The event queue's visibility timeout. Default: the topology's multiple of the processor's timeout (the stack's, if given). */
+  /** The event queue's visibility timeout. Default: env FLUXA_VISIBILITY_TIMEOUT_SECONDS, else the topology's multiple of the processor's timeout (the stack's, if given). */
   visibilityTimeoutSeconds?: number;
   /**
    * Size functions and the processor's mapping as this stack's `Pulumi.<stack>.yaml` does, validated as
@@ -59,7 +59,7 @@ export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessE
     databaseUrl: options.databaseUrl ?? read(env, "DATABASE_URL", parsePostgresUrl),
     awsEndpointUrl: options.awsEndpointUrl ?? read(env, "AWS_ENDPOINT_URL", parseHttpUrl),
     apiKeys: options.apiKeys ?? read(env, "FLUXA_API_KEYS", parseKeyList),
-    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? read(env, "FLUXA_VISIBILITY_TIMEOUT_SECONDS", parseVisibilityTimeout),
     stack: options.stack ?? read(env, "FLUXA_STACK", parseStackName),
     reservedConcurrency: options.reservedConcurrency ?? read(env, "FLUXA_RESERVED_CONCURRENCY", parseReservations) ?? {},
     functionEnvironment: options.functionEnvironment ?? {},
@@ -84,6 +84,12 @@ function read<T>(env: NodeJS.ProcessEnv, name: string, parse: Parser<T>): T | un
 
 const parsePort: Parser<number> = (value) =>
   /^\d+$/.test(value) && Number(value) <= 65535 ? { ok: true, value: Number(value) } : { ok: false, expected: "a port number 0-65535" };
+
+// AWS: a queue's visibility timeout is 0 to 43,200 s; Fluxa's backoff needs at least 1.
+const parseVisibilityTimeout: Parser<number> = (value) =>
+  /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 43_200
+    ? { ok: true, value: Number(value) }
+    : { ok: false, expected: "whole seconds, 1-43200" };
 
 const parseNonEmpty: Parser<string> = (value) => (value.trim() ? { ok: true, value } : { ok: false, expected: "a path" });
 

@@ -42,7 +42,17 @@ describe("npm run dlq against the local stack", function () {
       s3QueueMessage(header(ids.altered), { bucket: t.stack.bucket, key: `raw/2024-01-15/${ids.altered}.json`, bytes: 10 }, payloadSha256),
       inlineQueueMessage(header(ids.sound), payload),
     ];
-    await t.sqs.send(new SendMessageBatchCommand({ QueueUrl: t.stack.dlqUrl, Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m) })) }));
+    const deadLettered = (reason: string) => ({
+      permanent_failures: { DataType: "String", StringValue: "3" },
+      failure_reason: { DataType: "String", StringValue: reason },
+    });
+    const attributes = [deadLettered("payload object does not exist"), deadLettered("payload SHA-256 does not match the message"), undefined];
+    await t.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: t.stack.dlqUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m), MessageAttributes: attributes[i] })),
+      }),
+    );
   });
   after(async () => {
     await t?.stop();
@@ -61,20 +71,23 @@ describe("npm run dlq against the local stack", function () {
   it("shows one message by event_id, body included", async () => {
     const { code, out } = await dlq("show", ids.altered);
     expect(code).to.equal(0);
-    const shown = JSON.parse(out) as { event_id: string; reason: string; body: { payload_ref: unknown } };
+    const shown = JSON.parse(out) as { event_id: string; reason: string; dead_lettered_for: string; body: { payload_ref: unknown } };
     expect(shown.event_id).to.equal(ids.altered);
+    expect(shown.dead_lettered_for).to.equal("payload SHA-256 does not match the message");
     expect(shown.reason).to.match(/^permanent: payload SHA-256/);
     expect(shown.body.payload_ref).to.not.equal(undefined);
     expect((await dlq("show", randomUUID())).code).to.equal(1);
   });
 
-  it("redrives without loss: the sound message is stored, the poisoned ones come back to the DLQ after 3 receives", async () => {
+  it("redrives without loss: the sound message is stored, the poisoned ones come back to the DLQ after 3 fresh receives", async () => {
     expect(await depth(t.stack.dlqUrl)).to.equal(3);
     const { code, out } = await dlq("redrive", "--max", "10");
     expect(code).to.equal(0);
     expect(out).to.include("moved 3 message(s)");
     await waitForEvent(t, ids.sound);
     await eventually("the poisoned messages back in the DLQ", async () => ((await depth(t.stack.queueUrl)) === 0 && (await depth(t.stack.dlqUrl)) === 2 ? true : undefined), 300);
+    const counts = t.logs.filter((l) => l.event_id === ids.missing && l.msg === "message not processed").map((l) => l.permanent_failures);
+    expect(counts, "the redriven message's poison count started afresh").to.deep.equal([1, 2, 3]);
   });
 
   it("purges only with --yes", async () => {

@@ -128,7 +128,7 @@ describe("local stack end to end (npm start's stack, over HTTP)", function () {
     expect(await rowsFor(eventId)).to.equal(1);
   });
 
-  it("sends a message whose S3 payload is missing to the DLQ after exactly 3 receives, storing its batch-mates", async () => {
+  it("dead-letters a message whose S3 payload is missing at exactly its third receive, storing its batch-mates", async () => {
     const poisonedId = "01a21393-3846-7825-a33f-0000000000e1";
     const { payload: _inline, ...envelope } = inlineMessage(poisonedId, "poisoned") as Extract<QueueMessage, { payload: unknown }>;
     const pointer: QueueMessage = { ...envelope, payload_ref: { bucket: t.stack.bucket, key: `raw/2024-01-15/${poisonedId}.json`, bytes: 10 } };
@@ -149,7 +149,9 @@ describe("local stack end to end (npm start's stack, over HTTP)", function () {
     expect(deadLetters).to.have.length(1);
     expect(JSON.parse(deadLetters[0].Body ?? "{}")).to.include({ event_id: poisonedId });
     const receives = t.logs.filter((l) => l.function === "processor" && l.event_id === poisonedId && l.msg === "message not processed");
-    expect(receives.map((l) => l.receive_count)).to.deep.equal([1, 2, 3]);
+    // Each permanent failure re-sends the message with its count; the third goes to the DLQ.
+    expect(receives.map((l) => l.permanent_failures)).to.deep.equal([1, 2, 3]);
+    expect(receives.map((l) => l.action)).to.deep.equal(["retry", "retry", "dead-letter"]);
     expect(receives.every((l) => l.failure === "permanent" && l.correlation_id === "corr-poisoned")).to.equal(true);
     for (const id of mates) expect(await rowsFor(id)).to.equal(1);
     expect(await rowsFor(poisonedId)).to.equal(0);

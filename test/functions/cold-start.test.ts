@@ -60,7 +60,13 @@ describe("cold start configuration", () => {
   it("fails each function at load time naming the first missing variable", () => {
     expect(load("ingest", {}).stderr).to.include("EVENTS_QUEUE_URL is required");
     expect(load("ingest", { EVENTS_QUEUE_URL: "http://q" }).stderr).to.include("PAYLOAD_BUCKET is required");
-    expect(load("processor", { PAYLOAD_BUCKET: "b", EVENTS_TOPIC_ARN: "arn:t" }).stderr).to.include("DATABASE_URL is required");
+    expect(load("processor", { PAYLOAD_BUCKET: "b", EVENTS_TOPIC_ARN: "arn:t" }).stderr).to.include("EVENTS_QUEUE_URL is required");
+    const queues = { PAYLOAD_BUCKET: "b", EVENTS_TOPIC_ARN: "arn:t", EVENTS_QUEUE_URL: "http://q", EVENTS_DLQ_URL: "http://dlq" };
+    expect(load("processor", { ...queues }).stderr).to.include("EVENTS_QUEUE_VISIBILITY_TIMEOUT_SECONDS is required");
+    expect(load("processor", { ...queues, EVENTS_QUEUE_VISIBILITY_TIMEOUT_SECONDS: "0" }).stderr).to.include(
+      "EVENTS_QUEUE_VISIBILITY_TIMEOUT_SECONDS must be between 1 and 43200, got 0",
+    );
+    expect(load("processor", { ...queues, EVENTS_QUEUE_VISIBILITY_TIMEOUT_SECONDS: "180" }).stderr).to.include("DATABASE_URL is required");
     expect(load("query", {}).stderr).to.include("DATABASE_URL is required");
     expect(load("replay", {}).stderr).to.include("EVENTS_TOPIC_ARN is required");
     expect(load("replay", { EVENTS_TOPIC_ARN: "arn:t" }).stderr).to.include("DATABASE_URL is required");

@@ -9,7 +9,15 @@ const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-m
 const databaseEnv = [envNames.databaseHost, envNames.databasePort, envNames.databaseName, envNames.databaseSecretArn, envNames.databaseSsl, envNames.databasePoolSize, "NODE_EXTRA_CA_CERTS"];
 const expectedEnv: Record<FunctionName, string[]> = {
   ingest: [envNames.logLevel, envNames.queueUrl, envNames.payloadBucket],
-  processor: [envNames.logLevel, envNames.payloadBucket, envNames.topicArn, ...databaseEnv],
+  processor: [
+    envNames.logLevel,
+    envNames.queueUrl,
+    envNames.queueVisibilityTimeout,
+    envNames.deadLetterQueueUrl,
+    envNames.payloadBucket,
+    envNames.topicArn,
+    ...databaseEnv,
+  ],
   query: [envNames.logLevel, ...databaseEnv],
   migrate: [envNames.logLevel, ...databaseEnv],
   replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays],
@@ -43,16 +51,18 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(one(run, "aws:s3/bucket:Bucket", "fluxa-pipeline-payloads").inputs.forceDestroy, run.config.payload.forceDestroy);
     });
 
-    it("encrypts both queues, redrives after 3 receives, and sizes the visibility timeout at 6x the processor's", () => {
+    it("encrypts both queues, keeps messages 14 days, redrives only as a safety net after a week of deferrals, and sizes the visibility timeout at 6x the processor's", () => {
       const queue = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-queue").inputs;
       const dlq = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-dlq").inputs;
       assert.equal(queue.sqsManagedSseEnabled, true);
       assert.equal(dlq.sqsManagedSseEnabled, true);
       assert.deepEqual(JSON.parse(queue.redrivePolicy as string), {
         deadLetterTargetArn: `arn:aws:sqs:eu-west-1:123456789012:fluxa-events-dlq-${stack}`,
-        maxReceiveCount: 3,
+        // 180 s visibility: deferrals of 180, 360, 720, 1440 s, then 1800 s each, reach 7 days at the 339th receive.
+        maxReceiveCount: 339,
       });
-      assert.equal(queue.visibilityTimeoutSeconds, 6 * run.config.functions.processor.timeoutSeconds);
+      assert.equal(queue.visibilityTimeoutSeconds, 180);
+      assert.equal(queue.messageRetentionSeconds, 14 * 24 * 3600);
       assert.equal(dlq.messageRetentionSeconds, 14 * 24 * 3600);
     });
 
@@ -98,7 +108,12 @@ for (const stack of ["dev", "prod"] as const) {
           assert.equal(variables.NODE_EXTRA_CA_CERTS, "/var/runtime/ca-cert.pem");
         }
         if (name === "ingest") assert.equal(variables[envNames.queueUrl], run.outputs.queueUrl);
-        if (name === "processor") assert.equal(variables[envNames.topicArn], run.outputs.eventsTopicArn);
+        if (name === "processor") {
+          assert.equal(variables[envNames.topicArn], run.outputs.eventsTopicArn);
+          assert.equal(variables[envNames.queueUrl], run.outputs.queueUrl);
+          assert.equal(variables[envNames.deadLetterQueueUrl], run.outputs.deadLetterQueueUrl);
+          assert.equal(variables[envNames.queueVisibilityTimeout], "180");
+        }
         assert.equal(variables[envNames.logLevel], run.config.logLevel);
         const vpc = inputs.vpcConfig as { subnetIds: string[]; securityGroupIds: string[] } | undefined;
         if (functionSpecs[name].inVpc) {

@@ -51,7 +51,7 @@ describe("migrations hash", () => {
 
 describe("alarm definitions", () => {
   it("follow the seed's names and the configured thresholds", () => {
-    const alarms = alarmDefinitions(resourceNames("qa"), parseConfig({ alarmQueueAgeSeconds: "600" }, "qa", "eu-west-1").alarms);
+    const alarms = alarmDefinitions(resourceNames("qa"), parseConfig({ alarmQueueAgeSeconds: "600" }, "qa", "eu-west-1").alarms, 180);
     assert.ok(alarms.some((a) => a.name === "fluxa-dlq-depth-qa" && a.threshold === 0 && a.comparisonOperator === "GreaterThanThreshold"));
     assert.ok(alarms.some((a) => a.name === "fluxa-ingest-errors-qa"));
     assert.equal(alarms.find((a) => a.key === "queue-age")?.threshold, 600);
@@ -60,12 +60,23 @@ describe("alarm definitions", () => {
 
 describe("links", () => {
   const targets: LinkTargets = {
-    queue: { url: "https://queue", arn: "arn:aws:sqs:r:1:q" },
+    queue: { url: "https://queue", arn: "arn:aws:sqs:r:1:q", visibilityTimeoutSeconds: 180 },
+    deadLetterQueue: { url: "https://dlq", arn: "arn:aws:sqs:r:1:dlq" },
     payloadBucket: { name: "bucket", arn: "arn:aws:s3:::bucket" },
     topicArn: "arn:aws:sns:r:1:t",
     database: { host: "db", port: 5432, name: "fluxa", secretArn: "arn:aws:secretsmanager:r:1:secret:s", poolSize: 3 },
     replay: { queueUrls: [], maxWindowDays: 31 },
   };
+
+  it("lets the queue's consumer defer and re-send on its queue, and only send to the DLQ", () => {
+    const consumer = linkGrant("queueConsumer", targets);
+    assert.deepEqual(consumer.environment, { EVENTS_QUEUE_URL: "https://queue", EVENTS_QUEUE_VISIBILITY_TIMEOUT_SECONDS: "180" });
+    assert.ok(consumer.statements[0].Action.includes("sqs:ChangeMessageVisibility"));
+    assert.deepEqual(consumer.statements[0].Resource, ["arn:aws:sqs:r:1:q"]);
+    const dlq = linkGrant("deadLetterQueue", targets);
+    assert.deepEqual(dlq.environment, { EVENTS_DLQ_URL: "https://dlq" });
+    assert.deepEqual(dlq.statements.map((s) => [s.Action, s.Resource]), [[["sqs:SendMessage"], ["arn:aws:sqs:r:1:dlq"]]]);
+  });
 
   it("gives the environment variable and the IAM statement together, scoped to the payload prefix", async () => {
     const write = linkGrant("payloadBucketWrite", targets);

@@ -23,7 +23,12 @@ function expectedStatements(fn: FunctionName, stack: string): Omit<Statement, "E
       return [
         logs,
         vpc,
-        { Sid: "ConsumeEvents", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: [queue] },
+        {
+          Sid: "ConsumeEvents",
+          Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"],
+          Resource: [queue],
+        },
+        { Sid: "DeadLetterEvents", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${region}:fluxa-events-dlq-${stack}`] },
         { Sid: "ReadPayloads", Action: ["s3:GetObject"], Resource: [bucketObjects] },
         { Sid: "PublishEvents", Action: ["sns:Publish"], Resource: [`arn:aws:sns:${region}:fluxa-pipeline-events-topic-1a2b3c`] },
         secret,

@@ -17,11 +17,13 @@ for (const stack of ["dev", "prod"] as const) {
       assert.ok(groups.every(([, days]) => days === run.config.logRetentionDays));
     });
 
-    it("alarms on DLQ depth, queue age, API 5XX and each function's errors and throttles, named as in the seed", () => {
+    it("alarms on DLQ depth, queue age, deferrals and their age, API 5XX and each function's errors and throttles", () => {
       const alarms = new Map(ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.name as string, a.inputs]));
       const expected = [
         `fluxa-dlq-depth-${stack}`,
         `fluxa-queue-age-${stack}`,
+        `fluxa-processor-deferring-${stack}`,
+        `fluxa-deferred-age-${stack}`,
         `fluxa-api-5xx-${stack}`,
         `fluxa-replay-failures-${stack}`,
         ...functionNames.flatMap((fn) => [`fluxa-${fn}-errors-${stack}`, `fluxa-${fn}-throttles-${stack}`]),
@@ -34,6 +36,17 @@ for (const stack of ["dev", "prod"] as const) {
         0,
         "GreaterThanThreshold",
       ]);
+      assert.match(String(dlq.alarmDescription), /poison .* or events deferred through an outage longer than 7\.0 days/);
+      const deferring = alarms.get(`fluxa-processor-deferring-${stack}`)!;
+      assert.deepEqual(
+        [deferring.namespace, deferring.metricName, deferring.dimensions, deferring.statistic, deferring.period, deferring.threshold],
+        ["Fluxa/Processor", "deferred_messages", { service: "processor" }, "Sum", 300, 1],
+      );
+      const deferredAge = alarms.get(`fluxa-deferred-age-${stack}`)!;
+      assert.deepEqual(
+        [deferredAge.namespace, deferredAge.metricName, deferredAge.dimensions, deferredAge.statistic, deferredAge.period, deferredAge.threshold],
+        ["Fluxa/Processor", "oldest_deferred_age_seconds", { service: "processor" }, "Maximum", 3600, 3600],
+      );
       const age = alarms.get(`fluxa-queue-age-${stack}`)!;
       assert.deepEqual([age.metricName, age.dimensions, age.threshold], ["ApproximateAgeOfOldestMessage", { QueueName: `fluxa-events-${stack}` }, run.config.alarms.queueAgeSeconds]);
       const api = alarms.get(`fluxa-api-5xx-${stack}`)!;
@@ -63,8 +76,8 @@ for (const stack of ["dev", "prod"] as const) {
       const charted = new Set(metrics.filter((m) => m.startsWith("AWS/")).map((m) => m.split(" ").slice(0, 2).join(" ")));
       assert.deepEqual([...charted].sort(), [...catalogued].sort(), "the dashboard charts exactly the catalogued AWS metrics");
       const alarmed = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => `${String(a.inputs.namespace)} ${String(a.inputs.metricName)}`);
-      const cataloguedEmf = new Set(metricNames.map((name) => `${metricNamespaces[metricCatalogue[name].service]} ${name}`));
-      assert.deepEqual(alarmed.filter((m) => !catalogued.has(m) && !cataloguedEmf.has(m)), [], "every alarm watches a catalogued metric");
+      const emf = new Set(metricNames.map((name) => `${metricNamespaces[metricCatalogue[name].service]} ${name}`));
+      assert.deepEqual(alarmed.filter((m) => !catalogued.has(m) && !emf.has(m)), [], "every alarm watches a catalogued metric");
       assert.ok(metrics.includes("AWS/RDS CPUUtilization DBInstanceIdentifier fluxa-store-db-1a2b3c"));
       assert.equal(run.outputs.dashboardUrl, `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=fluxa-${stack}`);
     });

@@ -26,13 +26,15 @@ describe("local stack: settings", () => {
   });
 
   it("reads the environment, and options win over it", () => {
-    const env = { PORT: "4000", FLUXA_API_KEYS: "a, b", DATABASE_URL: "postgres://u:p@db:5432/fluxa", LOG_LEVEL: "DEBUG" };
+    const env = { PORT: "4000", FLUXA_API_KEYS: "a, b", DATABASE_URL: "postgres://u:p@db:5432/fluxa", LOG_LEVEL: "DEBUG", FLUXA_VISIBILITY_TIMEOUT_SECONDS: "4" };
 
     const fromEnv = resolveSettings({}, env);
     const fromOptions = resolveSettings({ port: 0, apiKeys: ["c"], logLevel: "warn" }, env);
 
     assert.deepEqual([fromEnv.port, fromEnv.apiKeys, fromEnv.databaseUrl, fromEnv.logLevel], [4000, ["a", "b"], env.DATABASE_URL, "debug"]);
     assert.deepEqual([fromOptions.port, fromOptions.apiKeys, fromOptions.logLevel], [0, ["c"], "warn"]);
+    assert.equal(fromEnv.visibilityTimeoutSeconds, 4);
+    assert.equal(resolveSettings({ visibilityTimeoutSeconds: 2 }, env).visibilityTimeoutSeconds, 2);
   });
 
   it("fails on a malformed variable, naming it", () => {
@@ -43,6 +45,9 @@ describe("local stack: settings", () => {
       ["AWS_ENDPOINT_URL", "localhost:4566"],
       ["FLUXA_API_KEYS", "a,,b"],
       ["LOG_LEVEL", "loud"],
+      ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "0"],
+      ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "43201"],
+      ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "2.5"],
       ["FLUXA_STACK", "../prod"],
       ["FLUXA_RESERVED_CONCURRENCY", "ingest"],
       ["FLUXA_RESERVED_CONCURRENCY", "ingest=0"],

@@ -1,4 +1,4 @@
-import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import assert from "node:assert/strict";
 import { startAwsEmulator, type AwsEmulator } from "../../scripts/local-stack/aws-emulator";
@@ -9,20 +9,24 @@ import { startSqsEventSource, type SqsEventSource } from "../../scripts/local-st
 const region = "us-east-1";
 
 /**
- * A processor stand-in: bodies containing "fail" are reported as batch item failures, "crash" fails
- * the invocation, "throttle" is refused by Lambda on its first receive (the function never runs).
+ * A processor stand-in: bodies containing "fail" are reported as batch item failures, "defer" ones
+ * too after their visibility is set to 60 s (as the processor defers), "crash" fails the invocation,
+ * "throttle" is refused by Lambda on its first receive (the function never runs).
  */
-function processor(seen: SQSEvent["Records"]) {
+function processor(seen: SQSEvent["Records"], sqs: () => { client: SQSClient; queueUrl: string }) {
   return {
-    invoke: (_name: string, event: unknown): Promise<SQSBatchResponse> => {
+    invoke: async (_name: string, event: unknown): Promise<SQSBatchResponse> => {
       const { Records } = event as SQSEvent;
       seen.push(...Records);
       if (Records.some((record) => record.body === "throttle" && record.attributes.ApproximateReceiveCount === "1")) {
-        return Promise.reject(new InvocationError("TooManyRequestsException", "Rate Exceeded."));
+        throw new InvocationError("TooManyRequestsException", "Rate Exceeded.");
       }
-      if (Records.some((record) => record.body === "crash")) return Promise.reject(new Error("crashed"));
-      const failed = Records.filter((record) => record.body.includes("fail"));
-      return Promise.resolve({ batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) });
+      if (Records.some((record) => record.body === "crash")) throw new Error("crashed");
+      for (const record of Records.filter((r) => r.body === "defer")) {
+        await sqs().client.send(new ChangeMessageVisibilityCommand({ QueueUrl: sqs().queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: 60 }));
+      }
+      const failed = Records.filter((record) => record.body.includes("fail") || record.body === "defer");
+      return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) };
     },
   };
 }
@@ -73,7 +77,7 @@ describe("local stack: SQS event source mapping", function () {
       queueArn: resources.queueArn,
       region,
       functionName: "processor",
-      functions: processor(seen),
+      functions: processor(seen, () => ({ client: clients.sqs, queueUrl: resources.queueUrl })),
       batchSize: 10,
       maximumBatchingWindowSeconds: 0,
       maximumConcurrency: 2,
@@ -118,17 +122,27 @@ describe("local stack: SQS event source mapping", function () {
     assert.equal(await receiveOne(clients.sqs, resources.queueUrl, 2), undefined, "message left on the queue");
   });
 
-  it("keeps batch item failures, which reach the DLQ after maxReceiveCount receives", async () => {
+  it("keeps batch item failures for redelivery, and leaves the visibility the function set on them", async () => {
     await send("ok");
     await send("please fail");
+    await send("defer");
     startSource();
 
-    const dead = await receiveOne(clients.sqs, resources.dlqUrl, 15);
+    // The queue's visibility timeout is 1 s: a plain failure comes back within it, a deferred one does not.
+    await until(() => seen.filter((record) => record.body === "please fail").length >= 3, 15);
+    await source?.stop();
 
-    assert.equal(dead?.Body, "please fail");
     assert.equal(seen.filter((record) => record.body === "ok").length, 1);
-    const failedReceives = seen.filter((record) => record.body === "please fail").map((record) => record.attributes.ApproximateReceiveCount);
-    assert.deepEqual(failedReceives, ["1", "2", "3"]);
+    assert.deepEqual(
+      seen.filter((record) => record.body === "please fail").map((record) => record.attributes.ApproximateReceiveCount).slice(0, 3),
+      ["1", "2", "3"],
+    );
+    assert.equal(seen.filter((record) => record.body === "defer").length, 1);
+  });
+
+  it("redrives to the DLQ only as a safety net, after the topology's receive count", async () => {
+    const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: resources.queueUrl, AttributeNames: ["RedrivePolicy"] }));
+    assert.equal((JSON.parse(Attributes.RedrivePolicy ?? "{}") as { maxReceiveCount?: number }).maxReceiveCount, 1000);
   });
 
   it("returns a throttled batch to the queue, receive count raised, and deletes it once a later receive succeeds", async () => {

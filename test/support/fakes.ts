@@ -14,6 +14,8 @@ import type {
   PayloadStore,
   PersistResult,
   PublishFailure,
+  ReceivedMessage,
+  RetryQueue,
   StoredEvent,
 } from "../../functions/shared/ports";
 import type { QueueMessage } from "../../functions/shared/queue-message";
@@ -157,4 +159,26 @@ export function recordingLogger(): { log: pino.Logger; lines: Record<string, unk
     },
   });
   return { log: pino({ level: "info" }, sink), lines };
+}
+
+/** Records what the processor deferred, re-sent and dead-lettered. */
+export class FakeRetryQueue implements RetryQueue {
+  readonly deferred: { messageId: string; seconds: number }[] = [];
+  readonly resent: { message: ReceivedMessage; attributes: Readonly<Record<string, string>>; delaySeconds: number }[] = [];
+  readonly deadLettered: { message: ReceivedMessage; attributes: Readonly<Record<string, string>> }[] = [];
+  sendFailure: Error | undefined;
+  defer(entries: readonly { message: ReceivedMessage; seconds: number }[]): Promise<{ messageId: string; reason: string }[]> {
+    this.deferred.push(...entries.map((e) => ({ messageId: e.message.messageId, seconds: e.seconds })));
+    return Promise.resolve([]);
+  }
+  resend(message: ReceivedMessage, attributes: Readonly<Record<string, string>>, delaySeconds: number): Promise<void> {
+    if (this.sendFailure) return Promise.reject(this.sendFailure);
+    this.resent.push({ message, attributes, delaySeconds });
+    return Promise.resolve();
+  }
+  deadLetter(message: ReceivedMessage, attributes: Readonly<Record<string, string>>): Promise<void> {
+    if (this.sendFailure) return Promise.reject(this.sendFailure);
+    this.deadLettered.push({ message, attributes });
+    return Promise.resolve();
+  }
 }
