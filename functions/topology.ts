@@ -58,7 +58,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMb: 256,
     links: ["database"],
     inVpc: true,
-    awsSdk: "runtime",
+    awsSdk: "bundled",
     reservedConcurrency: 10,
   },
   migrate: {
