@@ -148,7 +148,9 @@ describe("local stack end to end (npm start's stack, over HTTP)", function () {
     });
     expect(deadLetters).to.have.length(1);
     expect(JSON.parse(deadLetters[0].Body ?? "{}")).to.include({ event_id: poisonedId });
-    const receives = t.logs.filter((l) => l.function === "processor" && l.event_id === poisonedId && l.msg === "message not processed");
+    // The DLQ send happens inside the invocation; its log lines reach the stack with the invocation's reply, after it.
+    const failuresOfPoisoned = () => t.logs.filter((l) => l.function === "processor" && l.event_id === poisonedId && l.msg === "message not processed");
+    const receives = await eventually("the third failure's log line", () => Promise.resolve(failuresOfPoisoned().length >= 3 ? failuresOfPoisoned() : undefined));
     // Each permanent failure re-sends the message with its count; the third goes to the DLQ.
     expect(receives.map((l) => l.permanent_failures)).to.deep.equal([1, 2, 3]);
     expect(receives.map((l) => l.action)).to.deep.equal(["retry", "retry", "dead-letter"]);
