@@ -13,7 +13,7 @@ export interface FunctionNetwork {
 export interface FluxaFunctionArgs {
   /** Physical function name; its log group must already be named after it. */
   readonly functionName: string;
-  /** Directory holding the esbuild bundle (`index.js` exporting `handler`). */
+  /** Directory holding the esbuild bundle (`index.mjs` exporting `handler`, and its chunks). */
   readonly bundleDir: string;
   readonly sizing: FunctionSizing;
   readonly architecture: Architecture;

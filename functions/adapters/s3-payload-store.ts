@@ -1,5 +1,11 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { s3ClientConfig } from "../shared/aws-clients";
 import type { PayloadStore } from "../shared/ports";
+
+/** The store a function uses, with its own client: handlers import this module on first use. */
+export function openS3PayloadStore(env: NodeJS.ProcessEnv, bucket: string): PayloadStore {
+  return s3PayloadStore(new S3Client(s3ClientConfig(env)), bucket);
+}
 
 export function s3PayloadStore(client: S3Client, bucket: string): PayloadStore {
   return {

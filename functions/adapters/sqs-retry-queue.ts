@@ -1,4 +1,5 @@
-import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { sqsClientConfig } from "../shared/aws-clients";
 import type { ReceivedMessage, RetryQueue } from "../shared/ports";
 
 // AWS: ChangeMessageVisibilityBatch takes at most 10 entries per call.
@@ -7,6 +8,11 @@ const maxEntriesPerCall = 10;
 function attributesOf(message: ReceivedMessage, replaced: Readonly<Record<string, string>>) {
   const all = { ...message.attributes, ...replaced };
   return Object.fromEntries(Object.entries(all).map(([name, value]) => [name, { DataType: "String", StringValue: value }]));
+}
+
+/** The processor's retry queue with its own client: its handler imports this module on first use. */
+export function openSqsRetryQueue(env: NodeJS.ProcessEnv, queueUrl: string, deadLetterQueueUrl: string): RetryQueue {
+  return sqsRetryQueue(new SQSClient(sqsClientConfig(env)), queueUrl, deadLetterQueueUrl);
 }
 
 /** The events queue and its DLQ as the processor's RetryQueue. */

@@ -1,6 +1,7 @@
-import { s3PayloadStore } from "../adapters/s3-payload-store";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { payloadStoreOnFirstUse } from "../adapters/on-first-use";
 import { sqsEventQueue } from "../adapters/sqs-event-queue";
-import { createS3Client, createSqsClient } from "../shared/aws-clients";
+import { sqsClientConfig } from "../shared/aws-clients";
 import { optionalInteger, requireString } from "../shared/env";
 import { byResource } from "../shared/http";
 import { randomIds, systemClock } from "../shared/ids";
@@ -12,11 +13,14 @@ import { defaultMaxBatchEvents } from "./batch-request";
 import { createIngestHandler } from "./post-event";
 
 const env = process.env;
+const queueUrl = requireString(env, envNames.queueUrl);
+const bucket = requireString(env, envNames.payloadBucket);
 
 const deps = {
   ports: {
-    queue: sqsEventQueue(createSqsClient(env), requireString(env, envNames.queueUrl)),
-    payloads: s3PayloadStore(createS3Client(env), requireString(env, envNames.payloadBucket)),
+    queue: sqsEventQueue(new SQSClient(sqsClientConfig(env)), queueUrl),
+    // Only payloads over the threshold go to S3: its client loads with the first one, not at cold start.
+    payloads: payloadStoreOnFirstUse(bucket, async () => (await import("../adapters/s3-payload-store.js")).openS3PayloadStore(env, bucket)),
     clock: systemClock,
     ids: randomIds(),
   },

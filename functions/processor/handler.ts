@@ -1,8 +1,7 @@
+import { SNSClient } from "@aws-sdk/client-sns";
+import { payloadStoreOnFirstUse, retryQueueOnFirstUse } from "../adapters/on-first-use";
 import { lazyPostgresEventStore } from "../adapters/postgres-event-store";
-import { s3PayloadStore } from "../adapters/s3-payload-store";
 import { snsEventNotifier } from "../adapters/sns-event-notifier";
-import { sqsRetryQueue } from "../adapters/sqs-retry-queue";
-import { createS3Client, createSnsClient, createSqsClient } from "../shared/aws-clients";
 import { lazyDatabasePool } from "../shared/database";
 import { requireInteger, requireString } from "../shared/env";
 import { createLogger } from "../shared/logger";
@@ -12,9 +11,13 @@ import { createProcessorHandler } from "./sqs-handler";
 
 const env = process.env;
 const log = createLogger("processor", env);
-const payloads = s3PayloadStore(createS3Client(env), requireString(env, envNames.payloadBucket));
-const notifier = snsEventNotifier(createSnsClient(), requireString(env, envNames.topicArn));
-const retries = sqsRetryQueue(createSqsClient(env), requireString(env, envNames.queueUrl), requireString(env, envNames.deadLetterQueueUrl));
+const bucket = requireString(env, envNames.payloadBucket);
+const notifier = snsEventNotifier(new SNSClient({}), requireString(env, envNames.topicArn));
+const queueUrl = requireString(env, envNames.queueUrl);
+const deadLetterQueueUrl = requireString(env, envNames.deadLetterQueueUrl);
+// S3 (payloads over the threshold) and SQS (failed messages only) load on first use, not at cold start.
+const payloads = payloadStoreOnFirstUse(bucket, async () => (await import("../adapters/s3-payload-store.js")).openS3PayloadStore(env, bucket));
+const retries = retryQueueOnFirstUse(async () => (await import("../adapters/sqs-retry-queue.js")).openSqsRetryQueue(env, queueUrl, deadLetterQueueUrl));
 const visibilityTimeoutSeconds = requireInteger(env, envNames.queueVisibilityTimeout, { min: 1, max: 43_200 });
 const pool = lazyDatabasePool(env);
 

@@ -2,7 +2,9 @@ import { postgresEventStore } from "../adapters/postgres-event-store";
 import { postgresReplayStore } from "../adapters/postgres-replay-store";
 import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { sqsNotificationSender, sqsQueueExists } from "../adapters/sqs-notification-sender";
-import { createSnsClient, createSqsClient } from "../shared/aws-clients";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { sqsClientConfig } from "../shared/aws-clients";
 import { lazyDatabasePool } from "../shared/database";
 import { optionalInteger, optionalString, requireString } from "../shared/env";
 import { createLogger } from "../shared/logger";
@@ -12,8 +14,8 @@ import { createReplayHandler } from "./invocation";
 
 const env = process.env;
 const log = createLogger("replay", env);
-const topic = snsEventNotifier(createSnsClient(), requireString(env, envNames.topicArn));
-const sqs = createSqsClient(env);
+const topic = snsEventNotifier(new SNSClient({}), requireString(env, envNames.topicArn));
+const sqs = new SQSClient(sqsClientConfig(env));
 const pool = lazyDatabasePool(env);
 const settings = {
   maxWindowDays: optionalInteger(env, envNames.replayMaxWindowDays, replayLimits.defaultMaxWindowDays, { min: 1, max: 3650 }),

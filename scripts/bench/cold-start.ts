@@ -1,16 +1,19 @@
 import { spawn } from "node:child_process";
-import { rmSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { buildSync } from "esbuild";
-import { functionNames, functionSpecs, lambdaRuntime, type AwsSdkPlacement, type FunctionName } from "../../functions/topology";
-import { buildFunctions, bundleDirectory } from "../../components/function-bundles";
+import type { Metafile } from "esbuild";
+import { functionNames, functionSpecs, type AwsSdkPlacement, type FunctionName } from "../../functions/topology";
+import { buildFunctions, bundleDirectory, bundleEntry, bundleEntryFile, bundleMetafile, filesLoadedAtInit } from "../../components/function-bundles";
 import { median, progress, ratio } from "./measure";
 
 export interface BundleColdStart {
+  /** Every chunk of the bundle (source maps aside). */
   readonly bytes: number;
-  /** Median of `require()` of the bundle: loading it and running its module scope (clients, config, pool). */
-  readonly requireMs: number;
+  /** The chunks Node reads at cold start: the entry and what it imports statically. */
+  readonly initBytes: number;
+  /** Median of `import()` of the bundle: loading it and running its module scope (clients, config, pool). */
+  readonly importMs: number;
   /** Median from spawning `node` to the handler being ready: what Lambda reports as Init Duration, roughly. */
   readonly initMs: number;
   readonly initRatioToHelloWorld: number;
@@ -59,27 +62,33 @@ export async function measureColdStarts(workDir: string, environmentOf: (name: F
   try {
     for (const sdk of placements) buildFunctions(variantDir(sdk), sdk);
     const bundles = [
-      ...(Object.keys(baselines) as Baseline[]).map((name) => ({ key: name, file: buildBaseline(baselineDir, name), env: environmentOf("ingest") })),
+      ...(Object.keys(baselines) as Baseline[]).map((name) => ({ key: name, ...buildBaseline(baselineDir, name), env: environmentOf("ingest") })),
       ...functionNames.flatMap((name) =>
-        placements.map((sdk) => ({ key: `${name}/${sdk}`, file: path.join(bundleDirectory(name, variantDir(sdk)), "index.js"), env: environmentOf(name) })),
+        placements.map((sdk) => ({
+          key: `${name}/${sdk}`,
+          file: path.join(bundleDirectory(name, variantDir(sdk)), bundleEntryFile),
+          metafile: JSON.parse(readFileSync(bundleMetafile(name, variantDir(sdk)), "utf8")) as Metafile,
+          env: environmentOf(name),
+        })),
       ),
     ];
-    const samples = new Map(bundles.map((bundle) => [bundle.key, { requireMs: [] as number[], initMs: [] as number[] }]));
+    const samples = new Map(bundles.map((bundle) => [bundle.key, { importMs: [] as number[], initMs: [] as number[] }]));
     const bar = progress("cold starts (each function with the SDK external and bundled)");
     for (let run = 0; run < runsPerBundle; run++) {
       for (const bundle of bundles) {
         const sample = await coldStart(bundle.file, bundle.env);
-        samples.get(bundle.key)?.requireMs.push(sample.requireMs);
+        samples.get(bundle.key)?.importMs.push(sample.importMs);
         samples.get(bundle.key)?.initMs.push(sample.initMs);
       }
       bar.update(run + 1, runsPerBundle);
     }
     const helloInit = median(samples.get("hello-world")?.initMs ?? []);
     const summary = new Map(
-      bundles.map(({ key, file }) => {
-        const { requireMs = [], initMs = [] } = samples.get(key) ?? {};
+      bundles.map(({ key, metafile }) => {
+        const { importMs = [], initMs = [] } = samples.get(key) ?? {};
         const init = median(initMs);
-        return [key, { bytes: statSync(file).size, requireMs: median(requireMs), initMs: init, initRatioToHelloWorld: ratio(init, helloInit) }];
+        const bytes = { bytes: chunkBytes(metafile, Object.keys(metafile.outputs)), initBytes: chunkBytes(metafile, filesLoadedAtInit(metafile)) };
+        return [key, { ...bytes, importMs: median(importMs), initMs: init, initRatioToHelloWorld: ratio(init, helloInit) }];
       }),
     );
     const of = (key: string) => summary.get(key) as BundleColdStart;
@@ -100,31 +109,30 @@ export function shippedColdStart(f: FunctionColdStart): BundleColdStart {
   return f[f.shipped];
 }
 
-function buildBaseline(dir: string, name: Baseline): string {
-  const outfile = path.join(dir, name, "index.js");
-  buildSync({
-    stdin: { contents: baselines[name], loader: "ts", resolveDir: dir },
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: `node${lambdaRuntime.nodeMajor}`,
-    format: "cjs",
-    minify: true,
-    logLevel: "error",
-    external: ["@aws-sdk/*"],
-  });
-  return outfile;
+function chunkBytes(metafile: Metafile, files: readonly string[]): number {
+  return files.filter((file) => file.endsWith(".mjs")).reduce((sum, file) => sum + metafile.outputs[file].bytes, 0);
+}
+
+/** A baseline is bundled exactly as the functions are; its SDK clients (if any) stay external. */
+function buildBaseline(dir: string, name: Baseline): { file: string; metafile: Metafile } {
+  const source = path.join(dir, `${name}.ts`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(source, baselines[name]);
+  const out = path.join(dir, name);
+  return { file: path.join(out, bundleEntryFile), metafile: bundleEntry(source, out, "runtime") };
 }
 
 const probe = `
 const { performance } = require("node:perf_hooks");
+const { pathToFileURL } = require("node:url");
 const started = performance.now();
-const { handler } = require(process.argv[1]);
-if (typeof handler !== "function") throw new Error("no handler");
-process.stdout.write(String(performance.now() - started));
-process.exit(0);`;
+import(pathToFileURL(process.argv[1]).href).then(({ handler }) => {
+  if (typeof handler !== "function") throw new Error("no handler");
+  process.stdout.write(String(performance.now() - started));
+  process.exit(0);
+});`;
 
-function coldStart(bundle: string, env: Record<string, string>): Promise<{ requireMs: number; initMs: number }> {
+function coldStart(bundle: string, env: Record<string, string>): Promise<{ importMs: number; initMs: number }> {
   return new Promise((resolve, reject) => {
     const spawned = performance.now();
     const child = spawn(process.execPath, ["-e", probe, bundle], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -137,7 +145,7 @@ function coldStart(bundle: string, env: Record<string, string>): Promise<{ requi
     child.stdout.once("data", () => (readyAt = performance.now()));
     child.on("exit", (code) => {
       if (code !== 0 || !out) return reject(new Error(`requiring ${bundle} failed (exit ${code}): ${err.slice(0, 500)}`));
-      resolve({ requireMs: Number(out), initMs: readyAt - spawned });
+      resolve({ importMs: Number(out), initMs: readyAt - spawned });
     });
   });
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
+import { bundleEntryFile } from "../../components/function-bundles";
 
 const bootstrapPath = path.join(__dirname, "lambda-bootstrap.cjs");
 
 /** What the emulated Lambda service knows about one function. */
 export interface FunctionConfiguration {
   readonly name: string;
-  /** Directory holding the bundle's `index.js`. */
+  /** Directory holding the bundle's entry (`index.mjs`). */
   readonly bundleDir: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
@@ -62,7 +63,7 @@ export class ExecutionEnvironment {
     this.worker = new Worker(bootstrapPath, {
       env: { ...configuration.environment },
       execArgv: [],
-      workerData: { bundlePath: path.join(configuration.bundleDir, "index.js"), forwardLogs: !quiet || onLogLine !== undefined },
+      workerData: { bundlePath: path.join(configuration.bundleDir, bundleEntryFile), forwardLogs: !quiet || onLogLine !== undefined },
       stderr: quiet,
     });
     if (quiet) this.worker.stderr.resume();

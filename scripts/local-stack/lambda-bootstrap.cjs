@@ -6,6 +6,7 @@
  * inside the emulated runtime.
  */
 const { parentPort, workerData } = require("node:worker_threads");
+const { pathToFileURL } = require("node:url");
 
 // Lambda ships what a function writes to stdout to CloudWatch Logs on its own, not line by line through
 // the function. Here the lines travel to the host with the invocation's reply, or after at most
@@ -36,30 +37,40 @@ function takeLogs() {
   return logs;
 }
 
-const { handler } = loadBundle(workerData.bundlePath);
-if (typeof handler !== "function") throw new Error(`${workerData.bundlePath} does not export a handler function`);
+const handlerLoaded = loadBundle(workerData.bundlePath);
 
 parentPort.on("message", async ({ event, context }) => {
+  const handler = await handlerLoaded;
   let reply;
   try {
     // Lambda returns the handler's result serialised as JSON; undefined becomes null.
-    reply = { result: JSON.stringify((await runHandler(event, lambdaContext(context))) ?? null) };
+    reply = { result: JSON.stringify((await runHandler(handler, event, lambdaContext(context))) ?? null) };
   } catch (error) {
     reply = { error: describeError(error) };
   }
   parentPort.postMessage({ ...reply, logs: takeLogs() });
 });
 
-/** An init error ends the worker; what the bundle logged before it still reaches the host. */
-function loadBundle(bundlePath) {
+/**
+ * The bundle is an ES module, imported as Lambda's runtime does. An init error ends the worker (an
+ * uncaught exception); what the bundle logged before it still reaches the host.
+ */
+async function loadBundle(bundlePath) {
   try {
-    return require(bundlePath);
+    const { handler } = await import(pathToFileURL(bundlePath).href);
+    if (typeof handler !== "function") throw new Error(`${bundlePath} does not export a handler function`);
+    return handler;
+  } catch (error) {
+    process.nextTick(() => {
+      throw error;
+    });
+    return new Promise(() => undefined);
   } finally {
     flushLogs();
   }
 }
 
-function runHandler(event, context) {
+function runHandler(handler, event, context) {
   return new Promise((resolve, reject) => {
     const callback = (error, result) => (error ? reject(error) : resolve(result));
     const returned = handler(event, context, callback);

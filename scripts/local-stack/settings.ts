@@ -30,7 +30,7 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** Called with each log line a function writes (tests read the functions' JSON logs with it). */
   onFunctionLog?: (functionName: FunctionName, line: string) => void;
-  /** Use bundles already in `<bundleDir>/<function>/index.js` instead of building into dist/functions. */
+  /** Use bundles already in `<bundleDir>/<function>/index.mjs` instead of building into dist/functions. */
   bundleDir?: string;
   /** Execution environments (worker threads) of a function without reserved concurrency; beyond them invocations wait. Default 2. */
   poolSize?: number;

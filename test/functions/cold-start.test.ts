@@ -1,11 +1,13 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Metafile } from "esbuild";
 import { databaseLocationFromEnv } from "../../functions/shared/database-location";
 import { optionalBoolean, optionalInteger } from "../../functions/shared/env";
-import { buildFunctions } from "../../components/function-bundles";
+import { buildFunctions, bundleEntryFile, bundleMetafile, filesLoadedAtInit } from "../../components/function-bundles";
 import { functionNames, functionSpecs, type FunctionName } from "../../functions/topology";
 
 describe("cold start configuration", () => {
@@ -18,23 +20,46 @@ describe("cold start configuration", () => {
   });
   after(() => rmSync(outDir, { recursive: true, force: true }));
 
-  /** Loads a bundle as Lambda would, in a fresh process with only the given environment. */
+  /** Loads a bundle as Lambda would (an ES module import), in a fresh process with only the given environment. */
   function load(name: FunctionName, env: Record<string, string>): { status: number | null; stderr: string } {
-    const result = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(path.join(bundles[name], "index.js"))})`], {
+    const entry = pathToFileURL(path.join(bundles[name], bundleEntryFile)).href;
+    const result = spawnSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(entry)})`], {
       env: { PATH: process.env.PATH ?? "", NODE_PATH: path.resolve("node_modules"), AWS_REGION: "us-east-1", ...env },
       encoding: "utf8",
     });
     return { status: result.status, stderr: result.stderr };
   }
 
-  /** The files a bundle was built from, read from its source map. */
+  /** The files a bundle was built from, read from the source maps of all its chunks. */
   function bundledSources(name: FunctionName): string[] {
-    return (JSON.parse(readFileSync(path.join(bundles[name], "index.js.map"), "utf8")) as { sources: string[] }).sources;
+    const maps = readdirSync(bundles[name]).filter((file) => file.endsWith(".mjs.map"));
+    return maps.flatMap((map) => (JSON.parse(readFileSync(path.join(bundles[name], map), "utf8")) as { sources: string[] }).sources);
+  }
+
+  function packagesOf(sources: readonly string[]): Set<string> {
+    return new Set(sources.flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1] ?? []));
   }
 
   function bundledPackages(name: FunctionName): Set<string> {
-    return new Set(bundledSources(name).flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1] ?? []));
+    return packagesOf(bundledSources(name));
   }
+
+  /** The packages in the chunks Node reads when the function starts, from esbuild's account of the bundle. */
+  function packagesLoadedAtInit(name: FunctionName): Set<string> {
+    const metafile = JSON.parse(readFileSync(bundleMetafile(name, outDir), "utf8")) as Metafile;
+    return packagesOf(filesLoadedAtInit(metafile).flatMap((file) => Object.keys(metafile.outputs[file].inputs)));
+  }
+
+  it("loads the S3 client only with the first large payload, and the processor's SQS client only with its first failure", () => {
+    for (const name of ["ingest", "processor"] as const) {
+      expect(bundledPackages(name), name).to.include("@aws-sdk/client-s3");
+      expect(packagesLoadedAtInit(name), name).to.not.include("@aws-sdk/client-s3");
+    }
+    expect(bundledPackages("processor")).to.include("@aws-sdk/client-sqs");
+    expect(packagesLoadedAtInit("processor")).to.not.include("@aws-sdk/client-sqs");
+    expect(packagesLoadedAtInit("processor")).to.include.members(["@aws-sdk/client-sns", "slonik"]);
+    expect(packagesLoadedAtInit("ingest")).to.include("@aws-sdk/client-sqs");
+  });
 
   it("bundles slonik and zod only into the functions that query through slonik", () => {
     for (const name of ["ingest", "migrate"] as const) {

@@ -83,7 +83,9 @@ for (const stack of ["dev", "prod"] as const) {
         assert.equal(inputs.reservedConcurrentExecutions, sizing.reservedConcurrency ?? -1);
         const archive = await (inputs.code as { path: Promise<string> }).path;
         assert.equal(archive, path.join(run.bundleDir, name));
-        assert.ok(existsSync(path.join(archive, "index.js")), "bundle has index.js");
+        // Lambda resolves handler `index.handler` to index.js, else index.mjs: only the ES module may be there.
+        assert.ok(existsSync(path.join(archive, "index.mjs")), "bundle has index.mjs");
+        assert.ok(!existsSync(path.join(archive, "index.js")), "bundle has no index.js to shadow it");
         if (name === "migrate") assert.ok(readdirSync(path.join(archive, "migrations")).some((f) => f.endsWith(".sql")), "bundle carries the migrations");
         assert.deepEqual(inputs.loggingConfig, {
           logFormat: "JSON",

@@ -215,7 +215,7 @@ for (const stack of ["dev", "prod"] as const) {
 
     it("ships no credential in the deployed bundles or the infrastructure code", () => {
       const files = [
-        ...filesUnder(run.bundleDir, [".js"]),
+        ...filesUnder(run.bundleDir, [".mjs"]),
         ...filesUnder(path.join(repoRoot, "functions"), [".ts"]),
         ...filesUnder(path.join(repoRoot, "components"), [".ts"]),
         ...readdirSync(repoRoot).filter((f) => /^(Pulumi\..*\.yaml|index\.ts)$/.test(f)).map((f) => path.join(repoRoot, f)),
