@@ -48,11 +48,30 @@ function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
   return [...seen.values()];
 }
 
+/**
+ * The rows of events the INSERT skipped: stored by an earlier delivery and never published, or
+ * stored with another payload under the same event_id. ON CONFLICT DO NOTHING waits for a concurrent
+ * inserter of the same event_id to commit, so each of these rows was committed before the INSERT
+ * returned, and this later statement sees it.
+ */
+function earlierDeliveries(pool: DatabasePool, events: readonly NewEvent[]) {
+  return pool.any(sql.type(persistedRow)`
+    SELECT ${storedEventColumns}, unpublished, conflicting FROM (
+      SELECT e.*, e.published_at IS NULL AS unpublished, e.payload_sha256 <> i.payload_sha256 AS conflicting
+      FROM events e JOIN ${sql.unnest(
+        events.map((e) => [e.eventId, e.payloadSha256]),
+        ["uuid", "text"],
+      )} AS i(event_id, payload_sha256) ON i.event_id = e.event_id
+    ) AS existing
+    WHERE unpublished OR conflicting`);
+}
+
 export function postgresEventStore(pool: DatabasePool): EventStore {
   return {
     async persist(events) {
       if (events.length === 0) return { unpublished: [], conflicting: [] };
-      const tuples = uniqueByEventId(events).map((e) => [
+      const unique = uniqueByEventId(events);
+      const tuples = unique.map((e) => [
         e.eventId,
         e.correlationId,
         e.event.user_id,
@@ -66,31 +85,19 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
         e.payloadKey,
         e.receivedAt,
       ]);
-      // One statement, so one atomic round trip for the whole batch. Its CTEs share one snapshot:
-      // `inserted` holds the rows new to this statement; `existing` finds rows an earlier delivery
-      // stored but never published, or stored with another payload under the same event_id.
-      const rows = await pool.any(sql.type(persistedRow)`
-        WITH incoming AS (
-          SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "text", "text", "text", "timestamptz"])}
-            AS t(event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, metadata,
-                 payload_mode, payload_sha256, payload_key, received_at)
-        ), inserted AS (
-          INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp,
-                              metadata, payload_mode, payload_sha256, payload_key, received_at)
-          SELECT * FROM incoming
-          ON CONFLICT (event_id) DO NOTHING
-          RETURNING ${storedEventColumns}
-        )
-        SELECT ${storedEventColumns}, true AS unpublished, false AS conflicting FROM inserted
-        UNION ALL
-        SELECT ${storedEventColumns}, unpublished, conflicting FROM (
-          SELECT e.*, e.published_at IS NULL AS unpublished, e.payload_sha256 <> i.payload_sha256 AS conflicting
-          FROM events e JOIN incoming i ON i.event_id = e.event_id
-        ) AS existing
-        WHERE unpublished OR conflicting`);
+      // One statement, so one atomic round trip for the batch.
+      const inserted = await pool.any(sql.type(storedEventRow)`
+        INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp,
+                            metadata, payload_mode, payload_sha256, payload_key, received_at)
+        SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "text", "text", "text", "timestamptz"])}
+        ON CONFLICT (event_id) DO NOTHING
+        RETURNING ${storedEventColumns}`);
+      const insertedIds = new Set(inserted.map((row) => row.event_id));
+      const earlier = unique.filter((e) => !insertedIds.has(e.eventId));
+      const existing = earlier.length === 0 ? [] : await earlierDeliveries(pool, earlier);
       return {
-        unpublished: rows.filter((row) => row.unpublished).map(toStoredEvent),
-        conflicting: rows.filter((row) => row.conflicting).map((row) => row.event_id),
+        unpublished: [...inserted, ...existing.filter((row) => row.unpublished)].map(toStoredEvent),
+        conflicting: existing.filter((row) => row.conflicting).map((row) => row.event_id),
       };
     },
 

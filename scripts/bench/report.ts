@@ -33,6 +33,13 @@ export interface BenchResults {
   readonly targets: Target[];
 }
 
+/** The parts a run with `--only` may leave out; capacity and costs need every one. */
+type OptionalPart = "ingest" | "ingestHandlerMs" | "endToEnd" | "coldStart" | "logVolume" | "capacity" | "perMillionEvents";
+
+/** What a run measured: everything, or with `--only` some parts (and of the processor's, batches or pipeline). */
+export type MeasuredResults = Omit<BenchResults, OptionalPart | "processor"> &
+  Partial<Pick<BenchResults, OptionalPart>> & { readonly processor?: Partial<BenchResults["processor"]> };
+
 export interface Target {
   readonly name: string;
   readonly measured: number;
@@ -70,17 +77,17 @@ function endToEndTarget(run: EndToEnd): Target {
 }
 
 /** The issue's targets, each against the figure it constrains. */
-export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[] {
-  const batches = results.processor.batches;
+export function evaluateTargets(results: Omit<MeasuredResults, "targets">): Target[] {
+  const batches = results.processor?.batches ?? [];
   const seedBatch = batches.find((b) => b.batchSize === 100);
-  const batchRun = results.endToEnd.find((run) => run.eventsPerRequest > 1 && run.offeredPerSecond === 500);
+  const batchRun = results.endToEnd?.find((run) => run.eventsPerRequest > 1 && run.offeredPerSecond === 500);
   return [
     ...batches
       .filter((b) => targetRatioToFloor[b.batchSize] !== undefined)
       .map((b) => target(`processor, batch ${b.batchSize}, vs its floor (INSERT + SNS PublishBatch)`, b.ratioToFloor, "×", "≥", targetRatioToFloor[b.batchSize])),
     ...(seedBatch ? [target("processor, batch 100, vs seed design with its SNS Publish per event", seedBatch.ratioToSeedDesignWithPublish, "×", "≥", 10)] : []),
     ...(batchRun ? [endToEndTarget(batchRun)] : []),
-    ...results.coldStart.functions
+    ...(results.coldStart?.functions ?? [])
       .filter((f) => coldInitTargets[f.name] !== undefined)
       .map((f) => target(`${f.name} cold init vs hello world (SDK ${f.shipped})`, f[f.shipped].initRatioToHelloWorld, "×", "≤", coldInitTargets[f.name])),
   ];

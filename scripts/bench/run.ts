@@ -17,16 +17,18 @@ import { localCredentials } from "../local-stack/aws-resources";
 import { functionEnvironment } from "../local-stack/function-environment";
 import { parseConfig, type FluxaConfig } from "../../components/config";
 import { namespaceKeys, readStackConfig } from "../preview/stack-file";
-import { measureColdStarts } from "./cold-start";
-import { measureEndToEnd } from "./end-to-end";
-import { compareIngest, ingestConnections } from "./ingest";
-import { measureLogVolume } from "./log-volume";
+import { runCli, usage } from "../lib/cli";
+import { measureColdStarts, type ColdStarts } from "./cold-start";
+import { measureEndToEnd, type EndToEnd } from "./end-to-end";
+import { compareIngest, ingestConnections, type IngestComparison } from "./ingest";
+import { measureLogVolume, type LogVolume } from "./log-volume";
 import { median, packageVersion, repositoryRoot, resultsFile } from "./measure";
 import { listPrices } from "./prices";
-import { compareAtBatchSize, functionMetricCollector, measurePipeline, type BatchComparison } from "./processor";
+import { benchCommand, benchPartsToRun, type BenchPart } from "./parts";
+import { compareAtBatchSize, functionMetricCollector, measurePipeline, type BatchComparison, type PipelineThroughput } from "./processor";
 import { evaluateTargets, type BenchResults } from "./report";
 import { capacityOf, costsOf } from "./sizing";
-import { formatCosts, formatResults } from "./tables";
+import { formatCosts, formatLogVolume, formatResults } from "./tables";
 
 const stacks = {
   dev: parseConfig(namespaceKeys(readStackConfig("dev"), "fluxa"), "dev", "eu-west-1"),
@@ -50,9 +52,10 @@ const endToEndRuns = [
   { perSecond: 500, seconds: 30 },
 ];
 
-async function main(): Promise<void> {
+async function main(parts: readonly BenchPart[]): Promise<void> {
   const started = Date.now();
   const loadAtStart = loadavg()[0];
+  const measures = (part: BenchPart) => parts.includes(part);
   // Bundles of this run's source in a directory of its own, so a concurrent `npm run build` cannot swap
   // them mid-run; inside the repository, where the external AWS SDK resolves from node_modules.
   mkdirSync(path.join(repositoryRoot, "dist"), { recursive: true });
@@ -77,37 +80,56 @@ async function main(): Promise<void> {
     await db.connect();
     const postgresVersion = (await db.query<{ server_version: string }>("SHOW server_version")).rows[0].server_version;
     const settle = () => settleQueues(t);
+    const step = (part: BenchPart) => process.stderr.write(`${parts.indexOf(part) + 1}/${parts.length} ${part}\n`);
 
-    process.stderr.write("1/5 cold start\n");
-    const runtime = { region: t.stack.region, awsEndpointUrl: t.stack.awsEndpointUrl, logLevel: "info" };
-    const coldStart = await measureColdStarts(bundleDir, (name) => functionEnvironment(name, t.stack, runtime));
+    let coldStart: ColdStarts | undefined;
+    if (measures("cold-start")) {
+      step("cold-start");
+      const runtime = { region: t.stack.region, awsEndpointUrl: t.stack.awsEndpointUrl, logLevel: "info" };
+      coldStart = await measureColdStarts(bundleDir, (name) => functionEnvironment(name, t.stack, runtime));
+    }
 
-    process.stderr.write("2/5 processor throughput\n");
-    const batches: BatchComparison[] = [];
-    for (const size of batchSizes) batches.push(await compareAtBatchSize(t.stack, processorMetrics.lines, db, size, { sns, topicArn: t.stack.topicArn }));
-    const localPipeline = await measurePipeline(t.stack, processorMetrics.lines, pollers, t.sqs, db, pipelineEvents);
-    await settle();
+    let batches: BatchComparison[] | undefined;
+    if (measures("processor")) {
+      step("processor");
+      batches = [];
+      for (const size of batchSizes) batches.push(await compareAtBatchSize(t.stack, processorMetrics.lines, db, size, { sns, topicArn: t.stack.topicArn }));
+    }
 
-    process.stderr.write("3/5 ingest\n");
-    const ingest = await compareIngest(t.stack, { sqs: t.sqs, s3 }, t.apiKey);
-    await settle();
-
-    process.stderr.write("4/5 end to end\n");
-    const endToEnd = [];
-    let ingestHandlerMs = Number.NaN;
-    for (const run of endToEndRuns) {
-      await db.query("TRUNCATE events, idempotency_keys");
-      const ingestBefore = processorMetrics.ingestMs.length;
-      endToEnd.push(await measureEndToEnd(t.stack, db, t.apiKey, run));
-      // The lowest load: handler time without queueing behind other requests, as each Lambda environment serves one at a time.
-      if (run === endToEndRuns[0]) ingestHandlerMs = median(processorMetrics.ingestMs.slice(ingestBefore));
+    let localPipeline: PipelineThroughput | undefined;
+    if (measures("pipeline")) {
+      step("pipeline");
+      localPipeline = await measurePipeline(t.stack, processorMetrics.lines, pollers, t.sqs, db, pipelineEvents);
       await settle();
     }
 
-    process.stderr.write("5/5 log volume\n");
-    const logVolume = await measureLogVolume(bundleDir, [...new Set([stacks.dev.queue.batchSize, stacks.prod.queue.batchSize])]);
-    const sizing = { batches, ingestHandlerMs, logVolume };
-    const perStack = <T>(of: (config: FluxaConfig) => T | undefined) => ({ dev: of(stacks.dev) ?? null, prod: of(stacks.prod) ?? null });
+    let ingest: IngestComparison | undefined;
+    if (measures("ingest")) {
+      step("ingest");
+      ingest = await compareIngest(t.stack, { sqs: t.sqs, s3 }, t.apiKey);
+      await settle();
+    }
+
+    let endToEnd: EndToEnd[] | undefined;
+    let ingestHandlerMs: number | undefined;
+    if (measures("end-to-end")) {
+      step("end-to-end");
+      endToEnd = [];
+      for (const run of endToEndRuns) {
+        await db.query("TRUNCATE events, idempotency_keys");
+        const ingestBefore = processorMetrics.ingestMs.length;
+        endToEnd.push(await measureEndToEnd(t.stack, db, t.apiKey, run));
+        // The lowest load: handler time without queueing behind other requests, as each Lambda environment serves one at a time.
+        if (run === endToEndRuns[0]) ingestHandlerMs = median(processorMetrics.ingestMs.slice(ingestBefore));
+        await settle();
+      }
+    }
+
+    let logVolume: LogVolume | undefined;
+    if (measures("log-volume")) {
+      step("log-volume");
+      logVolume = await measureLogVolume(bundleDir, [...new Set([stacks.dev.queue.batchSize, stacks.prod.queue.batchSize])]);
+    }
 
     const measured = {
       date: new Date(started).toISOString(),
@@ -124,23 +146,35 @@ async function main(): Promise<void> {
         postgres: postgresVersion,
         ...Object.fromEntries(["fauxqs", "slonik", "pg", "esbuild", "autocannon", "@aws-sdk/client-sqs"].map((name) => [name, packageVersion(name)])),
       },
-      processor: { batchSizes, batches, localPipeline },
-      ingest,
-      ingestHandlerMs,
-      endToEnd,
-      coldStart,
-      logVolume,
-      capacity: perStack((config) => capacityOf(config, batches)),
-      perMillionEvents: perStack((config) => {
-        const costs = costsOf(config, sizing);
-        return costs && { ...costs.fluxa, seedDesign: costs.seedDesign };
-      }),
       prices: listPrices,
     };
-    const results: BenchResults = { ...measured, targets: evaluateTargets(measured) };
-    writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`${formatResults(results)}\n\n### Cost per million events\n\n${formatCosts(results)}`);
-    console.log(`\n${path.relative(process.cwd(), resultsFile)} written; the run took ${results.durationSeconds} s.`);
+    if (batches && localPipeline && ingest && endToEnd && ingestHandlerMs !== undefined && coldStart && logVolume) {
+      const sizing = { batches, ingestHandlerMs, logVolume };
+      const perStack = <T>(of: (config: FluxaConfig) => T | undefined) => ({ dev: of(stacks.dev) ?? null, prod: of(stacks.prod) ?? null });
+      const all = {
+        ...measured,
+        processor: { batchSizes, batches, localPipeline },
+        ingest,
+        ingestHandlerMs,
+        endToEnd,
+        coldStart,
+        logVolume,
+        capacity: perStack((config) => capacityOf(config, batches)),
+        perMillionEvents: perStack((config) => {
+          const costs = costsOf(config, sizing);
+          return costs && { ...costs.fluxa, seedDesign: costs.seedDesign };
+        }),
+      };
+      const results: BenchResults = { ...all, targets: evaluateTargets(all) };
+      writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+      console.log(`${formatResults(results)}\n\n### Cost per million events\n\n${formatCosts(results)}`);
+      console.log(`\n${path.relative(process.cwd(), resultsFile)} written; the run took ${results.durationSeconds} s.`);
+    } else {
+      const some = { ...measured, processor: { batchSizes, batches, localPipeline }, ingest, ingestHandlerMs, endToEnd, coldStart, logVolume };
+      console.log(formatResults({ ...some, targets: evaluateTargets(some) }));
+      if (logVolume) console.log(`\n${formatLogVolume(logVolume)}`);
+      console.log(`\nOnly ${parts.join(", ")} measured: ${path.relative(process.cwd(), resultsFile)} left as it was; the run took ${measured.durationSeconds} s.`);
+    }
   } finally {
     await db.end().catch(() => undefined);
     s3.destroy();
@@ -155,22 +189,12 @@ async function settleQueues(t: TestStack): Promise<void> {
   for (const queueUrl of [t.stack.queueUrl, t.stack.snsTapQueueUrl]) await t.sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
 }
 
-const usage = `Usage: npm run bench
-
-Starts its own local stack (temporary data directory, free ports, 127.0.0.1 only) and measures, each
-against a baseline in the same run: cold starts with the AWS SDK external and bundled, processor
-throughput at batch ${batchSizes.join(", ")} against its floor, the local pipeline, ingest through the local API,
-end-to-end latency at ${endToEndRuns.map((run) => `${run.perSecond}/s for ${run.seconds} s${run.eventsPerRequest ? ` (batches of ${run.eventsPerRequest})` : ""}`).join(", ")},
-and log volume; derives dev's and prod's capacity and cost per million events. Prints the tables and
-writes bench-results.json (\`npx tsx scripts/bench/render.ts --write\` puts them into the docs).
-Takes about 5 minutes; takes no options.`;
-
-if (process.argv.includes("--help")) {
-  console.log(usage);
-  process.exit(0);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+runCli(benchCommand.name, async () => {
+  const parts = benchPartsToRun(process.argv.slice(2));
+  if (parts === undefined) {
+    console.log(usage(benchCommand));
+    return 0;
+  }
+  await main(parts);
+  return 0;
 });

@@ -1,13 +1,18 @@
 /** The bench's results as the Markdown that docs/PERFORMANCE.md and docs/COSTS.md hold (see render.ts). */
 import { round } from "./measure";
-import { kilobytes, rejectedCount, sustainedRate, table, endToEndP95TargetMs, type BenchResults } from "./report";
+import { kilobytes, rejectedCount, sustainedRate, table, endToEndP95TargetMs, type BenchResults, type MeasuredResults } from "./report";
+import type { BatchComparison, PipelineThroughput } from "./processor";
+import type { IngestComparison } from "./ingest";
+import type { EndToEnd } from "./end-to-end";
+import type { ColdStarts } from "./cold-start";
+import type { LogVolume } from "./log-volume";
 import type { PerMillionEvents } from "./costs";
 import { fixedMonthlyDollars } from "./prices";
 
-function processorTable(results: BenchResults): string {
+function processorTable(batches: readonly BatchComparison[]): string {
   return table(
     ["batch", "Fluxa ev/s", "invoke / handler / persist / publish ms", "floor ev/s", "INSERT ev/s", "seed ev/s (+ SNS per event)", "vs floor", "vs INSERT", "vs seed (+ SNS)"],
-    results.processor.batches.map((b) => {
+    batches.map((b) => {
       const { invokeMs, handlerMs, persistMs, publishMs } = b.fluxa.perInvocation;
       return [
         b.batchSize,
@@ -24,8 +29,7 @@ function processorTable(results: BenchResults): string {
   );
 }
 
-function pipelineLine(results: BenchResults): string {
-  const pipe = results.processor.localPipeline;
+function pipelineLine(pipe: PipelineThroughput): string {
   return (
     `Whole local pipeline (SendMessageBatch → poll → invoke → delete, ${pipe.events} events): ` +
     `${pipe.eventsPerSecond} events/s, ${pipe.invocations} invocations, ${pipe.eventsPerInvocation} events per invocation; ` +
@@ -33,8 +37,7 @@ function pipelineLine(results: BenchResults): string {
   );
 }
 
-function ingestSection(results: BenchResults): string {
-  const { ingest } = results;
+function ingestSection(ingest: IngestComparison): string {
   const rows = (
     [
       ["local API", ingest.localApi],
@@ -48,9 +51,9 @@ function ingestSection(results: BenchResults): string {
   );
 }
 
-function endToEndSection(results: BenchResults): string {
-  const sustained = sustainedRate(results.endToEnd);
-  const rows = results.endToEnd.map((run) => [
+function endToEndSection(runs: readonly EndToEnd[]): string {
+  const sustained = sustainedRate(runs);
+  const rows = runs.map((run) => [
     `${run.offeredPerSecond}/s × ${run.seconds} s${run.eventsPerRequest > 1 ? `, batches of ${run.eventsPerRequest}` : ""}`,
     run.accepted,
     Object.entries(run.rejectedByStatus).map(([status, count]) => `${count} ${status}`).join(", ") || rejectedCount(run),
@@ -69,8 +72,8 @@ function endToEndSection(results: BenchResults): string {
   );
 }
 
-function coldStartSection(results: BenchResults): string {
-  const { baselines, functions, runsPerBundle } = results.coldStart;
+function coldStartSection(coldStart: ColdStarts, nodeVersion: string): string {
+  const { baselines, functions, runsPerBundle } = coldStart;
   const rows = functions.map((f) => [
     f.name,
     `${kilobytes(f.runtime.initBytes)} of ${kilobytes(f.runtime.bytes)} / ${f.runtime.initMs} / ${f.runtime.initRatioToHelloWorld}×`,
@@ -81,15 +84,15 @@ function coldStartSection(results: BenchResults): string {
   const hello = baselines["hello-world"];
   const sdk = baselines["sdk-clients"];
   return (
-    `### Cold start (Node ${results.versions.node}, median of ${runsPerBundle} fresh processes, spawn → handler ready)\n\n` +
+    `### Cold start (Node ${nodeVersion}, median of ${runsPerBundle} fresh processes, spawn → handler ready)\n\n` +
     table(["function", "SDK external: KB at init of all / init ms / vs hello", "SDK bundled: KB at init of all / init ms / vs hello", "faster here", "shipped"], rows) +
     `\n\nBaselines: hello world ${hello.initMs} ms; constructing the SQS, SNS and S3 clients (SDK external) ${sdk.initMs} ms (${sdk.initRatioToHelloWorld}×).`
   );
 }
 
-function capacitySection(results: BenchResults): string {
+function capacitySection(capacity: BenchResults["capacity"]): string {
   const rows = (["dev", "prod"] as const).flatMap((stack) => {
-    const c = results.capacity[stack];
+    const c = capacity[stack];
     if (!c) return [[stack, "its batch size was not measured", "", "", "", "", "", ""]];
     return [
       [
@@ -111,25 +114,36 @@ function capacitySection(results: BenchResults): string {
   );
 }
 
-function targetsSection(results: BenchResults): string {
+function targetsSection(results: MeasuredResults): string {
   const rows = results.targets.map((t) => [t.name, `${t.measured} ${t.unit}`, `${t.comparison} ${t.target} ${t.unit}`, t.met ? "yes" : "NO"]);
   return `### Targets\n\n${table(["target", "measured", "goal", "met"], rows)}`;
 }
 
-/** Everything docs/PERFORMANCE.md shows of a run. */
-export function formatResults(results: BenchResults): string {
+/** Everything docs/PERFORMANCE.md shows of a run; of a run with `--only`, the parts it measured. */
+export function formatResults(results: MeasuredResults): string {
   const load = results.machine.loadAverage1m;
+  const { processor, endToEnd, coldStart, capacity, ingest } = results;
   return [
     `\`npm run bench\`, ${results.date.slice(0, 16).replace("T", " ")} UTC, ${results.machine.cpus} cores (${results.machine.cpuModel}), load average ${load.atStart} at start and ${load.atEnd} at the end, ` +
       `Node ${results.versions.node}, PostgreSQL ${results.versions.postgres}, fauxqs ${results.versions.fauxqs}; the run took ${results.durationSeconds} s.`,
-    `### Processor throughput (one execution environment, batches invoked back to back)\n\n${processorTable(results)}`,
-    pipelineLine(results),
-    endToEndSection(results),
-    coldStartSection(results),
-    capacitySection(results),
-    ingestSection(results),
+    processor?.batches && `### Processor throughput (one execution environment, batches invoked back to back)\n\n${processorTable(processor.batches)}`,
+    processor?.localPipeline && pipelineLine(processor.localPipeline),
+    endToEnd && endToEndSection(endToEnd),
+    coldStart && coldStartSection(coldStart, results.versions.node),
+    capacity && capacitySection(capacity),
+    ingest && ingestSection(ingest),
     targetsSection(results),
-  ].join("\n\n");
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+/** Log volume is reported through the costs; a run with `--only log-volume` shows it as measured. */
+export function formatLogVolume(volume: LogVolume): string {
+  const rows = Object.entries(volume.bytesPerEvent).flatMap(([level, bytes]) =>
+    Object.entries(bytes.processorByBatchSize).map(([batchSize, processor]) => [level, bytes.ingest, batchSize, processor]),
+  );
+  return `### Log volume (bytes per event, ${volume.posts} POSTs)\n\n${table(["level", "ingest", "processor batch", "processor"], rows)}`;
 }
 
 const dollars = (value: number) => `$${value.toFixed(value < 0.01 && value > 0 ? 4 : 2)}`;

@@ -50,6 +50,14 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
     expect(await suite.store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [] });
   });
 
+  it("returns new events and earlier deliveries' unpublished events of one batch together", async () => {
+    await suite.store.persist([newEvent(1), newEvent(2)]);
+    await suite.store.markPublished([eventId(2)]);
+    const { unpublished, conflicting } = await suite.store.persist([newEvent(1), newEvent(2), newEvent(3)]);
+    expect(unpublished.map((e) => e.event_id).sort()).to.deep.equal([eventId(1), eventId(3)]);
+    expect(conflicting).to.deep.equal([]);
+  });
+
   it("reports an event_id stored before with another payload as conflicting and keeps the first payload", async () => {
     await suite.store.persist([newEvent(1)]);
     await suite.store.markPublished([eventId(1)]);
