@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
-import { uuidPattern } from "../shared/ids";
+import { uuidPattern } from "../shared/id-formats";
 import type { Logger } from "../shared/logger";
 import { recordMetric, type MetricsRecorder } from "../shared/metrics";
 import type { EventStore, IdSource } from "../shared/ports";

@@ -1,5 +1,5 @@
 import { isRfc3339DateTime, userIdProblem, type ValidationDetail } from "../shared/event-schema";
-import { uuidPattern } from "../shared/ids";
+import { uuidPattern } from "../shared/id-formats";
 import type { EventListQuery, EventSortKey } from "../shared/ports";
 
 export const defaultListLimit = 50;

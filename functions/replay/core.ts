@@ -1,6 +1,6 @@
 import type { Clock, EventNotifier, EventStore, Log, ReplaySelection, ReplayStore, StoredReplay } from "../shared/ports";
 import { messageAttributeNames } from "../shared/queue-message";
-import { uuidPattern } from "../shared/ids";
+import { uuidPattern } from "../shared/id-formats";
 import { parseInstant } from "./instant";
 import { maxPageSize, type PageResult, type ReplayRequest, type ReplayResponse, type ReplayState, type ReplayTarget } from "./protocol";
 

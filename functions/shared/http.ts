@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { correlationIdPattern } from "./id-formats";
 import type { Logger } from "./logger";
 
 /** Header lookup; API Gateway passes header names as the client sent them. */
@@ -31,8 +32,6 @@ export function errorResponse(
 ): APIGatewayProxyResult {
   return jsonResponse(statusCode, { error, message, ...extra }, headers);
 }
-
-const correlationIdPattern = /^[\x21-\x7e]{1,128}$/;
 
 /** The caller's X-Correlation-ID when it is printable ASCII of at most 128 characters, else a new one. */
 export function correlationIdOf(event: Pick<APIGatewayProxyEvent, "headers">, newId: () => string): string {

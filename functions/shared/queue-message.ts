@@ -1,7 +1,9 @@
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either";
 import { PathReporter } from "io-ts/lib/PathReporter";
+import { isRfc3339DateTime } from "./event-schema";
 import { sha256Hex } from "./hash";
+import { correlationIdPattern, uuidPattern } from "./id-formats";
 
 /** Any JSON value, but present: t.unknown alone would let a message without a payload through. */
 const PresentJson = new t.Type<unknown>(
@@ -13,11 +15,23 @@ const PresentJson = new t.Type<unknown>(
 
 const PayloadRef = t.type({ bucket: t.string, key: t.string, bytes: t.number });
 
+function checkedString(name: string, valid: (value: string) => boolean, problem: string, canonical = (value: string) => value): t.Type<string, string, unknown> {
+  return new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === "string" && valid(u),
+    (u, c) => (typeof u === "string" && valid(u) ? t.success(canonical(u)) : t.failure(u, c, `${name} ${problem}`)),
+    t.identity,
+  );
+}
+
+// The processor stores a whole batch in one statement, which casts these to uuid and timestamptz
+// (and PostgreSQL's text refuses NUL): one value it refused would fail every message of the batch.
+// Checked here, such a message is poison on its own. PostgreSQL prints a uuid in lower case.
 const Envelope = t.type({
   version: t.literal(1),
-  event_id: t.string,
-  correlation_id: t.string,
-  received_at: t.string,
+  event_id: checkedString("event_id", (u) => uuidPattern.test(u), "must be a UUID", (u) => u.toLowerCase()),
+  correlation_id: checkedString("correlation_id", (u) => correlationIdPattern.test(u), "must be 1 to 128 printable ASCII characters"),
+  received_at: checkedString("received_at", isRfc3339DateTime, "must be an RFC 3339 date-time"),
   payload_sha256: t.string,
 });
 

@@ -129,6 +129,15 @@ describe("processor", () => {
     expect(retries.resent.map((r) => r.message.messageId)).to.deep.equal(["m0", "m1"]);
   });
 
+  it("treats an envelope PostgreSQL would refuse (event_id, received_at) as poison, so it cannot fail its batch-mates' statement", async () => {
+    const { deliver, events, retries } = setUp();
+    const result = await deliver({ ...inlineMessage(1), event_id: "not-a-uuid" }, { ...inlineMessage(2), received_at: "soon" }, inlineMessage(3));
+    expect(retries.resent.map((r) => r.message.messageId)).to.deep.equal(["m0", "m1"]);
+    expect(retries.deferred).to.deep.equal([]);
+    expect([...events.rows.keys()]).to.deep.equal([eventId(3)]);
+    expect(failedIds(result)).to.deep.equal([]);
+  });
+
   it("defers a message when S3 cannot be read, rather than treating it as poisoned", async () => {
     const { deliver, payloads, lines, retries } = setUp();
     const message = s3Message(1, payloads);

@@ -26,6 +26,25 @@ describe("queue message builders", () => {
     expect(parseQueueMessage(JSON.stringify(message)).ok).to.equal(true);
   });
 
+  it("refuses, naming the field, an event_id, correlation_id or received_at that PostgreSQL would refuse in the batch's statement", () => {
+    const message = inlineQueueMessage(header, sampleEvent());
+    const refusal = (fields: Record<string, unknown>) => {
+      const parsed = parseQueueMessage(JSON.stringify({ ...message, ...fields }));
+      return parsed.ok ? "accepted" : parsed.reason;
+    };
+    expect(refusal({ event_id: "not-a-uuid" })).to.include("event_id must be a UUID");
+    expect(refusal({ received_at: "yesterday" })).to.include("received_at must be an RFC 3339 date-time");
+    expect(refusal({ received_at: "2024-02-30T10:00:00Z" })).to.include("received_at must be an RFC 3339 date-time");
+    expect(refusal({ correlation_id: "a\u0000b" })).to.include("correlation_id must be 1 to 128 printable ASCII characters");
+    expect(refusal({ correlation_id: "x".repeat(129) })).to.include("correlation_id must be");
+  });
+
+  it("reads an event_id in capitals as PostgreSQL prints it, in lower case", () => {
+    const message = inlineQueueMessage({ ...header, eventId: header.eventId.toUpperCase() }, sampleEvent());
+    const parsed = parseQueueMessage(JSON.stringify(message));
+    expect(parsed.ok && parsed.message.event_id).to.equal(header.eventId);
+  });
+
   it("gives the message attributes SQS carries beside the body", () => {
     expect(queueMessageAttributes(inlineQueueMessage(header, {}))).to.deep.equal({
       correlation_id: { DataType: "String", StringValue: "corr-1" },
