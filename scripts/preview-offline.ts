@@ -19,6 +19,7 @@ import { readStackConfig } from "./preview/stack-file";
 import { resultsFile } from "./bench/measure";
 import type { BenchResults } from "./bench/report";
 import { capacityOf } from "./bench/sizing";
+import { retryReport } from "./lib/retry-report";
 import { budgetReport } from "./lib/budget-report";
 import { capacityReport } from "./lib/capacity-report";
 
@@ -54,11 +55,12 @@ function printPreview(stack: string, registrations: readonly Registration[]): vo
   console.log(`\n${registrations.length} resources (${registrations.filter((r) => !r.custom).length} components)`);
 }
 
-/** Each stack's connection budget, and its capacity from the latest bench results when there are some. */
+/** Each stack's connection budget, how its queue rides out an outage, and its capacity from the latest bench results when there are some. */
 function printBudgets(benchResults: string): void {
   const results = existsSync(benchResults) ? (JSON.parse(readFileSync(benchResults, "utf8")) as Pick<BenchResults, "date" | "processor">) : undefined;
   for (const [stack, config] of configs) {
     console.log(`\n${budgetReport(stack, connectionBudget(config))}`);
+    console.log(`\n${retryReport(stack, config)}`);
     const capacity = results && capacityOf(config, results.processor.batches);
     const source = path.relative(process.cwd(), benchResults);
     if (capacity) console.log(`\n${capacityReport(capacity, `from ${source} of ${results.date}`)}`);

@@ -34,6 +34,18 @@ describe("preview:offline", function () {
     expect(run.stdout).to.include("API throttle 1000 requests/s: 1000 single-event POSTs, or 100000 events/s as full batch POSTs");
   });
 
+  it("prints how each stack's queue rides out an outage: backoff, the redrive policy's maxReceiveCount, the outage it survives", async () => {
+    const run = await runScript("preview-offline", ["--diff", "--bench-results", path.join(dir, "missing.json")]);
+    expect(run.code, run.stderr).to.equal(0);
+    for (const stack of ["dev", "prod"]) {
+      expect(run.stdout).to.include(`Retries of ${stack}: visibility timeout 180 s (6 × the processor's 30 s)`);
+    }
+    expect(run.stdout).to.include("comes back after 180 s, doubling at each receive to at most 1800 s");
+    // 180 s doubling to a 1,800 s cap: 339 receives wait 605,700 s before SQS moves the message to the DLQ.
+    expect(run.stdout).to.include("maxReceiveCount 339 (the safety net): it waits out a 7.0-day outage before SQS dead-letters it");
+    expect(run.stdout).to.include("dead-lettered by the processor at its 3rd failure");
+  });
+
   it("says how to get a capacity when there are no bench results", async () => {
     const run = await runScript("preview-offline", ["--stack", "dev", "--bench-results", path.join(dir, "missing.json")]);
     expect(run.code, run.stderr).to.equal(0);
