@@ -151,7 +151,8 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
 /**
  * AWS: API Gateway cannot tell a throttled Lambda from other failures to invoke it (Lambda's own
  * service errors, a function left in a failed state): all are INTEGRATION_FAILURE, all get this
- * answer. A function that ran and failed is a 502, a timeout INTEGRATION_TIMEOUT (504): not mapped here.
+ * answer, and so does a result over Lambda's response limit (Function.ResponseSizeTooLarge). A function
+ * that ran and failed otherwise is a 502, a timeout INTEGRATION_TIMEOUT (504): not mapped here.
  */
 function createIntegrationFailureResponse(name: string, api: aws.apigateway.RestApi, parent: pulumi.Resource): aws.apigateway.Response {
   const { responseType, statusCode, retryAfterSeconds, body } = integrationFailureResponse;

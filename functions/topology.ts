@@ -128,6 +128,14 @@ export const integrationFailureResponse = {
   body: { error: "service_unavailable", message: "The service cannot take this request now; retry after Retry-After seconds." },
 } as const;
 
+/**
+ * AWS: a synchronous invocation's request and its response may each be at most 6 MB. The response
+ * is the handler's result serialised as JSON, so a proxy result's body counts with its escaping
+ * (every `"` and `\` twice); over the limit the invocation fails with Function.ResponseSizeTooLarge,
+ * which API Gateway files under INTEGRATION_FAILURE.
+ */
+export const maxSynchronousPayloadBytes = 6 * 1024 * 1024;
+
 /** The queue that carries accepted events from ingest to the processor. */
 export const eventQueue = {
   consumer: "processor" as FunctionName,

@@ -127,11 +127,9 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
         WHERE ${sql.join(conditions, sql.fragment` AND `)}
         ORDER BY created_at DESC, event_id DESC
         LIMIT ${limit + 1}`);
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
       return {
-        events: page.map(toStoredEvent),
-        next: rows.length > limit && last ? { createdAt: last.sort_created_at, eventId: last.event_id } : null,
+        entries: rows.slice(0, limit).map((row) => ({ event: toStoredEvent(row), key: { createdAt: row.sort_created_at, eventId: row.event_id } })),
+        more: rows.length > limit,
       };
     },
   };

@@ -1,5 +1,6 @@
 import { PublishBatchCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { MessageAttributeValue } from "@aws-sdk/client-sns";
+import { withoutMetadata } from "../shared/metadata-omitted";
 import type { EventNotifier, PublishFailure, StoredEvent } from "../shared/ports";
 import { messageAttributeNames } from "../shared/queue-message";
 
@@ -25,7 +26,7 @@ export function notificationOf(event: StoredEvent): Notification {
   const full = JSON.stringify(event);
   const fullBytes = Buffer.byteLength(full);
   if (fullBytes <= maxNotificationBytes) return { event, body: full, bytes: fullBytes };
-  const body = JSON.stringify({ ...event, metadata: null, metadata_omitted: true });
+  const body = JSON.stringify(withoutMetadata(event));
   return { event, body, bytes: Buffer.byteLength(body) };
 }
 

@@ -4,6 +4,7 @@ import { uuidPattern } from "../shared/id-formats";
 import type { Logger } from "../shared/logger";
 import { recordMetric, type MetricsRecorder } from "../shared/metrics";
 import type { EventStore, IdSource } from "../shared/ports";
+import { singleEventResponse } from "./response-size";
 
 export interface QueryHandlerDeps {
   readonly events: () => Promise<EventStore>;
@@ -35,7 +36,7 @@ export function createQueryHandler({ events, ids, log, metrics }: QueryHandlerDe
         return jsonResponse(404, { error: "not_found", message: `no event ${eventId}` }, headers);
       }
       recordMetric(metrics, "query_success", 1);
-      return jsonResponse(200, found, headers);
+      return singleEventResponse(found, (body) => jsonResponse(200, body, headers));
     } catch (error) {
       recordMetric(metrics, "query_failure", 1);
       requestLog.error({ err: error }, "query failed");

@@ -73,10 +73,16 @@ export interface EventListQuery {
   readonly limit: number;
 }
 
+/** An event of a listing with its exact sort key, where a page that ends after it resumes. */
+export interface ListedEvent {
+  readonly event: StoredEvent;
+  readonly key: EventSortKey;
+}
+
 export interface EventPage {
-  readonly events: StoredEvent[];
-  /** The last event's key when more events follow, else null. */
-  readonly next: EventSortKey | null;
+  readonly entries: ListedEvent[];
+  /** Whether more events follow the last entry. */
+  readonly more: boolean;
 }
 
 export interface EventStore {

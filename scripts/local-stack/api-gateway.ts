@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { integrationFailureResponse, type RouteSpec } from "../../functions/topology";
 import { matchRoute, proxyEvent } from "./api-gateway-event";
-import { InvocationError, throttledErrorType, type LambdaFunctions } from "./lambda-runtime";
+import { InvocationError, responseSizeTooLarge, throttledErrorType, type LambdaFunctions } from "./lambda-runtime";
 import { lambdaProxyResponse, type GatewayResponse } from "./lambda-proxy-response";
 import { readLimitedBody } from "./request-body";
 
@@ -39,6 +39,12 @@ const missingAuthenticationToken = gatewayError(403, "MissingAuthenticationToken
 const forbidden = gatewayError(403, "ForbiddenException", "Forbidden");
 const requestTooLong = gatewayError(413, "RequestEntityTooLargeException", "Request Too Long");
 const internalServerError = gatewayError(502, "InternalServerErrorException", "Internal server error");
+
+/**
+ * Invocations API Gateway reports as INTEGRATION_FAILURE: Lambda refused the invoke (throttled), or
+ * the function's result passed the payload limit. Other function errors stay a bare 502.
+ */
+const integrationFailureErrorTypes: ReadonlySet<string> = new Set([throttledErrorType, responseSizeTooLarge.errorType]);
 
 /** The deployed API's INTEGRATION_FAILURE gateway response; API Gateway keeps the error type header it would have sent. */
 const integrationFailure: GatewayResponse = {
@@ -92,8 +98,7 @@ async function handle(options: ApiGatewayOptions, request: IncomingMessage, requ
   try {
     return lambdaProxyResponse(await options.functions.invoke(integration.function, event)) ?? internalServerError;
   } catch (error) {
-    // Lambda refused the invoke (throttled): API Gateway reports an integration failure, not a function error.
-    return error instanceof InvocationError && error.errorType === throttledErrorType ? integrationFailure : internalServerError;
+    return error instanceof InvocationError && integrationFailureErrorTypes.has(error.errorType) ? integrationFailure : internalServerError;
   }
 }
 

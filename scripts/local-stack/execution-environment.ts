@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { bundleEntryFile } from "../../components/function-bundles";
+import { maxSynchronousPayloadBytes } from "../../functions/topology";
 
 const bootstrapPath = path.join(__dirname, "lambda-bootstrap.cjs");
 
@@ -47,6 +48,15 @@ interface PendingInvocation {
 
 /** The error type of Lambda's Invoke when the function is at its concurrency limit (HTTP 429). */
 export const throttledErrorType = "TooManyRequestsException";
+
+/**
+ * A result whose JSON passes the synchronous payload limit fails the invocation. AWS: the message
+ * names 6291556 bytes, not the 6291456 of the quota; it is Lambda's text as Lambda sends it.
+ */
+export const responseSizeTooLarge = {
+  errorType: "Function.ResponseSizeTooLarge",
+  errorMessage: "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
+} as const;
 
 /** One worker thread standing in for one Lambda execution environment: one invocation at a time. */
 export class ExecutionEnvironment {
@@ -123,8 +133,9 @@ export class ExecutionEnvironment {
   private settle(reply: WorkerReply): void {
     const pending = this.take();
     if (!pending) return;
-    if ("result" in reply) pending.resolve(JSON.parse(reply.result));
-    else pending.reject(new InvocationError(reply.error.errorType, reply.error.errorMessage, reply.error.trace));
+    if ("error" in reply) pending.reject(new InvocationError(reply.error.errorType, reply.error.errorMessage, reply.error.trace));
+    else if (Buffer.byteLength(reply.result) > maxSynchronousPayloadBytes) pending.reject(new InvocationError(responseSizeTooLarge.errorType, responseSizeTooLarge.errorMessage));
+    else pending.resolve(JSON.parse(reply.result));
   }
 
   private die(error: InvocationError): void {

@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { maxSynchronousPayloadBytes } from "../../functions/topology";
 import { InvocationError, type LambdaFunctions } from "./lambda-runtime";
 import { readLimitedBody } from "./request-body";
 
-/** AWS: a synchronous invocation's payload may be at most 6 MB. */
-const maxPayloadBytes = 6 * 1024 * 1024;
 const invokePath = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
 export interface LambdaApi {
@@ -43,12 +42,12 @@ interface Answer {
 const serviceError = (status: number, type: string, message: string): Answer => ({ status, headers: { "x-amzn-ErrorType": type }, body: { Type: "User", message } });
 
 async function handle(functions: Pick<LambdaFunctions, "invoke">, names: readonly string[], request: IncomingMessage): Promise<Answer> {
-  const body = await readLimitedBody(request, maxPayloadBytes);
+  const body = await readLimitedBody(request, maxSynchronousPayloadBytes);
   const match = invokePath.exec(new URL(request.url ?? "/", "http://local").pathname);
   if (request.method !== "POST" || !match) return serviceError(404, "UnknownOperationException", "only Invoke is served here");
   const name = decodeURIComponent(match[1]);
   if (!names.includes(name)) return serviceError(404, "ResourceNotFoundException", `Function not found: ${name}`);
-  if (body === undefined) return serviceError(413, "RequestTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation");
+  if (body === undefined) return serviceError(413, "RequestTooLargeException", `Request must be smaller than ${maxSynchronousPayloadBytes} bytes for the InvokeFunction operation`);
   let event: unknown;
   try {
     event = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
@@ -62,7 +61,7 @@ async function handle(functions: Pick<LambdaFunctions, "invoke">, names: readonl
     return {
       status: 200,
       headers: { "X-Amz-Function-Error": "Unhandled", "X-Amz-Executed-Version": "$LATEST" },
-      body: { errorType: error.errorType, errorMessage: error.message, trace: error.trace },
+      body: { errorType: error.errorType, errorMessage: error.message, ...(error.trace.length > 0 && { trace: error.trace }) },
     };
   }
 }

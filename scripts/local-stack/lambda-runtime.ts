@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ExecutionEnvironment, InvocationError, throttledErrorType, type FunctionConfiguration } from "./execution-environment";
 
-export { InvocationError, throttledErrorType, type FunctionConfiguration } from "./execution-environment";
+export { InvocationError, responseSizeTooLarge, throttledErrorType, type FunctionConfiguration } from "./execution-environment";
 
 /** The local Lambda service: synchronous invokes of bundled functions, each in its own pool of worker threads. */
 export interface LambdaFunctions {

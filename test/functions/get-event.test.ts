@@ -29,6 +29,36 @@ describe("query", () => {
     expect(metrics.total("query_success")).to.equal(1);
   });
 
+  it("answers an event whose response would pass Lambda's 6 MB limit without its metadata, flagged", async () => {
+    const store = new FakeEventStore();
+    // 1.6 MB of quotes: 3.2 MB once in the event's JSON, 6.4 MB once that JSON is the proxy result's body.
+    const metadata = { quotes: '"'.repeat(1_600_000) };
+    await store.persist([
+      { eventId: id, correlationId: "c", event: sampleEvent({ metadata }), payloadMode: "S3", payloadSha256: "", payloadKey: null, receivedAt: "" },
+    ]);
+    const { get } = setUp(() => Promise.resolve(store));
+
+    const response = await get(id);
+
+    expect(response.statusCode).to.equal(200);
+    expect(Buffer.byteLength(JSON.stringify(response))).to.be.below(6 * 1024 * 1024);
+    expect(JSON.parse(response.body)).to.include({ event_id: id, amount: 99.99, metadata: null, metadata_omitted: true });
+  });
+
+  it("answers an event just as large in its raw bytes, but without quotes to escape, whole", async () => {
+    const store = new FakeEventStore();
+    const metadata = { letters: "x".repeat(1_600_000) };
+    await store.persist([
+      { eventId: id, correlationId: "c", event: sampleEvent({ metadata }), payloadMode: "S3", payloadSha256: "", payloadKey: null, receivedAt: "" },
+    ]);
+    const { get } = setUp(() => Promise.resolve(store));
+
+    const body = JSON.parse((await get(id)).body) as Record<string, unknown>;
+
+    expect(body.metadata).to.deep.equal(metadata);
+    expect(body).to.not.have.property("metadata_omitted");
+  });
+
   it("answers 404 not_found for an unknown id and 400 for an id that is not a UUID", async () => {
     const { get, metrics } = setUp(() => Promise.resolve(new FakeEventStore()));
     const missing = await get(id);

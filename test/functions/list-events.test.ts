@@ -16,7 +16,7 @@ function setUp(events: () => Promise<EventStore>) {
   const handler = createListHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics });
   const list = async (query: Record<string, string>) => {
     const response = await handler(apiRequest({ httpMethod: "GET", resource: "/events", body: null, queryStringParameters: query }), { awsRequestId: "req" });
-    return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
+    return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, lambdaBytes: Buffer.byteLength(JSON.stringify(response)) };
   };
   return { metrics, list };
 }
@@ -77,6 +77,35 @@ describe("query: GET /events", () => {
     expect(second.body.next_cursor).to.equal(null);
     expect(store.listQueries[1].after).to.deep.equal({ createdAt: "2024-01-15T11:00:00.000Z", eventId: id(2) });
     expect(metrics.total("query_success")).to.equal(2);
+  });
+
+  it("cuts pages by their size as Lambda counts it, so a walk under 6 MB a page serves every event once", async () => {
+    const store = new FakeEventStore();
+    // Quotes count four times: escaped in the event's JSON, and again when that JSON is the proxy result's body.
+    const quotes = [600_000, 600_000, 600_000, 1_600_000, 10, 10];
+    quotes.forEach((count, i) => {
+      const row = { ...storedEvent(i + 1, `2024-01-15T10:00:0${9 - i}.000Z`), metadata: { quotes: '"'.repeat(count) } };
+      store.rows.set(row.event_id, { ...row, published: true });
+    });
+    const { list } = setUp(() => Promise.resolve(store));
+
+    const pages: { ids: string[]; omitted: string[] }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await list({ user_id: "user123", limit: "500", ...(cursor && { cursor }) });
+      expect(page.status).to.equal(200);
+      expect(page.lambdaBytes).to.be.below(6 * 1024 * 1024);
+      const events = page.body.events as Array<StoredEvent & { metadata_omitted?: true }>;
+      pages.push({ ids: events.map((e) => e.event_id), omitted: events.filter((e) => e.metadata_omitted).map((e) => e.event_id) });
+      cursor = (page.body.next_cursor as string | null) ?? undefined;
+    } while (cursor && pages.length < 10);
+
+    expect(pages).to.deep.equal([
+      { ids: [id(1), id(2)], omitted: [] },
+      { ids: [id(3)], omitted: [] },
+      { ids: [id(4)], omitted: [id(4)] },
+      { ids: [id(5), id(6)], omitted: [] },
+    ]);
   });
 
   it("answers 400 with details for bad parameters and a tampered cursor, without reading the store", async () => {

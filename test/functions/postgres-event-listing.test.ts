@@ -23,8 +23,9 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     let after: EventListQuery["after"];
     do {
       const page = await suite.store.list({ ...query, after });
-      pages.push(page.events.map((e) => e.event_id));
-      after = page.next ? decodeCursor(encodeCursor(page.next)) : undefined;
+      pages.push(page.entries.map((e) => e.event.event_id));
+      const last = page.entries.at(-1);
+      after = page.more && last ? decodeCursor(encodeCursor(last.key)) : undefined;
     } while (after && pages.length < 20);
     return pages;
   }
@@ -48,9 +49,10 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
       expect(pages.flat(), `limit ${limit}`).to.deep.equal(expected);
       expect(pages.slice(0, -1).every((p) => p.length === limit), `limit ${limit}`).to.equal(true);
     }
-    const last = await suite.store.list({ userId: "alice", limit: 7 });
-    expect(last.next).to.equal(null);
-    expect((await suite.store.list({ userId: "alice", limit: 6 })).next).to.deep.equal({ createdAt: "2024-01-15T10:00:00.000001Z", eventId: eventId(2) });
+    expect((await suite.store.list({ userId: "alice", limit: 7 })).more).to.equal(false);
+    const six = await suite.store.list({ userId: "alice", limit: 6 });
+    expect(six.more).to.equal(true);
+    expect(six.entries.at(-1)?.key).to.deep.equal({ createdAt: "2024-01-15T10:00:00.000001Z", eventId: eventId(2) });
   });
 
   it("filters by user and by created_at, from inclusive and to exclusive", async () => {
@@ -59,7 +61,7 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     await stored(3, "2024-01-15T11:00:00Z");
     await stored(4, "2024-01-15T10:30:00Z", "bob");
     const ids = async (query: Partial<EventListQuery>) =>
-      (await suite.store.list({ userId: "alice", limit: 50, ...query })).events.map((e) => e.event_id);
+      (await suite.store.list({ userId: "alice", limit: 50, ...query })).entries.map((e) => e.event.event_id);
     expect(await ids({ from: "2024-01-15T10:00:00Z" })).to.deep.equal([eventId(3), eventId(2)]);
     expect(await ids({ to: "2024-01-15T10:00:00Z" })).to.deep.equal([eventId(1)]);
     expect(await ids({ from: "2024-01-15T11:00:00+01:00", to: "2024-01-15T11:00:00Z" })).to.deep.equal([eventId(2)]);
@@ -70,8 +72,8 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
   it("returns at most limit events, as the API serves them", async () => {
     for (let n = 1; n <= 5; n++) await stored(n, `2024-01-15T10:00:0${n}Z`);
     const page = await suite.store.list({ userId: "alice", limit: 3 });
-    expect(page.events).to.have.length(3);
-    expect(page.events[0]).to.include({ event_id: eventId(5), user_id: "alice", created_at: "2024-01-15T10:00:05.000Z", amount: 99.99 });
+    expect(page.entries).to.have.length(3);
+    expect(page.entries[0].event).to.include({ event_id: eventId(5), user_id: "alice", created_at: "2024-01-15T10:00:05.000Z", amount: 99.99 });
   });
 
   it("keeps a forged but well-formed cursor inside the user's own rows", async () => {
@@ -79,7 +81,7 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     await stored(2, "2024-01-15T09:00:00Z", "bob");
     const forged = decodeCursor(Buffer.from(JSON.stringify(["9999-12-31T23:59:59Z", "ffffffff-ffff-7fff-bfff-ffffffffffff"])).toString("base64url"));
     const page = await suite.store.list({ userId: "alice", limit: 50, after: forged });
-    expect(page.events.map((e) => e.event_id)).to.deep.equal([eventId(1)]);
+    expect(page.entries.map((e) => e.event.event_id)).to.deep.equal([eventId(1)]);
   });
 
   it("serves a page from the (user_id, created_at, event_id) index without sorting", async () => {

@@ -104,10 +104,11 @@ export class FakeEventStore implements EventStore {
       .filter((r) => r.user_id === query.userId && (after === undefined || keyOf(r) < after))
       .filter((r) => (query.from === undefined || r.created_at >= query.from) && (query.to === undefined || r.created_at < query.to))
       .sort((a, b) => keyOf(b).localeCompare(keyOf(a)));
-    const events = matching.slice(0, query.limit).map(({ published: _published, ...event }) => event);
-    const last = events.at(-1);
-    const next = matching.length > query.limit && last ? { createdAt: last.created_at, eventId: last.event_id } : null;
-    return Promise.resolve({ events, next });
+    const entries = matching.slice(0, query.limit).map(({ published: _published, ...event }) => ({
+      event,
+      key: { createdAt: event.created_at, eventId: event.event_id },
+    }));
+    return Promise.resolve({ entries, more: matching.length > query.limit });
   }
 }
 

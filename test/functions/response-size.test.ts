@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import type { APIGatewayProxyResult } from "aws-lambda";
+import { bodyBytesOf, fitPage, proxyResultBytes, responseBudgetBytes } from "../../functions/query/response-size";
+import { jsonResponse } from "../../functions/shared/http";
+import type { StoredEvent } from "../../functions/shared/ports";
+import { sampleEvent } from "../../scripts/lib/factories";
+
+function stored(n: number, metadata: StoredEvent["metadata"]): StoredEvent {
+  return {
+    ...sampleEvent(),
+    metadata,
+    event_id: `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`,
+    correlation_id: `c${n}`,
+    payload_mode: "INLINE",
+    created_at: "2024-01-15T10:30:01.000Z",
+  };
+}
+
+/** Metadata whose text needs escaping twice over: quotes, backslashes, control characters, and characters beyond ASCII. */
+const awkward = (n: number) => ({ text: `"\\\n\u0001é€😀`.repeat(n) });
+const listing = (events: readonly unknown[]) => jsonResponse(200, { events, next_cursor: "c".repeat(100) }, { "X-Correlation-ID": "id" });
+const ids = (events: readonly StoredEvent[]) => events.map((e) => e.event_id);
+
+describe("query: response size as Lambda counts it", () => {
+  it("counts a proxy result as its JSON, with the body's quotes and backslashes escaped once more", () => {
+    const result: APIGatewayProxyResult = { statusCode: 200, body: '"\\' };
+
+    expect(proxyResultBytes(result)).to.equal(Buffer.byteLength(String.raw`{"statusCode":200,"body":"\"\\"}`));
+  });
+
+  it("adds up an answer from its empty page, each event and the commas between them, to the byte", () => {
+    const events = [stored(1, awkward(3)), stored(2, null), stored(3, awkward(50)), stored(4, { n: 1 })];
+
+    const added = events.reduce((sum, event, i) => sum + bodyBytesOf(event) + (i === 0 ? 0 : 1), 0);
+
+    expect(proxyResultBytes(listing([])) + added).to.equal(proxyResultBytes(listing(events)));
+  });
+
+  it("keeps the budget under Lambda's 6 MB limit", () => {
+    expect(responseBudgetBytes).to.be.below(6 * 1024 * 1024);
+  });
+});
+
+describe("query: cutting a listing page by size", () => {
+  const events = [stored(1, awkward(20)), stored(2, awkward(20)), stored(3, awkward(20)), stored(4, awkward(20))];
+  const empty = proxyResultBytes(listing([]));
+  const answerOf = (count: number) => proxyResultBytes(listing(events.slice(0, count)));
+
+  it("ends the page before the event that would pass the budget", () => {
+    for (const count of [1, 2, 3]) {
+      const page = fitPage(events, empty, answerOf(count + 1) - 1);
+
+      expect(ids(page)).to.deep.equal(ids(events.slice(0, count)));
+    }
+  });
+
+  it("takes every event when they fit, even at exactly the budget", () => {
+    expect(ids(fitPage(events, empty, answerOf(4)))).to.deep.equal(ids(events));
+  });
+
+  it("serves a first event that passes the budget alone without its metadata, flagged, and ends the page there", () => {
+    const page = fitPage(events, empty, answerOf(1) - 1);
+
+    expect(page).to.deep.equal([{ ...events[0], metadata: null, metadata_omitted: true }]);
+  });
+
+  it("returns no events for no events", () => {
+    expect(fitPage([], empty)).to.deep.equal([]);
+  });
+});
