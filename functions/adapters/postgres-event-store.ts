@@ -1,5 +1,6 @@
 import { sql, type DatabasePool } from "slonik";
 import { z } from "zod";
+import { bodyBytesOf } from "../shared/body-bytes";
 import type { EventStore, NewEvent, StoredEvent } from "../shared/ports";
 
 export const storedEventFields = {
@@ -80,6 +81,7 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
         e.event.merchant,
         e.event.timestamp,
         e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata),
+        bodyBytesOf(e.event.metadata ?? null),
         e.payloadMode,
         e.payloadSha256,
         e.payloadKey,
@@ -88,8 +90,8 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
       // One statement, so one atomic round trip for the batch.
       const inserted = await pool.any(sql.type(storedEventRow)`
         INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp,
-                            metadata, payload_mode, payload_sha256, payload_key, received_at)
-        SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "text", "text", "text", "timestamptz"])}
+                            metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at)
+        SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"])}
         ON CONFLICT (event_id) DO NOTHING
         RETURNING ${storedEventColumns}`);
       const insertedIds = new Set(inserted.map((row) => row.event_id));

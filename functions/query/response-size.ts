@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { bodyBytesOf } from "../shared/body-bytes";
 import { withoutMetadata, type EventWithoutMetadata } from "../shared/metadata-omitted";
 import type { StoredEvent } from "../shared/ports";
 import { maxSynchronousPayloadBytes } from "../topology";
@@ -9,11 +10,6 @@ export const responseBudgetBytes = maxSynchronousPayloadBytes - 256 * 1024;
 /** The bytes Lambda counts for a proxy result: its JSON, in which the body's JSON is escaped once more. */
 export function proxyResultBytes(result: APIGatewayProxyResult): number {
   return Buffer.byteLength(JSON.stringify(result));
-}
-
-/** The bytes a value adds to a proxy result when it is written into the body: its JSON, escaped as a string. */
-export function bodyBytesOf(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(JSON.stringify(value))) - '""'.length;
 }
 
 export type ServedEvent = StoredEvent | EventWithoutMetadata;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { sql } from "slonik";
+import { bodyBytesOf } from "../../functions/shared/body-bytes";
 import { createDatabasePool } from "../../functions/shared/database";
 import { applyMigrations } from "../../functions/shared/migrations";
 import { migrationsDirectory, useTestStore } from "../support/database";
@@ -84,6 +85,15 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
     expect(found?.metadata).to.deep.equal({ nested: { list: [1, "two", null] } });
     expect(Number.isNaN(Date.parse(found?.created_at ?? ""))).to.equal(false);
     expect(await suite.store.findById(eventId(8))).to.equal(undefined);
+  });
+
+  it("records, beside each event, the bytes its metadata as stored adds to a query answer", async () => {
+    const metadata = { escaped: '"\\\n', beyondAscii: "é€😀", numbers: [1e21, 0.1, -0] };
+    await suite.store.persist([newEvent(1, { event: sampleEvent({ metadata }) }), newEvent(2, { event: sampleEvent({ metadata: undefined }) })]);
+    const recorded = async (n: number) =>
+      Number(await suite.db.pool.oneFirst(sql.unsafe`SELECT metadata_escaped_bytes FROM events WHERE event_id = ${eventId(n)}`));
+    expect(await recorded(1)).to.equal(bodyBytesOf((await suite.store.findById(eventId(1)))?.metadata));
+    expect(await recorded(2)).to.equal(bodyBytesOf(null));
   });
 
   it("stores amounts exactly in numeric, including extremes a double can hold", async () => {

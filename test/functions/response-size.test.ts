@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { bodyBytesOf, fitPage, proxyResultBytes, responseBudgetBytes } from "../../functions/query/response-size";
+import { fitPage, proxyResultBytes, responseBudgetBytes } from "../../functions/query/response-size";
+import { bodyBytesOf } from "../../functions/shared/body-bytes";
 import { jsonResponse } from "../../functions/shared/http";
 import type { StoredEvent } from "../../functions/shared/ports";
 import { sampleEvent } from "../../scripts/lib/factories";
