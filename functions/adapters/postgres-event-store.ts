@@ -3,7 +3,8 @@ import { z } from "zod";
 import { bodyBytesOf } from "../shared/body-bytes";
 import type { EventStore, NewEvent, StoredEvent } from "../shared/ports";
 
-export const storedEventFields = {
+const metadataField = z.record(z.unknown()).nullable();
+const fieldsBesideMetadata = {
   event_id: z.string(),
   correlation_id: z.string(),
   user_id: z.string(),
@@ -11,18 +12,29 @@ export const storedEventFields = {
   currency: z.string(),
   merchant: z.string(),
   event_timestamp: z.number(),
-  metadata: z.record(z.unknown()).nullable(),
   payload_mode: z.enum(["INLINE", "S3"]),
   created_at: z.number(),
 };
+export const storedEventFields = { ...fieldsBesideMetadata, metadata: metadataField };
 const storedEventRow = z.object(storedEventFields);
 type StoredEventRow = z.infer<typeof storedEventRow>;
 export const listedRow = z.object({ ...storedEventFields, sort_created_at: z.string() });
+const listingCandidateRow = z.object({ ...fieldsBesideMetadata, sort_created_at: z.string(), metadata_bytes: z.number() });
+const metadataRow = z.object({ event_id: z.string(), metadata: metadataField });
 const persistedRow = z.object({ ...storedEventFields, unpublished: z.boolean(), conflicting: z.boolean() });
 
 // slonik's default type parsers turn numeric into a JS number and timestamptz into epoch milliseconds.
-export const storedEventColumns = sql.fragment`
-  event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, metadata, payload_mode, created_at`;
+const columnsBesideMetadata = sql.fragment`
+  event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, payload_mode, created_at`;
+export const storedEventColumns = sql.fragment`${columnsBesideMetadata}, metadata`;
+
+// Rows stored before migration 005 have no size: it is bounded from jsonb's text, which escapes
+// strings exactly as JSON.stringify does (as many quotes and backslashes, each one byte more once
+// escaped in a body), adds a space after every ':' and ',', and writes numbers in positional
+// notation, never shorter than JSON.stringify's. COALESCE reads (and detoasts) metadata only for those rows.
+const metadataBytes = sql.fragment`COALESCE(metadata_escaped_bytes, (
+  SELECT 2 * octet_length(t) - octet_length(translate(t, '"\\', ''))
+  FROM (SELECT COALESCE(metadata::text, 'null')) AS m(t))) AS metadata_bytes`;
 
 export function toStoredEvent(row: StoredEventRow): StoredEvent {
   return {
@@ -123,16 +135,27 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
       // A row comparison in the order of events_user_id_created_at_event_id_idx lets the index
       // start right after the cursor instead of skipping the rows of earlier pages.
       if (after !== undefined) conditions.push(sql.fragment`(created_at, event_id) < (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
-      const rows = await pool.any(sql.type(listedRow)`
-        SELECT ${storedEventColumns}, ${sortCreatedAt}
+      const rows = await pool.any(sql.type(listingCandidateRow)`
+        SELECT ${columnsBesideMetadata}, ${sortCreatedAt}, ${metadataBytes}
         FROM events
         WHERE ${sql.join(conditions, sql.fragment` AND `)}
         ORDER BY created_at DESC, event_id DESC
         LIMIT ${limit + 1}`);
       return {
-        entries: rows.slice(0, limit).map((row) => ({ event: toStoredEvent(row), key: { createdAt: row.sort_created_at, eventId: row.event_id } })),
+        entries: rows.slice(0, limit).map((row) => ({
+          event: { ...toStoredEvent({ ...row, metadata: null }), metadata: null },
+          metadataBytes: row.metadata_bytes,
+          key: { createdAt: row.sort_created_at, eventId: row.event_id },
+        })),
         more: rows.length > limit,
       };
+    },
+
+    async findMetadata(eventIds) {
+      if (eventIds.length === 0) return new Map();
+      const rows = await pool.any(sql.type(metadataRow)`
+        SELECT event_id, metadata FROM events WHERE event_id = ANY(${sql.array(eventIds, "uuid")})`);
+      return new Map(rows.map((row) => [row.event_id, row.metadata as StoredEvent["metadata"]]));
     },
   };
 }
@@ -148,5 +171,6 @@ export function lazyPostgresEventStore(pool: () => Promise<DatabasePool>): Event
     markPublished: async (eventIds) => (await store()).markPublished(eventIds),
     findById: async (eventId) => (await store()).findById(eventId),
     list: async (query) => (await store()).list(query),
+    findMetadata: async (eventIds) => (await store()).findMetadata(eventIds),
   };
 }

@@ -1,9 +1,31 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
+import { withoutMetadata } from "../shared/metadata-omitted";
 import { recordMetric } from "../shared/metrics";
+import type { EventListQuery, EventSortKey, EventStore } from "../shared/ports";
 import { storeUnavailable, type QueryHandlerDeps } from "./get-event";
 import { encodeCursor, maxCursorLength, parseListRequest } from "./listing";
-import { fitPage, proxyResultBytes, type ServedEvent } from "./response-size";
+import { cutPage, listedEventBytes, proxyResultBytes, type ServedEvent } from "./response-size";
+
+/**
+ * One page of a listing, read in two steps so the function holds about one answer's worth of
+ * events whatever the limit: the candidates without their metadata but with its size, then the
+ * metadata of only the events the page serves whole.
+ */
+async function readPage(store: EventStore, query: EventListQuery, emptyPageBytes: number): Promise<{ served: ServedEvent[]; next: EventSortKey | undefined }> {
+  const page = await store.list(query);
+  const cut = cutPage(page.entries.map(listedEventBytes), emptyPageBytes);
+  const entries = page.entries.slice(0, cut.served);
+  const metadata = await store.findMetadata(entries.slice(0, cut.withMetadata).map((entry) => entry.event.event_id));
+  const served = entries.map(({ event }, i) => {
+    if (i >= cut.withMetadata) return withoutMetadata(event);
+    // Events are never deleted or changed, so the second statement finds every row the first did.
+    if (!metadata.has(event.event_id)) throw new Error(`event ${event.event_id} was listed but its metadata was not found`);
+    return { ...event, metadata: metadata.get(event.event_id) ?? null };
+  });
+  const more = page.more || entries.length < page.entries.length;
+  return { served, next: more ? entries.at(-1)?.key : undefined };
+}
 
 /** GET /events?user_id=…: one page of a user's events, newest first, and the cursor of the next. */
 export function createListHandler({ events, ids, log, metrics }: QueryHandlerDeps) {
@@ -16,17 +38,11 @@ export function createListHandler({ events, ids, log, metrics }: QueryHandlerDep
         const fields = [...new Set(parsed.details.map((d) => d.path))].join(", ");
         return errorResponse(400, parsed.error, `invalid parameters: ${fields}`, headers, { details: parsed.details });
       }
-      const page = await (await events()).list(parsed.query);
       const listing = (served: readonly ServedEvent[], nextCursor: string | null) => jsonResponse(200, { events: served, next_cursor: nextCursor }, headers);
       // Sized with the longest cursor, so the page's real cursor can only make the answer smaller.
-      const served = fitPage(
-        page.entries.map((entry) => entry.event),
-        proxyResultBytes(listing([], "_".repeat(maxCursorLength))),
-      );
-      const last = page.entries[served.length - 1];
-      const more = page.more || served.length < page.entries.length;
+      const { served, next } = await readPage(await events(), parsed.query, proxyResultBytes(listing([], "_".repeat(maxCursorLength))));
       recordMetric(metrics, "query_success", 1);
-      return listing(served, more && last ? encodeCursor(last.key) : null);
+      return listing(served, next ? encodeCursor(next) : null);
     } catch (error) {
       recordMetric(metrics, "query_failure", 1);
       requestLog.error({ err: error }, "listing failed");

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { bodyBytesOf } from "../shared/body-bytes";
 import { withoutMetadata, type EventWithoutMetadata } from "../shared/metadata-omitted";
-import type { StoredEvent } from "../shared/ports";
+import type { ListedEvent, StoredEvent } from "../shared/ports";
 import { maxSynchronousPayloadBytes } from "../topology";
 
 /** The most a query answer takes: Lambda's response limit, less a margin for what AWS counts beside the result. */
@@ -24,24 +24,31 @@ export function singleEventResponse(
   return proxyResultBytes(whole) <= budget ? whole : respond(withoutMetadata(event));
 }
 
+/** What a listed event adds to an answer once its metadata is in: its JSON, with the metadata's bytes where `null` stands. */
+export function listedEventBytes({ event, metadataBytes }: ListedEvent): number {
+  return bodyBytesOf(event) - bodyBytesOf(null) + metadataBytes;
+}
+
+/** Where a listing page ends: it serves `served` leading events, the first `withMetadata` of them whole. */
+export interface PageCut {
+  readonly served: number;
+  readonly withMetadata: number;
+}
+
 /**
- * The leading events of a listing that fit in one answer: `emptyPageBytes` is the answer with no
- * events, and each event adds its escaped JSON and a comma. The page ends before the event that
- * would pass the budget, and holds at least one: a first event that passes it alone goes without
- * its metadata.
+ * Where a listing page ends, from the bytes each event adds (`listedEventBytes`): `emptyPageBytes`
+ * is the answer with no events, and each event adds its bytes and a comma. The page ends before the
+ * event that would pass the budget, and holds at least one: a first event that passes it alone goes
+ * without its metadata.
  */
-export function fitPage(events: readonly StoredEvent[], emptyPageBytes: number, budget = responseBudgetBytes): ServedEvent[] {
-  const page: ServedEvent[] = [];
+export function cutPage(eventBytes: readonly number[], emptyPageBytes: number, budget = responseBudgetBytes): PageCut {
   let bytes = emptyPageBytes;
-  for (const event of events) {
-    const added = bodyBytesOf(event) + (page.length === 0 ? 0 : ",".length);
-    if (bytes + added <= budget) {
-      page.push(event);
-      bytes += added;
-    } else {
-      if (page.length === 0) page.push(withoutMetadata(event));
-      break;
-    }
+  let whole = 0;
+  for (const eventAdds of eventBytes) {
+    const added = eventAdds + (whole === 0 ? 0 : ",".length);
+    if (bytes + added > budget) break;
+    bytes += added;
+    whole += 1;
   }
-  return page;
+  return { served: whole === 0 ? Math.min(1, eventBytes.length) : whole, withMetadata: whole };
 }

@@ -73,9 +73,14 @@ export interface EventListQuery {
   readonly limit: number;
 }
 
-/** An event of a listing with its exact sort key, where a page that ends after it resumes. */
+/**
+ * An event of a listing as first read: without its metadata, which is read only for the events a
+ * page serves, and with its exact sort key, where a page that ends after it resumes.
+ */
 export interface ListedEvent {
-  readonly event: StoredEvent;
+  readonly event: StoredEvent & { readonly metadata: null };
+  /** What the metadata adds to the event's JSON written into an answer's body (`bodyBytesOf`): never less. */
+  readonly metadataBytes: number;
   readonly key: EventSortKey;
 }
 
@@ -91,6 +96,8 @@ export interface EventStore {
   markPublished(eventIds: readonly string[]): Promise<void>;
   findById(eventId: string): Promise<StoredEvent | undefined>;
   list(query: EventListQuery): Promise<EventPage>;
+  /** The metadata of each of these events, by event_id. */
+  findMetadata(eventIds: readonly string[]): Promise<Map<string, JsonObject | null>>;
 }
 
 /** Which stored events a replay delivers: created_at in [from, to), oldest first (created_at, event_id). */

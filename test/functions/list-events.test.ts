@@ -108,6 +108,33 @@ describe("query: GET /events", () => {
     ]);
   });
 
+  it("reads the metadata of only the events a page serves whole, however many the limit lets it list", async () => {
+    const store = new FakeEventStore();
+    for (let n = 1; n <= 40; n++) {
+      const row = { ...storedEvent(n, `2024-01-15T10:00:${String(60 - n).padStart(2, "0")}.000Z`), metadata: { text: "x".repeat(1_100_000) } };
+      store.rows.set(row.event_id, { ...row, published: true });
+    }
+    const { list } = setUp(() => Promise.resolve(store));
+
+    const page = await list({ user_id: "user123", limit: "500" });
+
+    // 1.1 MB each under a budget of just over 6 MB: five fit.
+    expect((page.body.events as StoredEvent[]).map((e) => e.event_id)).to.deep.equal([1, 2, 3, 4, 5].map(id));
+    expect(store.metadataReads).to.deep.equal([[1, 2, 3, 4, 5].map(id)]);
+  });
+
+  it("reads no metadata for a page whose one event is served without it", async () => {
+    const store = new FakeEventStore();
+    const row = { ...storedEvent(1, "2024-01-15T10:00:00.000Z"), metadata: { text: "x".repeat(7_000_000) } };
+    store.rows.set(row.event_id, { ...row, published: true });
+    const { list } = setUp(() => Promise.resolve(store));
+
+    const page = await list({ user_id: "user123" });
+
+    expect(page.body.events).to.deep.equal([{ ...storedEvent(1, "2024-01-15T10:00:00.000Z"), metadata_omitted: true }]);
+    expect(store.metadataReads).to.deep.equal([[]]);
+  });
+
   it("answers 400 with details for bad parameters and a tampered cursor, without reading the store", async () => {
     const store = new FakeEventStore();
     const { list, metrics } = setUp(() => Promise.resolve(store));

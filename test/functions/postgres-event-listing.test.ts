@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { sql } from "slonik";
 import { encodeCursor, decodeCursor } from "../../functions/query/listing";
+import { bodyBytesOf } from "../../functions/shared/body-bytes";
+import type { JsonObject } from "../../functions/shared/event-schema";
 import type { EventListQuery } from "../../functions/shared/ports";
 import { useTestStore } from "../support/database";
 import { newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
@@ -82,6 +84,33 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     const forged = decodeCursor(Buffer.from(JSON.stringify(["9999-12-31T23:59:59Z", "ffffffff-ffff-7fff-bfff-ffffffffffff"])).toString("base64url"));
     const page = await suite.store.list({ userId: "alice", limit: 50, after: forged });
     expect(page.entries.map((e) => e.event.event_id)).to.deep.equal([eventId(1)]);
+  });
+
+  it("lists events without their metadata but with its size: exact for events the processor sized, never less for events stored before", async () => {
+    const metadata: (JsonObject | undefined)[] = [
+      { quotesAndBackslashes: '"\\'.repeat(200), lines: "a\nb\t\u0001\u001f", beyondAscii: "é€😀\u2028", "key \"quoted\"": true },
+      { numbers: [0, -0, 0.1, -1.5e-7, 1e21, 123456789.125, Number.MAX_SAFE_INTEGER, 5e-324], nested: { a: [{}, [], null, false] } },
+      {},
+      undefined,
+      { text: "x".repeat(300_000) },
+    ];
+    for (const [i, m] of metadata.entries()) {
+      await suite.store.persist([newEvent(i + 1, { event: sampleEvent({ user_id: "alice", metadata: m }) })]);
+    }
+    const served = await suite.store.findMetadata(metadata.map((_, i) => eventId(i + 1)));
+    const exactBytes = (n: number) => bodyBytesOf(served.get(eventId(n)) ?? null);
+    const listed = async () => (await suite.store.list({ userId: "alice", limit: 50 })).entries;
+
+    const sized = await listed();
+    expect(sized.map((e) => e.event.metadata)).to.deep.equal(metadata.map(() => null));
+    expect(sized.map((e) => [e.event.event_id, e.metadataBytes])).to.have.deep.members(metadata.map((_, i) => [eventId(i + 1), exactBytes(i + 1)]));
+
+    await suite.db.pool.query(sql.unsafe`UPDATE events SET metadata_escaped_bytes = NULL`);
+    for (const entry of await listed()) {
+      const exact = exactBytes(Number(entry.event.event_id.slice(-12)));
+      // jsonb's text adds a space after each ':' and ',', and writes 1e21 and 5e-324 out digit by digit.
+      expect(entry.metadataBytes, entry.event.event_id).to.be.within(exact, exact + 400);
+    }
   });
 
   it("serves a page from the (user_id, created_at, event_id) index without sorting", async () => {

@@ -1,5 +1,7 @@
 import pino from "pino";
 import { Writable } from "node:stream";
+import { bodyBytesOf } from "../../functions/shared/body-bytes";
+import type { JsonObject } from "../../functions/shared/event-schema";
 import type { MetricsRecorder } from "../../functions/shared/metrics";
 import type {
   BatchSendFailure,
@@ -105,10 +107,21 @@ export class FakeEventStore implements EventStore {
       .filter((r) => (query.from === undefined || r.created_at >= query.from) && (query.to === undefined || r.created_at < query.to))
       .sort((a, b) => keyOf(b).localeCompare(keyOf(a)));
     const entries = matching.slice(0, query.limit).map(({ published: _published, ...event }) => ({
-      event,
+      event: { ...event, metadata: null },
+      metadataBytes: bodyBytesOf(event.metadata),
       key: { createdAt: event.created_at, eventId: event.event_id },
     }));
     return Promise.resolve({ entries, more: matching.length > query.limit });
+  }
+  /** The event ids of each findMetadata call, in order. */
+  readonly metadataReads: string[][] = [];
+  findMetadata(eventIds: readonly string[]): Promise<Map<string, JsonObject | null>> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.metadataReads.push([...eventIds]);
+    return Promise.resolve(new Map(eventIds.flatMap((id) => {
+      const row = this.rows.get(id);
+      return row ? [[id, row.metadata] as const] : [];
+    })));
   }
 }
 
