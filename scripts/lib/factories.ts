@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, SQSRecord } from "aws-lambda";
 import type { EventInput } from "../../functions/shared/event-schema";
-import type { NewEvent } from "../../functions/shared/ports";
+import type { NewEvent, StoredEvent } from "../../functions/shared/ports";
 import { readmeSampleEvent as seedSample } from "./sample-event";
 
 export function sampleEvent(overrides: Partial<EventInput> = {}): EventInput {
@@ -58,5 +58,17 @@ export function newEvent(n: number, overrides: Partial<NewEvent> = {}): NewEvent
     payloadKey: null,
     receivedAt: "2024-01-15T10:30:01.000Z",
     ...overrides,
+  };
+}
+
+/** Event n as the store serves it, with the given metadata. */
+export function storedEvent(n: number, metadata: StoredEvent["metadata"] = { source: "web" }): StoredEvent {
+  return {
+    ...sampleEvent(),
+    metadata,
+    event_id: testEventId(n),
+    correlation_id: `c${n}`,
+    payload_mode: "INLINE",
+    created_at: "2024-01-15T10:30:01.000Z",
   };
 }

@@ -4,18 +4,7 @@ import { cutPage, listedEventBytes, proxyResultBytes, responseBudgetBytes } from
 import { bodyBytesOf } from "../../functions/shared/body-bytes";
 import { jsonResponse } from "../../functions/shared/http";
 import type { ListedEvent, StoredEvent } from "../../functions/shared/ports";
-import { sampleEvent } from "../../scripts/lib/factories";
-
-function stored(n: number, metadata: StoredEvent["metadata"]): StoredEvent {
-  return {
-    ...sampleEvent(),
-    metadata,
-    event_id: `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`,
-    correlation_id: `c${n}`,
-    payload_mode: "INLINE",
-    created_at: "2024-01-15T10:30:01.000Z",
-  };
-}
+import { storedEvent as stored } from "../../scripts/lib/factories";
 
 /** Metadata whose text needs escaping twice over: quotes, backslashes, control characters, and characters beyond ASCII. */
 const awkward = (n: number) => ({ text: `"\\\n\u0001é€😀`.repeat(n) });

@@ -1,18 +1,6 @@
 import { expect } from "chai";
 import { maxNotificationBytes, notificationOf, publishBatches } from "../../functions/adapters/sns-event-notifier";
-import type { StoredEvent } from "../../functions/shared/ports";
-import { sampleEvent } from "../../scripts/lib/factories";
-
-function stored(n: number, metadata: StoredEvent["metadata"] = { source: "web" }): StoredEvent {
-  return {
-    ...sampleEvent(),
-    metadata,
-    event_id: `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`,
-    correlation_id: `c${n}`,
-    payload_mode: "INLINE",
-    created_at: "2024-01-15T10:30:01.000Z",
-  };
-}
+import { storedEvent as stored } from "../../scripts/lib/factories";
 
 describe("SNS notifications", () => {
   it("carry the stored event", () => {
