@@ -1,6 +1,6 @@
 import { sql, type DatabasePool } from "slonik";
 import { z } from "zod";
-import { bodyBytesOf } from "../shared/body-bytes";
+import { escapedJsonBytes } from "../shared/body-bytes";
 import type { EventStore, NewEvent, StoredEvent } from "../shared/ports";
 
 const metadataField = z.record(z.unknown()).nullable();
@@ -84,21 +84,24 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
     async persist(events) {
       if (events.length === 0) return { unpublished: [], conflicting: [] };
       const unique = uniqueByEventId(events);
-      const tuples = unique.map((e) => [
-        e.eventId,
-        e.correlationId,
-        e.event.user_id,
-        String(e.event.amount),
-        e.event.currency,
-        e.event.merchant,
-        e.event.timestamp,
-        e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata),
-        bodyBytesOf(e.event.metadata ?? null),
-        e.payloadMode,
-        e.payloadSha256,
-        e.payloadKey,
-        e.receivedAt,
-      ]);
+      const tuples = unique.map((e) => {
+        const metadata = e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata);
+        return [
+          e.eventId,
+          e.correlationId,
+          e.event.user_id,
+          String(e.event.amount),
+          e.event.currency,
+          e.event.merchant,
+          e.event.timestamp,
+          metadata,
+          escapedJsonBytes(metadata ?? "null"),
+          e.payloadMode,
+          e.payloadSha256,
+          e.payloadKey,
+          e.receivedAt,
+        ];
+      });
       // One statement, so one atomic round trip for the batch.
       const inserted = await pool.any(sql.type(storedEventRow)`
         INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp,
