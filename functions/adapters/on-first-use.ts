@@ -1,14 +1,5 @@
 import type { PayloadStore, RetryQueue } from "../shared/ports";
-
-/** Calls `load` once, on first use, and keeps its result; a load that failed is tried again on the next use. */
-export function loadOnFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | undefined;
-  return () =>
-    (loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    }));
-}
+import { loadOnFirstUse } from "../shared/load-on-first-use";
 
 /**
  * A payload store loaded on its first call. Only payloads over the large-payload threshold touch S3,
@@ -32,4 +23,14 @@ export function retryQueueOnFirstUse(load: () => Promise<RetryQueue>): RetryQueu
     resend: async (message, attributes, delaySeconds) => (await queue()).resend(message, attributes, delaySeconds),
     deadLetter: async (message, attributes) => (await queue()).deadLetter(message, attributes),
   };
+}
+
+/** The S3 payload store of ingest and the processor, its client imported with the first large payload. */
+export function s3PayloadStoreOnFirstUse(env: NodeJS.ProcessEnv, bucket: string): PayloadStore {
+  return payloadStoreOnFirstUse(bucket, async () => (await import("./s3-payload-store.js")).openS3PayloadStore(env, bucket));
+}
+
+/** The processor's retry queue, its SQS client imported with the first failed message. */
+export function sqsRetryQueueOnFirstUse(env: NodeJS.ProcessEnv, queueUrl: string, deadLetterQueueUrl: string): RetryQueue {
+  return retryQueueOnFirstUse(async () => (await import("./sqs-retry-queue.js")).openSqsRetryQueue(env, queueUrl, deadLetterQueueUrl));
 }

@@ -1,5 +1,5 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { payloadStoreOnFirstUse } from "../adapters/on-first-use";
+import { s3PayloadStoreOnFirstUse } from "../adapters/on-first-use";
 import { sqsEventQueue } from "../adapters/sqs-event-queue";
 import { sqsClientConfig } from "../shared/aws-clients";
 import { optionalInteger, requireString } from "../shared/env";
@@ -13,14 +13,12 @@ import { defaultMaxBatchEvents } from "./batch-request";
 import { createIngestHandler } from "./post-event";
 
 const env = process.env;
-const queueUrl = requireString(env, envNames.queueUrl);
-const bucket = requireString(env, envNames.payloadBucket);
 
 const deps = {
   ports: {
-    queue: sqsEventQueue(new SQSClient(sqsClientConfig(env)), queueUrl),
+    queue: sqsEventQueue(new SQSClient(sqsClientConfig(env)), requireString(env, envNames.queueUrl)),
     // Only payloads over the threshold go to S3: its client loads with the first one, not at cold start.
-    payloads: payloadStoreOnFirstUse(bucket, async () => (await import("../adapters/s3-payload-store.js")).openS3PayloadStore(env, bucket)),
+    payloads: s3PayloadStoreOnFirstUse(env, requireString(env, envNames.payloadBucket)),
     clock: systemClock,
     ids: randomIds(),
   },

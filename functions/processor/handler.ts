@@ -1,5 +1,5 @@
 import { SNSClient } from "@aws-sdk/client-sns";
-import { payloadStoreOnFirstUse, retryQueueOnFirstUse } from "../adapters/on-first-use";
+import { s3PayloadStoreOnFirstUse, sqsRetryQueueOnFirstUse } from "../adapters/on-first-use";
 import { lazyPostgresEventStore } from "../adapters/postgres-event-store";
 import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { lazyDatabasePool } from "../shared/database";
@@ -11,13 +11,10 @@ import { createProcessorHandler } from "./sqs-handler";
 
 const env = process.env;
 const log = createLogger("processor", env);
-const bucket = requireString(env, envNames.payloadBucket);
-const notifier = snsEventNotifier(new SNSClient({}), requireString(env, envNames.topicArn));
-const queueUrl = requireString(env, envNames.queueUrl);
-const deadLetterQueueUrl = requireString(env, envNames.deadLetterQueueUrl);
 // S3 (payloads over the threshold) and SQS (failed messages only) load on first use, not at cold start.
-const payloads = payloadStoreOnFirstUse(bucket, async () => (await import("../adapters/s3-payload-store.js")).openS3PayloadStore(env, bucket));
-const retries = retryQueueOnFirstUse(async () => (await import("../adapters/sqs-retry-queue.js")).openSqsRetryQueue(env, queueUrl, deadLetterQueueUrl));
+const payloads = s3PayloadStoreOnFirstUse(env, requireString(env, envNames.payloadBucket));
+const notifier = snsEventNotifier(new SNSClient({}), requireString(env, envNames.topicArn));
+const retries = sqsRetryQueueOnFirstUse(env, requireString(env, envNames.queueUrl), requireString(env, envNames.deadLetterQueueUrl));
 const visibilityTimeoutSeconds = requireInteger(env, envNames.queueVisibilityTimeout, { min: 1, max: 43_200 });
 const pool = lazyDatabasePool(env);
 

@@ -1,6 +1,7 @@
 import { createPool, createTypeParserPreset, type DatabasePool } from "slonik";
 import { defaultDatabasePoolSize, envNames } from "../topology";
 import { connectionUrl, databaseLocationFromEnv } from "./database-location";
+import { loadOnFirstUse } from "./load-on-first-use";
 import { optionalInteger, type Environment } from "./env";
 
 /**
@@ -106,15 +107,12 @@ export function lazyDatabasePool(env: Environment, readUrl?: () => Promise<strin
     url = undefined;
     return knownUrl();
   };
-  let pending: Promise<DatabasePool> | undefined;
-  const get = (): Promise<DatabasePool> => {
-    pending ??= credentialRefreshingPool(knownUrl, freshUrl, env).catch((error: unknown) => {
-      pending = undefined;
+  const get = loadOnFirstUse(() =>
+    credentialRefreshingPool(knownUrl, freshUrl, env).catch((error: unknown) => {
       if (isPasswordRefused(error)) url = undefined;
       throw error;
-    });
-    return pending;
-  };
+    }),
+  );
   get().catch(() => undefined);
   return get;
 }

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { loadOnFirstUse, payloadStoreOnFirstUse, retryQueueOnFirstUse } from "../../functions/adapters/on-first-use";
+import { payloadStoreOnFirstUse, retryQueueOnFirstUse } from "../../functions/adapters/on-first-use";
+import { loadOnFirstUse } from "../../functions/shared/load-on-first-use";
 import type { PayloadStore, RetryQueue } from "../../functions/shared/ports";
 
 describe("adapters loaded on first use", () => {
