@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { createQueryHandler } from "../../functions/query/get-event";
-import type { EventStore } from "../../functions/shared/ports";
+import type { EventInput } from "../../functions/shared/event-schema";
+import type { EventStore, PayloadMode } from "../../functions/shared/ports";
 import { FakeEventStore, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, sampleEvent } from "../../scripts/lib/factories";
+import { apiRequest, newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
 
-const id = "00000000-0000-7000-8000-000000000001";
+const id = testEventId(1);
 
 function setUp(events: () => Promise<EventStore>) {
   const metrics = new RecordingMetrics();
@@ -16,13 +17,16 @@ function setUp(events: () => Promise<EventStore>) {
   return { metrics, get };
 }
 
+/** The handler over a store holding one event, `id`. */
+async function setUpStoring(event: EventInput, payloadMode: PayloadMode) {
+  const store = new FakeEventStore();
+  await store.persist([newEvent(1, { event, payloadMode })]);
+  return setUp(() => Promise.resolve(store));
+}
+
 describe("query", () => {
   it("answers 200 with the stored event", async () => {
-    const store = new FakeEventStore();
-    await store.persist([
-      { eventId: id, correlationId: "c", event: sampleEvent(), payloadMode: "INLINE", payloadSha256: "", payloadKey: null, receivedAt: "" },
-    ]);
-    const { get, metrics } = setUp(() => Promise.resolve(store));
+    const { get, metrics } = await setUpStoring(sampleEvent(), "INLINE");
     const response = await get(id.toUpperCase());
     expect(response.statusCode).to.equal(200);
     expect(JSON.parse(response.body)).to.include({ event_id: id, amount: 99.99, payload_mode: "INLINE" });
@@ -30,13 +34,9 @@ describe("query", () => {
   });
 
   it("answers an event whose response would pass Lambda's 6 MB limit without its metadata, flagged", async () => {
-    const store = new FakeEventStore();
     // 1.6 MB of quotes: 3.2 MB once in the event's JSON, 6.4 MB once that JSON is the proxy result's body.
     const metadata = { quotes: '"'.repeat(1_600_000) };
-    await store.persist([
-      { eventId: id, correlationId: "c", event: sampleEvent({ metadata }), payloadMode: "S3", payloadSha256: "", payloadKey: null, receivedAt: "" },
-    ]);
-    const { get } = setUp(() => Promise.resolve(store));
+    const { get } = await setUpStoring(sampleEvent({ metadata }), "S3");
 
     const response = await get(id);
 
@@ -46,12 +46,8 @@ describe("query", () => {
   });
 
   it("answers an event just as large in its raw bytes, but without quotes to escape, whole", async () => {
-    const store = new FakeEventStore();
     const metadata = { letters: "x".repeat(1_600_000) };
-    await store.persist([
-      { eventId: id, correlationId: "c", event: sampleEvent({ metadata }), payloadMode: "S3", payloadSha256: "", payloadKey: null, receivedAt: "" },
-    ]);
-    const { get } = setUp(() => Promise.resolve(store));
+    const { get } = await setUpStoring(sampleEvent({ metadata }), "S3");
 
     const body = JSON.parse((await get(id)).body) as Record<string, unknown>;
 
