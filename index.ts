@@ -1,4 +1,4 @@
-import { loadConfig } from "./components/config";
+import { loadConfig } from "./stack-config/config";
 import { createFluxa } from "./components/program";
 
 const fluxa = createFluxa(loadConfig());

@@ -1,6 +1,6 @@
 import { awsMetrics, metricNamespaces, type AwsMetricSpec, type MetricName } from "../functions/shared/metric-catalogue";
 import { backoffCapSeconds, eventQueue, functionNames, survivableOutageSeconds } from "../functions/topology";
-import type { FluxaConfig } from "./config";
+import type { FluxaConfig } from "../stack-config/config";
 import type { ResourceNames } from "./names";
 
 export interface AlarmDefinition {

@@ -12,7 +12,7 @@ import {
   visibilityTimeoutSeconds,
   type FunctionName,
 } from "../functions/topology";
-import type { Architecture, FluxaConfig, FunctionSizing } from "./config";
+import type { Architecture, FluxaConfig, FunctionSizing } from "../stack-config/config";
 import { createFunction, type FunctionNetwork } from "./lambda-function";
 import type { ResourceNames } from "./names";
 import type { LogGroupRef } from "./observability";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { lambdaRuntime } from "../functions/topology";
-import type { Architecture, FluxaConfig, FunctionSizing } from "./config";
+import type { Architecture, FluxaConfig, FunctionSizing } from "../stack-config/config";
 import type { LogGroupRef } from "./observability";
 import { assumeRolePolicy, logWriteStatement, policyDocument, vpcAccessStatement, type PolicyStatement } from "./policies";
 

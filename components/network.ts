@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import type { NatStrategy } from "./config";
-import { databasePort } from "./database";
+import type { NatStrategy } from "../stack-config/config";
+import { databasePort } from "./event-store";
 
 export interface NetworkArgs {
   /** Region of the VPC endpoints' service names. */

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { functionNames, type FunctionName } from "../functions/topology";
 import { alarmDefinitions } from "./alarms";
-import type { FluxaConfig } from "./config";
+import type { FluxaConfig } from "../stack-config/config";
 import { dashboardBody } from "./dashboard";
 import type { ResourceNames } from "./names";
 

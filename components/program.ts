@@ -2,10 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { eventQueue, visibilityTimeoutSeconds } from "../functions/topology";
-import { buildFunctions, defaultBundleDir, repositoryRoot } from "./function-bundles";
-import type { FluxaConfig } from "./config";
+import { buildFunctions, defaultBundleDir, repositoryRoot } from "../bundling/function-bundles";
+import type { FluxaConfig } from "../stack-config/config";
 import { EventPipeline } from "./event-pipeline";
-import { Database } from "./database";
+import { EventStore } from "./event-store";
 import { hashDirectory } from "./migrations-hash";
 import { resourceNames } from "./names";
 import { Network } from "./network";
@@ -44,7 +44,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
     { region: config.region, natStrategy: config.natStrategy, sqsEndpoint: config.replay.queueUrls.length > 0, proxy: config.database.proxy },
     opts,
   );
-  const database = new Database(
+  const database = new EventStore(
     "fluxa-store",
     {
       subnetIds: network.databaseSubnetIds,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { integrationFailureResponse, type FunctionName, type RouteSpec } from "../functions/topology";
 import { invokeSourcePath, pathSlug, redeploymentHash, resourceTree, routeSlug } from "./api-routes";
-import type { FluxaConfig } from "./config";
+import type { FluxaConfig } from "../stack-config/config";
 import { assumeRolePolicy } from "./policies";
 
 export interface RestApiArgs {

@@ -10,8 +10,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig, type FluxaConfig } from "../components/config";
-import { connectionBudget } from "../components/connection-budget";
+import { loadConfig, type FluxaConfig } from "../stack-config/config";
+import { connectionBudget } from "../stack-config/connection-budget";
 import { runOffline, type Registration } from "./preview/mock-engine";
 import { createFluxa } from "../components/program";
 import { diffStacks } from "./preview/stack-diff";

@@ -1,7 +1,7 @@
 import { sql, type DatabasePool } from "slonik";
 import { z } from "zod";
 import type { EventSortKey, ReplaySelection, ReplayStore, StoredReplay } from "../shared/ports";
-import { listedRow, sortCreatedAt, storedEventColumns, toStoredEvent } from "./postgres-event-store";
+import { listedRow, sortCreatedAt, storedEventColumns, toStoredEvent } from "./postgres-event-repository";
 
 const exactTime = (column: string) => sql.fragment`to_char(${sql.identifier([column])} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 

@@ -6,7 +6,7 @@ import { applyMigrations } from "../shared/migrations";
 const env = process.env;
 const location = databaseLocationFromEnv(env);
 const log = createLogger("migrate", env);
-// The bundler copies migrations/ next to the bundle under this name (see components/function-bundles.ts).
+// The bundler copies migrations/ next to the bundle under this name (see bundling/function-bundles.ts).
 const migrationsDirectory = path.join(__dirname, "schema-migrations");
 
 /** Invoked by `pulumi up` (and the local stack) with any payload; safe to run again. */

@@ -1,12 +1,12 @@
 import { performance } from "node:perf_hooks";
 import { sha256Hex } from "../shared/hash";
-import type { EventNotifier, EventStore, Log, NewEvent, PayloadStore, PersistResult } from "../shared/ports";
+import type { EventNotifier, EventRepository, Log, NewEvent, PayloadStore, PersistResult } from "../shared/ports";
 import { parseQueueMessage, type QueueMessage } from "../shared/queue-message";
 import { decodeEventInput } from "../shared/event-schema";
 
 export interface ProcessorPorts {
   readonly payloads: PayloadStore;
-  readonly events: EventStore;
+  readonly events: EventRepository;
   readonly notifier: EventNotifier;
   readonly log: Log;
 }

@@ -1,6 +1,6 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import { s3PayloadStoreOnFirstUse, sqsRetryQueueOnFirstUse } from "../adapters/on-first-use";
-import { lazyPostgresEventStore } from "../adapters/postgres-event-store";
+import { lazyPostgresEventRepository } from "../adapters/postgres-event-repository";
 import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { lazyDatabasePool } from "../shared/database";
 import { requireInteger, requireString } from "../shared/env";
@@ -20,7 +20,7 @@ const pool = lazyDatabasePool(env);
 
 export const handler = createProcessorHandler({
   // The pool opens on first use, so messages are checked (and poison counted) while the database is down.
-  ports: { payloads, notifier, events: lazyPostgresEventStore(pool), log },
+  ports: { payloads, notifier, events: lazyPostgresEventRepository(pool), log },
   retries,
   visibilityTimeoutSeconds,
   log,

@@ -3,11 +3,11 @@ import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { uuidPattern } from "../shared/id-formats";
 import type { Logger } from "../shared/logger";
 import { recordMetric, type MetricsRecorder } from "../shared/metrics";
-import type { EventStore, IdSource } from "../shared/ports";
+import type { EventRepository, IdSource } from "../shared/ports";
 import { singleEventResponse } from "./response-size";
 
 export interface QueryHandlerDeps {
-  readonly events: () => Promise<EventStore>;
+  readonly events: () => Promise<EventRepository>;
   readonly ids: IdSource;
   readonly log: Logger;
   readonly metrics: MetricsRecorder;

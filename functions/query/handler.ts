@@ -1,4 +1,4 @@
-import { postgresEventStore } from "../adapters/postgres-event-store";
+import { postgresEventRepository } from "../adapters/postgres-event-repository";
 import { lazyDatabasePool } from "../shared/database";
 import { byResource } from "../shared/http";
 import { randomIds } from "../shared/ids";
@@ -11,7 +11,7 @@ const env = process.env;
 const pool = lazyDatabasePool(env);
 
 const deps = {
-  events: async () => postgresEventStore(await pool()),
+  events: async () => postgresEventRepository(await pool()),
   ids: randomIds(),
   log: createLogger("query", env),
   metrics: createMetrics("query"),

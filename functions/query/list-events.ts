@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { withoutMetadata } from "../shared/metadata-omitted";
 import { recordMetric } from "../shared/metrics";
-import type { EventListQuery, EventSortKey, EventStore } from "../shared/ports";
+import type { EventListQuery, EventSortKey, EventRepository } from "../shared/ports";
 import { storeUnavailable, type QueryHandlerDeps } from "./get-event";
 import { encodeCursor, maxCursorLength, parseListRequest } from "./listing";
 import { cutPage, listedEventBytes, proxyResultBytes, type ServedEvent } from "./response-size";
@@ -12,7 +12,7 @@ import { cutPage, listedEventBytes, proxyResultBytes, type ServedEvent } from ".
  * events whatever the limit: the candidates without their metadata but with its size, then the
  * metadata of only the events the page serves whole.
  */
-async function readPage(store: EventStore, query: EventListQuery, emptyPageBytes: number): Promise<{ served: ServedEvent[]; next: EventSortKey | undefined }> {
+async function readPage(store: EventRepository, query: EventListQuery, emptyPageBytes: number): Promise<{ served: ServedEvent[]; next: EventSortKey | undefined }> {
   const page = await store.list(query);
   const cut = cutPage(page.entries.map(listedEventBytes), emptyPageBytes);
   const entries = page.entries.slice(0, cut.served);

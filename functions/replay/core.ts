@@ -1,4 +1,4 @@
-import type { Clock, EventNotifier, EventStore, Log, ReplaySelection, ReplayStore, StoredReplay } from "../shared/ports";
+import type { Clock, EventNotifier, EventRepository, Log, ReplaySelection, ReplayStore, StoredReplay } from "../shared/ports";
 import { messageAttributeNames } from "../shared/queue-message";
 import { uuidPattern } from "../shared/id-formats";
 import { parseInstant } from "./instant";
@@ -6,7 +6,7 @@ import { maxPageSize, type PageResult, type ReplayRequest, type ReplayResponse, 
 
 export interface ReplayPorts {
   readonly replays: ReplayStore;
-  readonly events: Pick<EventStore, "markPublished">;
+  readonly events: Pick<EventRepository, "markPublished">;
   /** The events topic, or one queue. */
   readonly deliveryTo: (target: ReplayTarget) => EventNotifier;
   readonly queueExists: (queueUrl: string) => Promise<boolean>;

@@ -1,4 +1,4 @@
-import { postgresEventStore } from "../adapters/postgres-event-store";
+import { postgresEventRepository } from "../adapters/postgres-event-repository";
 import { postgresReplayStore } from "../adapters/postgres-replay-store";
 import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { sqsNotificationSender, sqsQueueExists } from "../adapters/sqs-notification-sender";
@@ -29,7 +29,7 @@ export const handler = createReplayHandler({
     const db = await pool();
     return {
       replays: postgresReplayStore(db),
-      events: postgresEventStore(db),
+      events: postgresEventRepository(db),
       deliveryTo: (target) => (target.kind === "topic" ? topic : sqsNotificationSender(sqs, target.queueUrl)),
       queueExists: (queueUrl) => sqsQueueExists(sqs, queueUrl),
       clock: { now: () => new Date() },

@@ -90,7 +90,7 @@ export interface EventPage {
   readonly more: boolean;
 }
 
-export interface EventStore {
+export interface EventRepository {
   /** Stores the events atomically; an event_id already stored is left as it is. */
   persist(events: readonly NewEvent[]): Promise<PersistResult>;
   markPublished(eventIds: readonly string[]): Promise<void>;

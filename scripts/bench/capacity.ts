@@ -1,5 +1,5 @@
-import type { FluxaConfig } from "../../components/config";
-import { connectionBudget } from "../../components/connection-budget";
+import type { FluxaConfig } from "../../stack-config/config";
+import { connectionBudget } from "../../stack-config/connection-budget";
 import { defaultMaxBatchEvents } from "../../functions/ingest/batch-request";
 import { eventQueue } from "../../functions/topology";
 

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Metafile } from "esbuild";
 import { functionNames, functionSpecs, type AwsSdkPlacement, type FunctionName } from "../../functions/topology";
-import { buildFunctions, bundleDirectory, bundleEntry, bundleEntryFile, bundleMetafile, filesLoadedAtInit } from "../../components/function-bundles";
+import { buildFunctions, bundleDirectory, bundleEntry, bundleEntryFile, bundleMetafile, filesLoadedAtInit } from "../../bundling/function-bundles";
 import { median, progress, ratio } from "./measure";
 
 export interface BundleColdStart {

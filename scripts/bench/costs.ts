@@ -1,4 +1,4 @@
-import type { FluxaConfig } from "../../components/config";
+import type { FluxaConfig } from "../../stack-config/config";
 import { eventQueue } from "../../functions/topology";
 import { lambdaMs } from "./capacity";
 import type { ListPrices } from "./prices";

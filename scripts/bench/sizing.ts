@@ -2,7 +2,7 @@
  * From a bench run to what a stack can take and what it costs: the measured figures at the
  * stack's batch size and log level, through the pure arithmetic of capacity.ts and costs.ts.
  */
-import type { FluxaConfig } from "../../components/config";
+import type { FluxaConfig } from "../../stack-config/config";
 import { accessLogFormat } from "../../components/rest-api";
 import { notificationOf } from "../../functions/adapters/sns-event-notifier";
 import { stackCapacity, type StackCapacity } from "./capacity";

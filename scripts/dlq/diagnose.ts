@@ -1,5 +1,5 @@
 import { processBatch } from "../../functions/processor/core";
-import type { EventStore, PayloadStore } from "../../functions/shared/ports";
+import type { EventRepository, PayloadStore } from "../../functions/shared/ports";
 
 /**
  * Why a dead-lettered message failed, found by running the processor's own core on it with the
@@ -15,7 +15,7 @@ export async function diagnose(payloads: PayloadStore, messageId: string, body: 
   const noStore = {
     persist: () => Promise.resolve({ unpublished: [], conflicting: [] }),
     markPublished: () => Promise.resolve(),
-  } as Pick<EventStore, "persist" | "markPublished"> as EventStore;
+  } as Pick<EventRepository, "persist" | "markPublished"> as EventRepository;
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
   try {
     const outcome = await processBatch({ payloads, events: noStore, notifier: { publish: () => Promise.resolve([]) }, log: silent }, [{ messageId, body }]);

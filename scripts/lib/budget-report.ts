@@ -1,4 +1,4 @@
-import type { ConnectionBudget } from "../../components/connection-budget";
+import type { ConnectionBudget } from "../../stack-config/connection-budget";
 import { formatTable } from "./table";
 
 /** A stack's connection budget as `preview:offline` prints it: who opens what, against what the database accepts. */

@@ -1,4 +1,4 @@
-import type { FluxaConfig } from "../../components/config";
+import type { FluxaConfig } from "../../stack-config/config";
 import { backoffCapSeconds, eventQueue, safetyNetReceiveCount, survivableOutageSeconds, visibilityTimeoutSeconds } from "../../functions/topology";
 
 /** How a stack's queue rides out a dependency outage, as `preview:offline` prints it: the numbers the redrive policy and alarms are built from. */

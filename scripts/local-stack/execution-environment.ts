@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { bundleEntryFile } from "../../components/function-bundles";
+import { bundleEntryFile } from "../../bundling/function-bundles";
 import { maxSynchronousPayloadBytes } from "../../functions/topology";
 
 const bootstrapPath = path.join(__dirname, "lambda-bootstrap.cjs");

@@ -1,5 +1,5 @@
 import { eventQueue, functionNames, routes, visibilityTimeoutSeconds } from "../../functions/topology";
-import { buildFunctions, bundleDirectory, defaultBundleDir } from "../../components/function-bundles";
+import { buildFunctions, bundleDirectory, defaultBundleDir } from "../../bundling/function-bundles";
 import { startApiGateway } from "./api-gateway";
 import { localApiKey } from "./api-keys";
 import { startAwsEmulator } from "./aws-emulator";

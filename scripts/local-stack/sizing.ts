@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { configNamespace, parseConfig, type FluxaConfig } from "../../components/config";
+import { configNamespace, parseConfig, type FluxaConfig } from "../../stack-config/config";
 import { namespaceKeys, readStackConfig } from "../preview/stack-file";
 import { defaultDatabasePoolSize, eventQueue, functionNames, functionSpecs, type FunctionName } from "../../functions/topology";
 

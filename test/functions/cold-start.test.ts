@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import type { Metafile } from "esbuild";
 import { databaseLocationFromEnv } from "../../functions/shared/database-location";
 import { optionalBoolean, optionalInteger } from "../../functions/shared/env";
-import { buildFunctions, bundleEntryFile, bundleMetafile, filesLoadedAtInit } from "../../components/function-bundles";
+import { buildFunctions, bundleEntryFile, bundleMetafile, filesLoadedAtInit } from "../../bundling/function-bundles";
 import { functionNames, functionSpecs, type FunctionName } from "../../functions/topology";
 
 describe("cold start configuration", () => {

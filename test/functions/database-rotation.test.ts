@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { sql } from "slonik";
-import { postgresEventStore } from "../../functions/adapters/postgres-event-store";
+import { postgresEventRepository } from "../../functions/adapters/postgres-event-repository";
 import { isPasswordRefused, lazyDatabasePool } from "../../functions/shared/database";
 import { startTestDatabase, type TestDatabase } from "../support/database";
 import { newEvent, testEventId } from "../../scripts/lib/factories";
@@ -37,7 +37,7 @@ describe("secret rotation (embedded PostgreSQL)", function () {
   it("re-reads the secret once when the password is refused mid-stream, and loses no batch", async () => {
     const { secret, readUrl } = secretSource("before-rotation");
     const pool = lazyDatabasePool({ DATABASE_URL: db.url, DB_POOL_SIZE: "4" }, readUrl);
-    const store = postgresEventStore(await pool());
+    const store = postgresEventRepository(await pool());
     const batch = (n: number) => Array.from({ length: 10 }, (_, i) => newEvent(n * 10 + i + 1));
 
     // A batch that fails is received again, as SQS redelivers a deferred message.

@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { createQueryHandler } from "../../functions/query/get-event";
 import type { EventInput } from "../../functions/shared/event-schema";
-import type { EventStore, PayloadMode } from "../../functions/shared/ports";
-import { FakeEventStore, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
+import type { EventRepository, PayloadMode } from "../../functions/shared/ports";
+import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
 import { apiRequest, newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
 
 const id = testEventId(1);
 
-function setUp(events: () => Promise<EventStore>) {
+function setUp(events: () => Promise<EventRepository>) {
   const metrics = new RecordingMetrics();
   const handler = createQueryHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics });
   const get = (eventId: string) =>
@@ -19,7 +19,7 @@ function setUp(events: () => Promise<EventStore>) {
 
 /** The handler over a store holding one event, `id`. */
 async function setUpStoring(event: EventInput, payloadMode: PayloadMode) {
-  const store = new FakeEventStore();
+  const store = new FakeEventRepository();
   await store.persist([newEvent(1, { event, payloadMode })]);
   return setUp(() => Promise.resolve(store));
 }
@@ -56,7 +56,7 @@ describe("query", () => {
   });
 
   it("answers 404 not_found for an unknown id and 400 for an id that is not a UUID", async () => {
-    const { get, metrics } = setUp(() => Promise.resolve(new FakeEventStore()));
+    const { get, metrics } = setUp(() => Promise.resolve(new FakeEventRepository()));
     const missing = await get(id);
     expect(missing.statusCode).to.equal(404);
     expect(JSON.parse(missing.body)).to.include({ error: "not_found" });

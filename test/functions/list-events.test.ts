@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { createListHandler } from "../../functions/query/list-events";
 import { decodeCursor, encodeCursor, parseListRequest } from "../../functions/query/listing";
-import type { EventStore, StoredEvent } from "../../functions/shared/ports";
-import { FakeEventStore, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
+import type { EventRepository, StoredEvent } from "../../functions/shared/ports";
+import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
 import { apiRequest, sampleEvent } from "../../scripts/lib/factories";
 
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
@@ -11,7 +11,7 @@ function storedEvent(n: number, createdAt: string, userId = "user123"): StoredEv
   return { ...sampleEvent({ user_id: userId }), event_id: id(n), correlation_id: "c", metadata: null, payload_mode: "INLINE", created_at: createdAt };
 }
 
-function setUp(events: () => Promise<EventStore>) {
+function setUp(events: () => Promise<EventRepository>) {
   const metrics = new RecordingMetrics();
   const handler = createListHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics });
   const list = async (query: Record<string, string>) => {
@@ -64,7 +64,7 @@ describe("query: GET /events parameters", () => {
 
 describe("query: GET /events", () => {
   it("pages through a user's events newest first, ties broken by event_id, and ends with next_cursor null", async () => {
-    const store = new FakeEventStore();
+    const store = new FakeEventRepository();
     const rows = [storedEvent(1, "2024-01-15T10:00:00.000Z"), storedEvent(2, "2024-01-15T11:00:00.000Z"), storedEvent(3, "2024-01-15T11:00:00.000Z")];
     for (const row of [...rows, storedEvent(4, "2024-01-15T12:00:00.000Z", "someone-else")]) store.rows.set(row.event_id, { ...row, published: true });
     const { list, metrics } = setUp(() => Promise.resolve(store));
@@ -80,7 +80,7 @@ describe("query: GET /events", () => {
   });
 
   it("cuts pages by their size as Lambda counts it, so a walk under 6 MB a page serves every event once", async () => {
-    const store = new FakeEventStore();
+    const store = new FakeEventRepository();
     // Quotes count four times: escaped in the event's JSON, and again when that JSON is the proxy result's body.
     const quotes = [600_000, 600_000, 600_000, 1_600_000, 10, 10];
     quotes.forEach((count, i) => {
@@ -109,7 +109,7 @@ describe("query: GET /events", () => {
   });
 
   it("reads the metadata of only the events a page serves whole, however many the limit lets it list", async () => {
-    const store = new FakeEventStore();
+    const store = new FakeEventRepository();
     for (let n = 1; n <= 40; n++) {
       const row = { ...storedEvent(n, `2024-01-15T10:00:${String(60 - n).padStart(2, "0")}.000Z`), metadata: { text: "x".repeat(1_100_000) } };
       store.rows.set(row.event_id, { ...row, published: true });
@@ -124,7 +124,7 @@ describe("query: GET /events", () => {
   });
 
   it("reads no metadata for a page whose one event is served without it", async () => {
-    const store = new FakeEventStore();
+    const store = new FakeEventRepository();
     const row = { ...storedEvent(1, "2024-01-15T10:00:00.000Z"), metadata: { text: "x".repeat(7_000_000) } };
     store.rows.set(row.event_id, { ...row, published: true });
     const { list } = setUp(() => Promise.resolve(store));
@@ -136,7 +136,7 @@ describe("query: GET /events", () => {
   });
 
   it("answers 400 with details for bad parameters and a tampered cursor, without reading the store", async () => {
-    const store = new FakeEventStore();
+    const store = new FakeEventRepository();
     const { list, metrics } = setUp(() => Promise.resolve(store));
     const missing = await list({ limit: "5" });
     expect(missing.status).to.equal(400);

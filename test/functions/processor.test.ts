@@ -3,7 +3,7 @@ import type { SQSRecord } from "aws-lambda";
 import { createProcessorHandler } from "../../functions/processor/sqs-handler";
 import { sha256Hex } from "../../functions/shared/hash";
 import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
-import { FakeEventStore, FakeNotifier, FakePayloadStore, FakeRetryQueue, RecordingMetrics, recordingLogger } from "../support/fakes";
+import { FakeEventRepository, FakeNotifier, FakePayloadStore, FakeRetryQueue, RecordingMetrics, recordingLogger } from "../support/fakes";
 import { sampleEvent, sqsRecord, testEventId } from "../../scripts/lib/factories";
 
 const eventId = testEventId;
@@ -22,7 +22,7 @@ function s3Message(n: number, payloads: FakePayloadStore): QueueMessage {
 
 function setUp() {
   const payloads = new FakePayloadStore();
-  const events = new FakeEventStore();
+  const events = new FakeEventRepository();
   const notifier = new FakeNotifier();
   const metrics = new RecordingMetrics();
   const { log, lines } = recordingLogger();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { configKeys, parseConfig } from "../../components/config";
+import { configKeys, parseConfig } from "../../stack-config/config";
 import { readStackConfig } from "../../scripts/preview/stack-file";
 import { functionSpecs } from "../../functions/topology";
 import { configProblems as problemsOf, stackFile } from "./stack-config";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig, parseConfig } from "../../components/config";
-import { budgetProblems, connectionBudget, instanceClassMemoryBytes, rdsDefaultMaxConnections } from "../../components/connection-budget";
+import { ConfigError, loadConfig, parseConfig } from "../../stack-config/config";
+import { budgetProblems, connectionBudget, instanceClassMemoryBytes, rdsDefaultMaxConnections } from "../../stack-config/connection-budget";
 import { runOffline } from "../../scripts/preview/mock-engine";
 import { createFluxa } from "../../components/program";
 import { readStackConfig } from "../../scripts/preview/stack-file";

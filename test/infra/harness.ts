@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadConfig, type FluxaConfig } from "../../components/config";
+import { loadConfig, type FluxaConfig } from "../../stack-config/config";
 import { promiseOf, runOffline, type Registration } from "../../scripts/preview/mock-engine";
 import { createFluxa, type FluxaOutputs } from "../../components/program";
 import { readStackConfig } from "../../scripts/preview/stack-file";

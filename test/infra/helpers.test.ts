@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { alarmDefinitions } from "../../components/alarms";
 import { invokeSourcePath, redeploymentHash, resourceTree, routeSlug } from "../../components/api-routes";
-import { parseConfig } from "../../components/config";
+import { parseConfig } from "../../stack-config/config";
 import { hashDirectory } from "../../components/migrations-hash";
 import { resourceNames } from "../../components/names";
 import { linkGrant, type LinkTargets } from "../../components/policies";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadConfig } from "../../components/config";
+import { loadConfig } from "../../stack-config/config";
 import { runOffline, type Registration } from "../../scripts/preview/mock-engine";
 import { createFluxa } from "../../components/program";
 import { diffStacks } from "../../scripts/preview/stack-diff";
@@ -16,8 +16,8 @@ describe("Fluxa program", () => {
       for (const [name, value] of Object.entries(run.outputs)) assert.ok(typeof value === "string" && value.length > 0, name);
       const components = run.registrations.filter((r) => r.type.startsWith("fluxa:")).map((r) => `${r.type} ${r.name}`);
       assert.deepEqual(components.sort(), [
-        "fluxa:index:Database fluxa-store",
         "fluxa:index:EventPipeline fluxa-pipeline",
+        "fluxa:index:EventStore fluxa-store",
         "fluxa:index:Network fluxa-network",
         "fluxa:index:Observability fluxa-observability",
       ]);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadConfig } from "../../components/config";
+import { loadConfig } from "../../stack-config/config";
 import { runOffline, type Registration } from "../../scripts/preview/mock-engine";
 import { queueArnOfUrl } from "../../components/policies";
 import { createFluxa } from "../../components/program";

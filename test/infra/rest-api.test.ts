@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "../../components/config";
+import { loadConfig } from "../../stack-config/config";
 import { createRestApi } from "../../components/rest-api";
 import { routes, type FunctionName, type RouteSpec } from "../../functions/topology";
 import { promiseOf, runOffline } from "../../scripts/preview/mock-engine";

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from "../../components/config";
+import { ConfigError, parseConfig } from "../../stack-config/config";
 import { namespaceKeys, readStackConfig } from "../../scripts/preview/stack-file";
 
 /** A shipped stack file's `fluxa:` keys, without the prefix, as parseConfig takes them. */

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseConfig } from "../../components/config";
+import { parseConfig } from "../../stack-config/config";
 import { lambdaMs, stackCapacity, vcpuShare } from "../../scripts/bench/capacity";
 import { stackFile } from "../infra/stack-config";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseConfig } from "../../components/config";
+import { parseConfig } from "../../stack-config/config";
 import { chunks, costPerMillionEvents, type CostInputs } from "../../scripts/bench/costs";
 import { listPrices } from "../../scripts/bench/prices";
 

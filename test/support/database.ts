@@ -2,9 +2,9 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { sql, type DatabasePool } from "slonik";
-import { postgresEventStore } from "../../functions/adapters/postgres-event-store";
+import { postgresEventRepository } from "../../functions/adapters/postgres-event-repository";
 import { createDatabasePool } from "../../functions/shared/database";
-import type { EventStore } from "../../functions/shared/ports";
+import type { EventRepository } from "../../functions/shared/ports";
 import { applyMigrations } from "../../functions/shared/migrations";
 import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres";
 
@@ -44,11 +44,11 @@ export async function startTestDatabase(): Promise<TestDatabase> {
  * Mocha hooks for a suite of the PostgreSQL store: one database for the suite, emptied before each
  * test. The fields are set once the suite's `before` hook has run.
  */
-export function useTestStore(): { readonly db: TestDatabase; readonly store: EventStore } {
-  const suite = {} as { db: TestDatabase; store: EventStore };
+export function useTestStore(): { readonly db: TestDatabase; readonly store: EventRepository } {
+  const suite = {} as { db: TestDatabase; store: EventRepository };
   before(async () => {
     suite.db = await startTestDatabase();
-    suite.store = postgresEventStore(suite.db.pool);
+    suite.store = postgresEventRepository(suite.db.pool);
   });
   after(async () => suite.db?.stop());
   beforeEach(async () => suite.db.truncate());

@@ -10,7 +10,7 @@ import type {
   EventNotifier,
   EventPage,
   EventQueue,
-  EventStore,
+  EventRepository,
   IdSource,
   NewEvent,
   PayloadStore,
@@ -62,7 +62,7 @@ export class FakePayloadStore implements PayloadStore {
 }
 
 /** An in-memory event store with the semantics the PostgreSQL adapter promises. */
-export class FakeEventStore implements EventStore {
+export class FakeEventRepository implements EventRepository {
   readonly rows = new Map<string, StoredEvent & { published: boolean }>();
   failure: Error | undefined;
   readonly hashes = new Map<string, string>();

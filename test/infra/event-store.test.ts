@@ -18,7 +18,7 @@ function migrationsDigest(): string {
 const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-mock";
 
 for (const stack of ["dev", "prod"] as const) {
-  describe(`Network and Database (${stack})`, () => {
+  describe(`Network and EventStore (${stack})`, () => {
     let run: StackRun;
     before(async () => {
       run = await runStack(stack);

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either";
 import { defaultDatabasePoolSize, functionNames, functionSpecs, eventQueue, replayLimits, type FunctionName } from "../functions/topology";
-import { sqsQueueUrlPattern } from "./policies";
+import { sqsQueueUrlPattern } from "../components/policies";
 import { budgetProblems } from "./connection-budget";
 
 /** Stack config is read under this namespace: `pulumi config set fluxa:<key> <value>`. */

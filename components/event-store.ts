@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyDocument } from "./policies";
 
-export interface DatabaseArgs {
+export interface EventStoreArgs {
   /** Subnets of the instance (and its proxy): the Network's private ones. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The instance's security group: PostgreSQL from the functions or their proxy only. */
@@ -34,7 +34,7 @@ export const databasePort = 5432;
  * PostgreSQL on RDS in the Network's private subnets, behind its security group, over TLS, with the
  * master password kept by RDS in Secrets Manager; optionally behind an RDS Proxy.
  */
-export class Database extends pulumi.ComponentResource {
+export class EventStore extends pulumi.ComponentResource {
   /** Where functions connect: the proxy endpoint when the proxy is on, else the instance address. */
   readonly host: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
@@ -43,9 +43,9 @@ export class Database extends pulumi.ComponentResource {
   readonly secretArn: pulumi.Output<string>;
   readonly instanceIdentifier: pulumi.Output<string>;
 
-  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Formerly EventStore, the name of the persistence port too: the alias keeps deployed resources in place.
-    super("fluxa:index:Database", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "fluxa:index:EventStore" }] });
+  constructor(name: string, args: EventStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The type 0.1.0 deployed under this name, so its RDS resources stay in place.
+    super("fluxa:index:EventStore", name, {}, opts);
     if (args.proxy && args.proxySecurityGroupId === undefined) throw new Error(`${name}: proxy is on but no proxySecurityGroupId was given`);
     const deletionProtection = args.deletionProtection ?? false;
     const engineVersion = args.engineVersion ?? "17";

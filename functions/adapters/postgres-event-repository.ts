@@ -1,7 +1,7 @@
 import { sql, type DatabasePool } from "slonik";
 import { z } from "zod";
 import { escapedJsonBytes } from "../shared/body-bytes";
-import type { EventStore, NewEvent, StoredEvent } from "../shared/ports";
+import type { EventRepository, NewEvent, StoredEvent } from "../shared/ports";
 
 const metadataField = z.record(z.unknown()).nullable();
 const fieldsBesideMetadata = {
@@ -79,7 +79,7 @@ function earlierDeliveries(pool: DatabasePool, events: readonly NewEvent[]) {
     WHERE unpublished OR conflicting`);
 }
 
-export function postgresEventStore(pool: DatabasePool): EventStore {
+export function postgresEventRepository(pool: DatabasePool): EventRepository {
   return {
     async persist(events) {
       if (events.length === 0) return { unpublished: [], conflicting: [] };
@@ -167,8 +167,8 @@ export function postgresEventStore(pool: DatabasePool): EventStore {
  * The store over a pool opened on first use: slonik opens a pool's first connection when it is
  * created, so a pool created while PostgreSQL is down fails, and with it every call, alone.
  */
-export function lazyPostgresEventStore(pool: () => Promise<DatabasePool>): EventStore {
-  const store = async () => postgresEventStore(await pool());
+export function lazyPostgresEventRepository(pool: () => Promise<DatabasePool>): EventRepository {
+  const store = async () => postgresEventRepository(await pool());
   return {
     persist: async (events) => (await store()).persist(events),
     markPublished: async (eventIds) => (await store()).markPublished(eventIds),
