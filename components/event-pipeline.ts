@@ -18,6 +18,8 @@ import type { ResourceNames } from "./names";
 import type { LogGroupRef } from "./observability";
 import { denyInsecureTransportStatement, linkGrant, policyDocument, type LinkTargets } from "./policies";
 import { createRestApi } from "./rest-api";
+import { createSourceKeys, sourceDirectory, sourceKeyOutputs } from "./source-keys";
+import { defaultSources, type SourceConfig } from "../stack-config/sources";
 
 export interface EventPipelineArgs {
   /** Physical names (see `resourceNames`). */
@@ -47,6 +49,8 @@ export interface EventPipelineArgs {
   /** Let `pulumi destroy` delete a non-empty bucket. Default false. */
   readonly payloadBucketForceDestroy?: pulumi.Input<boolean>;
   readonly api: FluxaConfig["api"];
+  /** The producers served, each with its keys and usage plan. Default: one source `default` with the stage's limits. */
+  readonly sources?: readonly SourceConfig[];
   /** Digest of `migrations/`: the migrate function is invoked whenever it changes. */
   readonly migrationsHash: string;
 }
@@ -54,7 +58,12 @@ export interface EventPipelineArgs {
 /** API Gateway → ingest → SQS → processor → PostgreSQL and SNS, plus query and migrate. */
 export class EventPipeline extends pulumi.ComponentResource {
   readonly apiEndpoint: pulumi.Output<string>;
+  /** Secret: the first key of the first source. */
   readonly apiKey: pulumi.Output<string>;
+  /** Per source, the ids of its API keys in slot order. */
+  readonly sourceKeyIds: pulumi.Output<Record<string, string[]>>;
+  /** Secret: per source, its API keys in slot order. */
+  readonly sourceApiKeys: pulumi.Output<Record<string, string[]>>;
   readonly queueUrl: pulumi.Output<string>;
   readonly deadLetterQueueUrl: pulumi.Output<string>;
   readonly payloadBucket: pulumi.Output<string>;
@@ -70,6 +79,8 @@ export class EventPipeline extends pulumi.ComponentResource {
     const visibilityTimeout = visibilityTimeoutSeconds(args.functions[eventQueue.consumer].timeoutSeconds);
     const { queue, deadLetterQueue } = this.createQueues(name, args.names, visibilityTimeout);
     const topic = new aws.sns.Topic(`${name}-events-topic`, { kmsMasterKeyId: "alias/aws/sns" }, { parent: this });
+    const sources = args.sources ?? defaultSources(args.api);
+    const sourceKeys = createSourceKeys(name, args.names.api, sources, this);
 
     const targets: LinkTargets = {
       queue: { url: queue.url, arn: queue.arn, visibilityTimeoutSeconds: visibilityTimeout },
@@ -78,6 +89,7 @@ export class EventPipeline extends pulumi.ComponentResource {
       topicArn: topic.arn,
       database: args.database,
       replay: { queueUrls: args.replay?.queueUrls ?? [], maxWindowDays: args.replay?.maxWindowDays ?? replayLimits.defaultMaxWindowDays },
+      sourceKeys: sourceDirectory(sourceKeys),
     };
     const makeFunction = (fn: FunctionName, dependsOn: pulumi.Resource[] = []) => {
       const spec = functionSpecs[fn];
@@ -127,12 +139,24 @@ export class EventPipeline extends pulumi.ComponentResource {
 
     const api = createRestApi(
       name,
-      { apiName: args.names.api, stageName: args.names.apiStage, routes, functions: deployed, accessLogGroupArn: args.apiAccessLogGroupArn, limits: args.api },
+      {
+        apiName: args.names.api,
+        stageName: args.names.apiStage,
+        routes,
+        functions: deployed,
+        accessLogGroupArn: args.apiAccessLogGroupArn,
+        limits: args.api,
+        sources,
+        sourceKeys,
+      },
       this,
     );
 
+    const keyOutputs = sourceKeyOutputs(sourceKeys);
     this.apiEndpoint = api.invokeUrl;
-    this.apiKey = api.apiKey;
+    this.apiKey = pulumi.secret(sourceKeys[0].key.value);
+    this.sourceKeyIds = keyOutputs.ids;
+    this.sourceApiKeys = keyOutputs.values;
     this.queueUrl = queue.url;
     this.deadLetterQueueUrl = deadLetterQueue.url;
     this.payloadBucket = bucket.bucket;
@@ -142,6 +166,8 @@ export class EventPipeline extends pulumi.ComponentResource {
     this.registerOutputs({
       apiEndpoint: this.apiEndpoint,
       apiKey: this.apiKey,
+      sourceKeyIds: this.sourceKeyIds,
+      sourceApiKeys: this.sourceApiKeys,
       queueUrl: this.queueUrl,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
       payloadBucket: this.payloadBucket,

@@ -14,6 +14,8 @@ import { Observability } from "./observability";
 export interface FluxaOutputs {
   readonly apiEndpoint: pulumi.Output<string>;
   readonly apiKey: pulumi.Output<string>;
+  readonly sourceKeyIds: pulumi.Output<Record<string, string[]>>;
+  readonly sourceApiKeys: pulumi.Output<Record<string, string[]>>;
   readonly dbEndpoint: pulumi.Output<string>;
   readonly queueUrl: pulumi.Output<string>;
   readonly deadLetterQueueUrl: pulumi.Output<string>;
@@ -91,6 +93,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       payloadExpirationDays: config.payload.expirationDays,
       payloadBucketForceDestroy: config.payload.forceDestroy,
       api: config.api,
+      sources: config.sources,
       migrationsHash: hashDirectory(path.join(repositoryRoot, "migrations")),
     },
     opts,
@@ -99,6 +102,8 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
   return {
     apiEndpoint: pipeline.apiEndpoint,
     apiKey: pipeline.apiKey,
+    sourceKeyIds: pipeline.sourceKeyIds,
+    sourceApiKeys: pipeline.sourceApiKeys,
     dbEndpoint: database.host,
     queueUrl: pipeline.queueUrl,
     deadLetterQueueUrl: pipeline.deadLetterQueueUrl,

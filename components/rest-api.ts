@@ -4,6 +4,8 @@ import { integrationFailureResponse, type FunctionName, type RouteSpec } from ".
 import { invokeSourcePath, pathSlug, redeploymentHash, resourceTree, routeSlug } from "./api-routes";
 import type { FluxaConfig } from "../stack-config/config";
 import { assumeRolePolicy } from "./policies";
+import { createSourceUsagePlans, type SourceKey } from "./source-keys";
+import type { SourceConfig } from "../stack-config/sources";
 
 export interface RestApiArgs {
   readonly apiName: string;
@@ -13,11 +15,13 @@ export interface RestApiArgs {
   readonly functions: Readonly<Partial<Record<FunctionName, aws.lambda.Function>>>;
   readonly accessLogGroupArn: pulumi.Input<string>;
   readonly limits: FluxaConfig["api"];
+  /** Each source gets a usage plan on the stage with its limits, holding its keys. */
+  readonly sources: readonly SourceConfig[];
+  readonly sourceKeys: readonly SourceKey[];
 }
 
 export interface RestApi {
   readonly invokeUrl: pulumi.Output<string>;
-  readonly apiKey: pulumi.Output<string>;
 }
 
 /** One line per request; `requestId` ties it to the function's logs. */
@@ -133,19 +137,8 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
     opts,
   );
 
-  const apiKey = new aws.apigateway.ApiKey(`${name}-key`, { name: `${args.apiName}-key`, enabled: true }, opts);
-  const usagePlan = new aws.apigateway.UsagePlan(
-    `${name}-usage-plan`,
-    {
-      name: `${args.apiName}-usage`,
-      apiStages: [{ apiId: api.id, stage: stage.stageName }],
-      throttleSettings: { rateLimit: args.limits.throttleRateLimit, burstLimit: args.limits.throttleBurstLimit },
-      quotaSettings: { limit: args.limits.quotaLimit, period: args.limits.quotaPeriod },
-    },
-    opts,
-  );
-  new aws.apigateway.UsagePlanKey(`${name}-usage-plan-key`, { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, opts);
-  return { invokeUrl: stage.invokeUrl, apiKey: pulumi.secret(apiKey.value) };
+  createSourceUsagePlans(name, args.apiName, { apiId: api.id, stageName: stage.stageName }, args.sources, args.sourceKeys, parent);
+  return { invokeUrl: stage.invokeUrl };
 }
 
 /**

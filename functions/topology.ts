@@ -14,7 +14,7 @@ export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "repla
 export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as const;
 
 /** A resource a function is linked to: it gets the environment variables and IAM access for it. */
-export type Link = "queue" | "queueConsumer" | "deadLetterQueue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database" | "replayTargets";
+export type Link = "queue" | "queueConsumer" | "deadLetterQueue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database" | "replayTargets" | "sourceKeys";
 
 export interface FunctionSpec {
   /** Source entry, relative to the repository root; it exports `handler`. */
@@ -40,7 +40,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     entry: "functions/ingest/handler.ts",
     timeoutSeconds: 10,
     memoryMb: 512,
-    links: ["queue", "payloadBucketWrite"],
+    links: ["queue", "payloadBucketWrite", "sourceKeys"],
     inVpc: false,
     awsSdk: "bundled",
   },
@@ -56,7 +56,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     entry: "functions/query/handler.ts",
     timeoutSeconds: 10,
     memoryMb: 256,
-    links: ["database"],
+    links: ["database", "sourceKeys"],
     inVpc: true,
     awsSdk: "bundled",
     reservedConcurrency: 10,
@@ -76,7 +76,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     // One page (at most maxPageSize events) per invocation needs a few seconds; the rest is headroom for SDK retries.
     timeoutSeconds: 60,
     memoryMb: 256,
-    links: ["database", "topic", "replayTargets"],
+    links: ["database", "topic", "replayTargets", "sourceKeys"],
     inVpc: true,
     // Like the processor (SNS and SQS clients): bundled until `npm run bench` measures otherwise.
     awsSdk: "bundled",
@@ -251,6 +251,7 @@ export const envNames = {
   logLevel: "LOG_LEVEL",
   replayQueueUrls: "REPLAY_QUEUE_URLS",
   replayMaxWindowDays: "REPLAY_MAX_WINDOW_DAYS",
+  sourceKeys: "SOURCE_DIRECTORY",
 } as const;
 
 /** The object key of a large payload: `raw/<YYYY-MM-DD>/<event_id>.json` (UTC date of receipt). */

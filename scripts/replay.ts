@@ -14,8 +14,8 @@ import { begin, runPages, selectedText } from "./replay/run";
 const spec = {
   name: "replay",
   summary: [
-    "npm run replay -- --from <RFC 3339> --to <RFC 3339> [--user-id U] [--queue-url URL] [--rate N] [--dry-run]",
-    "npm run replay -- --unpublished [--older-than 10m] [--rate N] [--dry-run]",
+    "npm run replay -- --from <RFC 3339> --to <RFC 3339> [--source S] [--user-id U] [--queue-url URL] [--rate N] [--dry-run]",
+    "npm run replay -- --unpublished [--source S] [--older-than 10m] [--rate N] [--dry-run]",
     "npm run replay -- --resume <replay id>",
     "",
     "Delivers stored events with created_at in [--from, --to), oldest first, as the notification the events",
@@ -31,6 +31,7 @@ const spec = {
     from: { description: "first created_at replayed (inclusive)", placeholder: "RFC 3339" },
     to: { description: "created_at where the replay stops (exclusive)", placeholder: "RFC 3339" },
     "user-id": { description: "only this user's events", placeholder: "id" },
+    source: { description: "only this source's events (an unknown one is refused, naming the stack's sources)", placeholder: "name" },
     "queue-url": { description: "deliver to this one SQS queue instead of the events topic", placeholder: "url" },
     "older-than": { description: "with --unpublished: only events stored at least this long ago (s, m, h, d)", default: "10m", placeholder: "age" },
     rate: { description: "events per second at most", default: String(replayLimits.defaultRatePerSecond), placeholder: "n" },
@@ -103,7 +104,7 @@ function requestOf(values: Values, unpublished: boolean, dryRun: boolean, given:
   if (modes.length === 0) throw new UsageError("say what to replay: --from and --to, --unpublished, or --resume <replay id>");
   if (modes.length > 1) throw new UsageError(`${modes.join(" and ")} cannot be combined`);
   if (given("resume")) {
-    const extra = (["queue-url", "older-than"] as const).filter(given);
+    const extra = (["queue-url", "older-than", "source"] as const).filter(given);
     if (dryRun || extra.length > 0) throw new UsageError(`--resume continues a replay as it was started; drop ${[...extra.map((f) => `--${f}`), ...(dryRun ? ["--dry-run"] : [])].join(", ")}`);
     return { action: "describe", replayId: String(values.resume) };
   }
@@ -111,7 +112,7 @@ function requestOf(values: Values, unpublished: boolean, dryRun: boolean, given:
     if (given("queue-url")) throw new UsageError("--unpublished publishes to the events topic; --queue-url cannot be combined with it");
     const olderThanSeconds = parseDuration(String(values["older-than"]));
     if (olderThanSeconds === undefined) throw new UsageError(`--older-than must be a duration such as 90s, 10m, 2h or 7d, got ${JSON.stringify(values["older-than"])}`);
-    return { action: "start", selection: { kind: "unpublished", olderThanSeconds }, target: { kind: "topic" }, dryRun };
+    return { action: "start", selection: { kind: "unpublished", olderThanSeconds, ...sourceOf(values) }, target: { kind: "topic" }, dryRun };
   }
   if (given("older-than")) throw new UsageError("--older-than goes with --unpublished");
   const from = String(values.from ?? "");
@@ -125,10 +126,14 @@ function requestOf(values: Values, unpublished: boolean, dryRun: boolean, given:
   const queueUrl = values["queue-url"];
   return {
     action: "start",
-    selection: { kind: "window", from, to, ...(values["user-id"] !== undefined ? { userId: values["user-id"] } : {}) },
+    selection: { kind: "window", from, to, ...(values["user-id"] !== undefined ? { userId: values["user-id"] } : {}), ...sourceOf(values) },
     target: queueUrl === undefined ? { kind: "topic" } : { kind: "queue", queueUrl },
     dryRun,
   };
+}
+
+function sourceOf(values: Values): { source?: string } {
+  return values.source === undefined ? {} : { source: values.source };
 }
 
 if (require.main === module) {

@@ -4,6 +4,7 @@ import { isLeft } from "fp-ts/lib/Either";
 import { defaultDatabasePoolSize, functionNames, functionSpecs, eventQueue, replayLimits, type FunctionName } from "../functions/topology";
 import { sqsQueueUrlPattern } from "../components/policies";
 import { budgetProblems } from "./connection-budget";
+import { parseSources, sourcesJson, type SourceConfig } from "./sources";
 
 /** Stack config is read under this namespace: `pulumi config set fluxa:<key> <value>`. */
 export const configNamespace = "fluxa";
@@ -60,6 +61,8 @@ export interface FluxaConfig {
     readonly quotaLimit: number;
     readonly quotaPeriod: "DAY" | "WEEK" | "MONTH";
   };
+  /** The producers the stack serves (`fluxa:sources`, stack-config/sources.ts); without the key one named `default`. */
+  readonly sources: readonly SourceConfig[];
   readonly alarms: {
     readonly functionErrors: number;
     readonly functionThrottles: number;
@@ -199,6 +202,7 @@ const schema = {
   [replayLimits.queueUrlsKey]: withDefault(queueUrlList, ""),
   [replayLimits.maxWindowDaysKey]: withDefault(integer(1, 3650), String(replayLimits.defaultMaxWindowDays)),
   alarmEmail: optional(matching("email", /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an e-mail address")),
+  sources: optional(sourcesJson),
 };
 type Schema = typeof schema;
 type ConfigKey = keyof Schema;
@@ -273,6 +277,8 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>, s
   }
   if (!region) problems.push("aws:region: is required (pulumi config set aws:region <region>)");
   const lambdaApplication = applicationLogLevel(v, problems);
+  const stageLimits = { throttleRateLimit: v.apiThrottleRateLimit, throttleBurstLimit: v.apiThrottleBurstLimit, quotaLimit: v.apiQuotaLimit, quotaPeriod: v.apiQuotaPeriod };
+  const sources = parseSources(v.sources, stageLimits, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const sizing = (fn: FunctionName): FunctionSizing => ({
@@ -313,6 +319,7 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>, s
       quotaLimit: v.apiQuotaLimit,
       quotaPeriod: v.apiQuotaPeriod,
     },
+    sources,
     alarms: {
       functionErrors: v.alarmFunctionErrors,
       functionThrottles: v.alarmFunctionThrottles,

@@ -21,12 +21,13 @@ export type BatchItemOutcome =
 export async function ingestBatch(
   ports: IngestPorts,
   settings: IngestSettings,
+  source: string,
   events: readonly BatchEvent[],
   correlationId: string,
 ): Promise<BatchItemOutcome[]> {
   const prepared = await Promise.all(
     events.map((e) =>
-      prepareMessage(ports, settings, e.event, correlationId, e.eventId).then(
+      prepareMessage(ports, settings, source, e.event, correlationId, e.eventId).then(
         (message): PreparedMessage | EnqueueError => message,
         (error: unknown) => (error instanceof EnqueueError ? error : new EnqueueError("s3", error)),
       ),

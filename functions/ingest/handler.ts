@@ -7,6 +7,7 @@ import { byResource } from "../shared/http";
 import { randomIds, systemClock } from "../shared/ids";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
+import { sourceDirectoryFromEnv } from "../shared/sources";
 import { envNames } from "../topology";
 import { createBatchIngestHandler } from "./post-events-batch";
 import { defaultMaxBatchEvents } from "./batch-request";
@@ -31,6 +32,7 @@ const deps = {
   },
   log: createLogger("ingest", env),
   metrics: createMetrics("ingest"),
+  sources: sourceDirectoryFromEnv(env, envNames.sourceKeys),
 };
 
 export const handler = byResource({

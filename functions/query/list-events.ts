@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { errorResponse, jsonResponse, requestScope } from "../shared/http";
+import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "../shared/http";
 import { withoutMetadata } from "../shared/metadata-omitted";
 import { recordMetric } from "../shared/metrics";
+import { sourceOfRequest } from "../shared/sources";
 import type { EventListQuery, EventSortKey, EventRepository } from "../shared/ports";
 import { storeUnavailable, type QueryHandlerDeps } from "./get-event";
 import { encodeCursor, maxCursorLength, parseListRequest } from "./listing";
@@ -27,10 +28,14 @@ async function readPage(store: EventRepository, query: EventListQuery, emptyPage
   return { served, next: more ? entries.at(-1)?.key : undefined };
 }
 
-/** GET /events?user_id=…: one page of a user's events, newest first, and the cursor of the next. */
-export function createListHandler({ events, ids, log, metrics }: QueryHandlerDeps) {
+/** GET /events?user_id=…: one page of a user's events of the caller's source, newest first, and the cursor of the next. */
+export function createListHandler({ events, ids, log, metrics, sources }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
-    const { headers, log: requestLog } = requestScope(request, context, log, ids.newCorrelationId);
+    const scope = requestScope(request, context, log, ids.newCorrelationId);
+    const { headers } = scope;
+    const source = sourceOfRequest(request, sources);
+    if (source === undefined) return forbiddenResponse(headers);
+    const requestLog = scope.log.child({ source });
     try {
       const parsed = parseListRequest(request.queryStringParameters);
       if (!parsed.ok) {
@@ -40,7 +45,7 @@ export function createListHandler({ events, ids, log, metrics }: QueryHandlerDep
       }
       const listing = (served: readonly ServedEvent[], nextCursor: string | null) => jsonResponse(200, { events: served, next_cursor: nextCursor }, headers);
       // Sized with the longest cursor, so the page's real cursor can only make the answer smaller.
-      const { served, next } = await readPage(await events(), parsed.query, proxyResultBytes(listing([], "_".repeat(maxCursorLength))));
+      const { served, next } = await readPage(await events(), { ...parsed.query, source }, proxyResultBytes(listing([], "_".repeat(maxCursorLength))));
       recordMetric(metrics, "query_success", 1);
       return listing(served, next ? encodeCursor(next) : null);
     } catch (error) {

@@ -31,7 +31,7 @@ export function decodeCursor(cursor: string): EventSortKey | undefined {
 }
 
 export type ListRequest =
-  | { ok: true; query: EventListQuery }
+  | { ok: true; query: Omit<EventListQuery, "source"> }
   | { ok: false; error: "invalid_query"; details: ValidationDetail[] }
   | { ok: false; error: "invalid_cursor"; details: ValidationDetail[] };
 

@@ -23,6 +23,14 @@ export function jsonResponse(
   };
 }
 
+/**
+ * What API Gateway answers a request without a valid API key; the functions answer the same to a key
+ * id their deployment does not know, so a caller cannot tell the two apart.
+ */
+export function forbiddenResponse(headers: Readonly<Record<string, string>> = {}): APIGatewayProxyResult {
+  return jsonResponse(403, { message: "Forbidden" }, headers);
+}
+
 export function errorResponse(
   statusCode: number,
   error: string,

@@ -8,18 +8,25 @@ import { startEmbeddedPostgres } from "./embedded-postgres";
 import { functionEnvironment, type LocalLinkTargets } from "./function-environment";
 import { startLambdaApi } from "./lambda-api";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
-import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
+import { resolveSettings, type LocalSource, type LocalStackOptions, type LocalStackSettings } from "./settings";
+import { localApiKeyId } from "./api-gateway-event";
+import { defaultSourceName, encodeSourceDirectory } from "../../functions/shared/sources";
 import { stackSizing, topologySizing, withOverrides, type LocalSizing } from "./sizing";
 import { startSqsEventSource } from "./sqs-event-source";
 
-export type { LocalStackOptions } from "./settings";
+export type { LocalSource, LocalStackOptions } from "./settings";
 export { InvocationError, throttledErrorType, type LambdaFunctions } from "./lambda-runtime";
 export type { LocalSizing } from "./sizing";
 
 export interface LocalStack {
   /** `http://127.0.0.1:<port>`; e.g. `${apiUrl}/events`. */
   apiUrl: string;
+  /** Every key the gateway admits, of every source. */
   apiKeys: string[];
+  /** The sources and their keys (FLUXA_SOURCES; else `default` with the API keys). */
+  sources: readonly LocalSource[];
+  /** The functions' source directory (API key id → source), as SOURCE_DIRECTORY carries it. */
+  sourceKeys: string;
   databaseUrl: string;
   /** How the functions and the processor's mapping are bounded and sized (the stack's, or the topology's defaults). */
   sizing: LocalSizing;
@@ -64,7 +71,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const resources = await ensureAwsResources(clients, settings.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(sizing.functions.processor.timeoutSeconds));
     // The emulator's queue URLs differ only in their last segment, the queue's name.
     const replayQueueUrls = `${resources.queueUrl.slice(0, resources.queueUrl.lastIndexOf("/") + 1)}*`;
-    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls }));
+    const sources = settings.sources ?? [{ name: defaultSourceName, keys: settings.apiKeys ?? [localApiKey(settings.dataDir)] }];
+    const sourceKeys = encodeSourceDirectory(sources.flatMap((source) => source.keys.map((key) => [localApiKeyId(key), source.name] as const)));
+    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls, sourceKeys }));
     const { applied } = (await runtime.invoke("migrate", {})) as { applied?: string[] };
     say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);
     await started(
@@ -82,12 +91,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         onPollError: (error) => settings.quiet || console.error(`polling ${resources.queueUrl} failed:`, error),
       }),
     );
-    const apiKeys = settings.apiKeys ?? [localApiKey(settings.dataDir)];
+    const apiKeys = sources.flatMap((source) => [...source.keys]);
     const gateway = await started(stoppers, startApiGateway({ routes, functions: runtime, apiKeys, port: settings.port }));
     const lambdaApi = await started(stoppers, startLambdaApi(runtime, functionNames));
     return {
       apiUrl: gateway.url,
       apiKeys,
+      sources,
+      sourceKeys,
       databaseUrl,
       sizing,
       awsEndpointUrl,

@@ -1,5 +1,12 @@
 import * as path from "node:path";
 import { functionNames, type FunctionName } from "../../functions/topology";
+import { sourceNamePattern } from "../../functions/shared/sources";
+
+/** A local source and the keys it is called with. */
+export interface LocalSource {
+  readonly name: string;
+  readonly keys: readonly string[];
+}
 
 export interface LocalStackOptions {
   /** API port; 0 picks a free one. Default: env PORT, else 3000. */
@@ -10,8 +17,10 @@ export interface LocalStackOptions {
   databaseUrl?: string;
   /** Use this SQS/SNS/S3 endpoint (e.g. LocalStack) instead of fauxqs. Default: env AWS_ENDPOINT_URL, else in-process fauxqs. */
   awsEndpointUrl?: string;
-  /** Keys accepted in `x-api-key`. Default: env FLUXA_API_KEYS (comma-separated), else one generated key kept in the data dir. */
+  /** Keys accepted in `x-api-key`, all of the source `default`. Default: env FLUXA_API_KEYS (comma-separated), else one generated key kept in the data dir. */
   apiKeys?: string[];
+  /** Sources and their keys; wins over apiKeys. Default: env FLUXA_SOURCES (`web:key-1,web:key-2,mobile:key-3`). */
+  sources?: readonly LocalSource[];
   /** The event queue's visibility timeout. Default: env FLUXA_VISIBILITY_TIMEOUT_SECONDS, else the topology's multiple of the processor's timeout (the stack's, if given). */
   visibilityTimeoutSeconds?: number;
   /**
@@ -38,7 +47,7 @@ export interface LocalStackOptions {
   pollerConcurrency?: number;
 }
 
-type OptionalSettings = "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "bundleDir" | "onFunctionLog" | "visibilityTimeoutSeconds" | "stack" | "pollerConcurrency";
+type OptionalSettings = "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "sources" | "bundleDir" | "onFunctionLog" | "visibilityTimeoutSeconds" | "stack" | "pollerConcurrency";
 export type LocalStackSettings = Required<Omit<LocalStackOptions, OptionalSettings>> & Pick<LocalStackOptions, OptionalSettings>;
 
 export const defaultDataDir = path.resolve(__dirname, "..", "..", ".fluxa");
@@ -59,6 +68,7 @@ export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessE
     databaseUrl: options.databaseUrl ?? read(env, "DATABASE_URL", parsePostgresUrl),
     awsEndpointUrl: options.awsEndpointUrl ?? read(env, "AWS_ENDPOINT_URL", parseHttpUrl),
     apiKeys: options.apiKeys ?? read(env, "FLUXA_API_KEYS", parseKeyList),
+    sources: options.sources ?? read(env, "FLUXA_SOURCES", parseSourceKeys),
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? read(env, "FLUXA_VISIBILITY_TIMEOUT_SECONDS", parseVisibilityTimeout),
     stack: options.stack ?? read(env, "FLUXA_STACK", parseStackName),
     reservedConcurrency: options.reservedConcurrency ?? read(env, "FLUXA_RESERVED_CONCURRENCY", parseReservations) ?? {},
@@ -110,6 +120,20 @@ const parseHttpUrl = urlWithProtocol(["http:", "https:"], "an http(s):// URL");
 const parseKeyList: Parser<string[]> = (value) => {
   const keys = value.split(",").map((key) => key.trim());
   return keys.every((key) => key.length > 0) ? { ok: true, value: keys } : { ok: false, expected: "comma-separated non-empty keys" };
+};
+
+/** `source:key` pairs, comma-separated; a key belongs to one source only. */
+export const parseSourceKeys: Parser<LocalSource[]> = (value) => {
+  const expected = "comma-separated <source>:<key> pairs, e.g. web:key-web-1,mobile:key-mob-1 (a source name matches ^[a-z][a-z0-9-]{0,31}$; each key once)";
+  const sources = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const pair of value.split(",")) {
+    const match = /^\s*([^:\s]+):(\S+)\s*$/.exec(pair);
+    if (!match || !sourceNamePattern.test(match[1]) || seen.has(match[2])) return { ok: false, expected };
+    seen.add(match[2]);
+    sources.set(match[1], [...(sources.get(match[1]) ?? []), match[2]]);
+  }
+  return { ok: true, value: [...sources].map(([name, keys]) => ({ name, keys })) };
 };
 
 const parseLogLevel: Parser<string> = (value) =>

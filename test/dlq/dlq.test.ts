@@ -32,7 +32,7 @@ describe("npm run dlq against the local stack", function () {
     // Dead letters as the processor leaves them: an S3 pointer whose object is gone, one whose object
     // was altered after the hash was taken, and a sound message that failed only on a dependency.
     const payload = sampleEvent({ user_id: "dlq-cli" });
-    const header = (eventId: string) => ({ eventId, correlationId: `corr-${eventId.slice(0, 8)}`, receivedAt: new Date() });
+    const header = (eventId: string) => ({ source: "web", eventId, correlationId: `corr-${eventId.slice(0, 8)}`, receivedAt: new Date() });
     const payloadSha256 = sha256Hex(JSON.stringify(payload));
     const s3 = new S3Client({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, forcePathStyle: true, credentials: { accessKeyId: "t", secretAccessKey: "t" } });
     await s3.send(new PutObjectCommand({ Bucket: t.stack.bucket, Key: `raw/2024-01-15/${ids.altered}.json`, Body: JSON.stringify({ ...payload, amount: 1e6 }) }));

@@ -5,9 +5,10 @@ import { sql } from "slonik";
 import { inlineQueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
 import { call, drainQueue, eventually, postEvent, startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
 import { sampleEvent } from "../../scripts/lib/factories";
+import { defaultSourceName } from "../../functions/shared/sources";
 
 function inlineMessage(eventId: string, userId: string): QueueMessage {
-  return inlineQueueMessage({ eventId, correlationId: `corr-${userId}`, receivedAt: new Date() }, sampleEvent({ user_id: userId }));
+  return inlineQueueMessage({ source: defaultSourceName, eventId, correlationId: `corr-${userId}`, receivedAt: new Date() }, sampleEvent({ user_id: userId }));
 }
 
 describe("local stack end to end (npm start's stack, over HTTP)", function () {

@@ -3,19 +3,20 @@ import { createListHandler } from "../../functions/query/list-events";
 import { decodeCursor, encodeCursor, parseListRequest } from "../../functions/query/listing";
 import type { EventRepository, StoredEvent } from "../../functions/shared/ports";
 import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, sampleEvent } from "../../scripts/lib/factories";
+import { apiRequest, callerContext, sampleEvent, testSource, testSourceDirectory } from "../../scripts/lib/factories";
 
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
 
 function storedEvent(n: number, createdAt: string, userId = "user123"): StoredEvent {
-  return { ...sampleEvent({ user_id: userId }), event_id: id(n), correlation_id: "c", metadata: null, payload_mode: "INLINE", created_at: createdAt };
+  return { ...sampleEvent({ user_id: userId }), event_id: id(n), source: testSource, correlation_id: "c", metadata: null, payload_mode: "INLINE", created_at: createdAt };
 }
 
 function setUp(events: () => Promise<EventRepository>) {
   const metrics = new RecordingMetrics();
-  const handler = createListHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics });
-  const list = async (query: Record<string, string>) => {
-    const response = await handler(apiRequest({ httpMethod: "GET", resource: "/events", body: null, queryStringParameters: query }), { awsRequestId: "req" });
+  const handler = createListHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics, sources: testSourceDirectory });
+  const list = async (query: Record<string, string>, apiKeyId = "key-web-1") => {
+    const request = apiRequest({ httpMethod: "GET", resource: "/events", body: null, queryStringParameters: query, requestContext: callerContext(apiKeyId) });
+    const response = await handler(request, { awsRequestId: "req" });
     return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, lambdaBytes: Buffer.byteLength(JSON.stringify(response)) };
   };
   return { metrics, list };
@@ -77,6 +78,20 @@ describe("query: GET /events", () => {
     expect(second.body.next_cursor).to.equal(null);
     expect(store.listQueries[1].after).to.deep.equal({ createdAt: "2024-01-15T11:00:00.000Z", eventId: id(2) });
     expect(metrics.total("query_success")).to.equal(2);
+  });
+
+  it("lists only the caller's source: the same user's events of another source are not there, and an unknown key id is 403", async () => {
+    const store = new FakeEventRepository();
+    const web = storedEvent(1, "2024-01-15T10:00:00.000Z");
+    const mobile = { ...storedEvent(2, "2024-01-15T11:00:00.000Z"), source: "mobile" };
+    for (const row of [web, mobile]) store.rows.set(row.event_id, { ...row, published: true });
+    const { list } = setUp(() => Promise.resolve(store));
+    const ids = async (apiKeyId: string) => ((await list({ user_id: "user123" }, apiKeyId)).body.events as StoredEvent[]).map((e) => e.event_id);
+    expect(await ids("key-web-2")).to.deep.equal([id(1)]);
+    expect(await ids("key-mobile-1")).to.deep.equal([id(2)]);
+    expect(store.listQueries.map((q) => q.source)).to.deep.equal(["web", "mobile"]);
+    expect((await list({ user_id: "user123" }, "key-revoked")).status).to.equal(403);
+    expect(store.listQueries).to.have.length(2);
   });
 
   it("cuts pages by their size as Lambda counts it, so a walk under 6 MB a page serves every event once", async () => {

@@ -3,7 +3,7 @@ import { createBatchIngestHandler } from "../../functions/ingest/post-events-bat
 import { createIngestHandler } from "../../functions/ingest/post-event";
 import { byResource } from "../../functions/shared/http";
 import { FakePayloadStore, FakeQueue, fixedClock, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, sampleEvent } from "../../scripts/lib/factories";
+import { apiRequest, callerContext, sampleEvent, testSourceDirectory } from "../../scripts/lib/factories";
 
 function setUp({ largePayloadThresholdBytes = 262_144, maxBatchEvents = 100 } = {}) {
   const queue = new FakeQueue();
@@ -15,12 +15,13 @@ function setUp({ largePayloadThresholdBytes = 262_144, maxBatchEvents = 100 } = 
     settings: { largePayloadThresholdBytes, maxBodyBytes: 5 * 1024 * 1024, maxBatchEvents },
     log,
     metrics,
+    sources: testSourceDirectory,
   };
   const handler = byResource({ "/events": createIngestHandler(deps), "/events/batch": createBatchIngestHandler(deps) });
   const post = (body: unknown, overrides: Parameters<typeof apiRequest>[0] = {}) =>
     handler(apiRequest({ resource: "/events/batch", path: "/events/batch", body: JSON.stringify(body), ...overrides }), { awsRequestId: "req-1" });
   const postSingle = (headers: Record<string, string>) =>
-    handler(apiRequest({ headers: { "Content-Type": "application/json", ...headers }, requestContext: { identity: { apiKeyId: "key-a" } } as never }), {
+    handler(apiRequest({ headers: { "Content-Type": "application/json", ...headers }, requestContext: callerContext("key-web-1") }), {
       awsRequestId: "req-2",
     });
   return { queue, payloads, metrics, lines, post, postSingle };
@@ -34,7 +35,7 @@ function resultsOf(response: { body: string }): Result[] {
 
 const asCaller = (headers: Record<string, string> = {}) => ({
   headers: { "Content-Type": "application/json", ...headers },
-  requestContext: { identity: { apiKeyId: "key-a" } } as never,
+  requestContext: callerContext("key-web-1"),
 });
 
 describe("ingest: POST /events/batch", () => {
@@ -153,5 +154,14 @@ describe("ingest: POST /events/batch", () => {
     const response = await post({ events: [sampleEvent()] }, { resource: "/elsewhere" });
     expect(response.statusCode).to.equal(404);
     expect(JSON.parse(response.body)).to.include({ error: "not_found" });
+  });
+  it("queues every event of a batch under the caller's source, and answers an unknown key id 403 with nothing queued", async () => {
+    const { queue, post } = setUp();
+    const response = await post({ events: [sampleEvent(), sampleEvent()] }, { requestContext: callerContext("key-mobile-1") });
+    expect(response.statusCode).to.equal(207);
+    expect(queue.sent.map((m) => m.source)).to.deep.equal(["mobile", "mobile"]);
+    const refused = await post({ events: [sampleEvent()] }, { requestContext: callerContext("key-unknown") });
+    expect(refused.statusCode).to.equal(403);
+    expect(queue.sent).to.have.length(2);
   });
 });

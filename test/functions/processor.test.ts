@@ -7,7 +7,7 @@ import { FakeEventRepository, FakeNotifier, FakePayloadStore, FakeRetryQueue, Re
 import { sampleEvent, sqsRecord, testEventId } from "../../scripts/lib/factories";
 
 const eventId = testEventId;
-const header = (n: number) => ({ eventId: eventId(n), correlationId: `corr-${n}`, receivedAt: new Date("2024-01-15T10:30:01.000Z") });
+const header = (n: number, source = "web") => ({ source, eventId: eventId(n), correlationId: `corr-${n}`, receivedAt: new Date("2024-01-15T10:30:01.000Z") });
 
 function inlineMessage(n: number, payload = sampleEvent({ user_id: `user-${n}` })): QueueMessage {
   return inlineQueueMessage(header(n), payload);

@@ -14,6 +14,7 @@ const settings: ReplaySettings = {
   queueUrls: ["https://sqs.eu-west-1.amazonaws.com/123456789012/listed", "http://127.0.0.1:4566/000000000000/*"],
   queueUrlsKey: "fluxa:replayQueueUrls",
   maxWindowKey: "fluxa:replayMaxWindowDays",
+  sources: ["mobile", "web"],
 };
 const day = { kind: "window" as const, from: "2024-01-15T00:00:00Z", to: "2024-01-16T00:00:00Z" };
 

@@ -1,13 +1,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import { loadConfig, type FluxaConfig } from "../../stack-config/config";
 import { promiseOf, runOffline, type Registration } from "../../scripts/preview/mock-engine";
 import { createFluxa, type FluxaOutputs } from "../../components/program";
 import { readStackConfig } from "../../scripts/preview/stack-file";
 
 export { promiseOf };
-export type Outputs = { readonly [K in keyof FluxaOutputs]: string };
+export type Outputs = { readonly [K in keyof FluxaOutputs]: FluxaOutputs[K] extends pulumi.Output<infer T> ? T : never };
 
 export interface StackRun {
   readonly stack: string;
