@@ -5,7 +5,7 @@ import type { LocalStack, LocalSizing } from "./local-stack";
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 export function banner(stack: LocalStack, now: Date = new Date()): string {
-  const [key] = stack.apiKeys;
+  const [key] = stack.sources[0].keys;
   const hour = 3_600_000;
   const end = new Date(Math.ceil(now.getTime() / hour) * hour);
   const lastHour = { from: new Date(end.getTime() - hour).toISOString(), to: end.toISOString() };
@@ -13,7 +13,8 @@ export function banner(stack: LocalStack, now: Date = new Date()): string {
     "",
     "Fluxa local stack is ready",
     `  API        ${stack.apiUrl}`,
-    `  API key    ${key}`,
+    ...stack.sources.map((source, i) => `  ${i === 0 ? "sources   " : "          "} ${source.name}: ${source.keys.join(", ")}`),
+    `  SNS topic  ${stack.topicArn} (filter on the source and user_id attributes)`,
     `  database   ${stack.databaseUrl}`,
     `  AWS        ${stack.awsEndpointUrl} (${stack.region})`,
     `  queue      ${stack.queueUrl}`,

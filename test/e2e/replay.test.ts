@@ -162,6 +162,7 @@ describe("npm run replay on the local stack", function () {
         ["a reversed window", () => ["--from", "2024-12-02T00:00:00Z", "--to", "2024-12-01T00:00:00Z"], /must be before --to/],
         ["an unknown flag", () => ["--form", "2024-12-01T00:00:00Z"], /Unknown option '--form'/],
         ["a window over the maximum", () => ["--from", "2024-01-01T00:00:00Z", "--to", "2024-03-01T00:00:00Z"], /over the maximum of 31 \(stack config fluxa:replayMaxWindowDays\)/],
+        ["an unknown source", () => ["--from", "2024-12-01T00:00:00Z", "--to", "2024-12-02T00:00:00Z", "--source", "nope"], /--source "nope" is not a source of this stack; its sources: default/],
         ["an unknown replay id", () => ["--resume", "7a1d0c4e-0000-4000-8000-000000000000"], /no replay with id "7a1d0c4e-0000-4000-8000-000000000000"/],
         ["a queue that does not exist", (url) => ["--from", "2024-12-01T00:00:00Z", "--to", "2024-12-02T00:00:00Z", "--queue-url", `${url.slice(0, url.lastIndexOf("/"))}/no-such-queue`], /queue .*\/no-such-queue does not exist/],
         ["a queue of another account", () => ["--from", "2024-12-01T00:00:00Z", "--to", "2024-12-02T00:00:00Z", "--queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/elsewhere"], /is not a replay target: add it to stack config fluxa:replayQueueUrls/],
