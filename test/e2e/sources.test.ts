@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { sql } from "slonik";
+import { z } from "zod";
 import type { StoredEvent } from "../../functions/shared/ports";
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from "../../scripts/chaos/fault-proxy";
 import { startAwsEmulator, type AwsEmulator } from "../../scripts/local-stack/aws-emulator";
@@ -82,8 +83,8 @@ describe("sources end to end: two producers on one local stack (over HTTP)", fun
   it("keeps an Idempotency-Key across a key rotation within a source, and apart between sources", async () => {
     expect(ids.webRetriedAfterRotation).to.equal(ids.web);
     expect(ids.mobile).to.not.equal(ids.web);
-    const rows = await t.db.any(sql.unsafe`SELECT event_id, source FROM events WHERE user_id = 'shared-user' ORDER BY source, event_id`);
-    expect(rows.map((r) => `${String(r.source)} ${String(r.event_id)}`)).to.deep.equal(
+    const rows = await t.db.anyFirst(sql.type(z.object({ row: z.string() }))`SELECT source || ' ' || event_id AS row FROM events WHERE user_id = 'shared-user' ORDER BY 1`);
+    expect(rows).to.deep.equal(
       [`mobile ${ids.mobile}`, `mobile ${ids.mobileSecond}`, `web ${ids.web}`].sort(),
     );
   });

@@ -36,8 +36,8 @@ async function runOnce(stack: string): Promise<StackRun> {
     const config = loadConfig();
     return { config, outputs: createFluxa(config, { bundleDir }) };
   });
-  const entries = await Promise.all(Object.entries(result.outputs).map(async ([key, output]): Promise<[string, string]> => [key, await promiseOf(output)]));
-  return { stack, config: result.config, registrations, outputs: Object.fromEntries(entries) as Outputs, bundleDir };
+  const entries = await Promise.all(Object.entries(result.outputs).map(async ([key, output]): Promise<[string, unknown]> => [key, await promiseOf(output)]));
+  return { stack, config: result.config, registrations, outputs: Object.fromEntries(entries) as unknown as Outputs, bundleDir };
 }
 
 /** Registrations of one type; `aws:lambda/function:Function` etc. */

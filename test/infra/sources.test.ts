@@ -18,8 +18,15 @@ function keysByPlan(registrations: readonly Registration[]): Record<string, stri
   const plans = new Map(registrations.filter((r) => r.type === planType).map((p) => [`${p.name}-id`, String(p.inputs.name)]));
   const entries = registrations
     .filter((r) => r.type === planKeyType)
-    .map((k) => [String(k.inputs.keyId), String(plans.get(String(k.inputs.usagePlanId))).replace(/^fluxa-(dev|prod)-(?:(.+)-)?usage$/, (_, _stack, source?: string) => source ?? "default")]);
+    .map((k): [string, string] => [String(k.inputs.keyId), sourceOfPlan(String(plans.get(String(k.inputs.usagePlanId))))]);
   return Object.fromEntries(entries);
+}
+
+/** `fluxa-dev-usage` (the default source's, named as before sources) or `fluxa-dev-<source>-usage`. */
+function sourceOfPlan(planName: string): string {
+  const match = /^fluxa-(?:dev|prod)-(?:(.+)-)?usage$/.exec(planName);
+  assert.ok(match, planName);
+  return match[1] ?? "default";
 }
 
 function environmentOf(registrations: readonly Registration[], fn: string): Record<string, string> {
