@@ -7,6 +7,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { s3PayloadStore } from "../functions/adapters/s3-payload-store";
 import { type CommandSpec, UsageError, integerSetting, parseCli, requireSettings, runCli, usage } from "./lib/cli";
 import { list, purge, redrive, show, type DlqContext } from "./dlq/commands";
+import { knownSources, sourceSetting } from "./lib/known-sources";
 
 const spec = {
   name: "dlq",
@@ -21,6 +22,8 @@ const spec = {
     "Deployed stack: --queue-url $(pulumi stack output sqs_queue_url) --dlq-url $(pulumi stack output dlq_url),",
     "with AWS credentials and region as for the AWS CLI. Local stack (npm start prints its URLs):",
     "--endpoint http://127.0.0.1:<port> --queue-url .../fluxa-events --dlq-url .../fluxa-events-dlq.",
+    "--source keeps list, show and redrive to one source's messages; it is checked against --stack's",
+    "Pulumi.<stack>.yaml, else FLUXA_SOURCES (the local stack's), else the one source default.",
   ].join("\n"),
   options: {
     "dlq-url": { description: "the dead-letter queue", env: "FLUXA_DLQ_URL", placeholder: "url" },
@@ -28,6 +31,8 @@ const spec = {
     endpoint: { description: "SQS/S3 endpoint of an emulator; unset for AWS", env: "AWS_ENDPOINT_URL", placeholder: "url" },
     region: { description: "AWS region", env: "AWS_REGION", default: "us-east-1", placeholder: "region" },
     max: { description: "redrive at most this many messages", default: "100", placeholder: "n" },
+    source: { description: "only this source's messages (list, show, redrive)", placeholder: "name" },
+    stack: { description: "the stack whose sources --source is checked against (Pulumi.<stack>.yaml)", env: "FLUXA_STACK", placeholder: "name" },
   },
   examples: [
     "npm run dlq -- list --dlq-url $(pulumi stack output dlq_url)",
@@ -52,13 +57,15 @@ export async function dlqMain(argv: readonly string[], env: Readonly<Record<stri
   const [command, id] = positionals;
   if (!(commands as readonly string[]).includes(command)) throw new UsageError(`unknown command ${command}; expected one of ${commands.join(", ")}`);
   requireSettings(spec, values, ["dlq-url"]);
+  const source = sourceSetting(values.source, values.source === undefined ? [] : knownSources(env, values.stack));
+  if (source !== undefined && command === "purge") throw new UsageError("purge empties the whole DLQ; --source cannot be combined with it");
   const emulated = Boolean(values.endpoint);
   // An emulator accepts any credentials; AWS gets the default provider chain.
   const credentials = emulated && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: "local", secretAccessKey: "local" } : undefined;
   const config = { region: values.region, ...(emulated ? { endpoint: values.endpoint, credentials } : {}) };
   const sqs = new SQSClient({ ...config, useQueueUrlAsEndpoint: !emulated });
   const s3 = new S3Client({ ...config, forcePathStyle: emulated });
-  const ctx: DlqContext = { sqs, payloads: s3PayloadStore(s3, ""), queueUrl: values["queue-url"], dlqUrl: String(values["dlq-url"]), print };
+  const ctx: DlqContext = { sqs, payloads: s3PayloadStore(s3, ""), queueUrl: values["queue-url"], dlqUrl: String(values["dlq-url"]), source, print };
   try {
     switch (command) {
       case "list":
