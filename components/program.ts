@@ -72,6 +72,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       alarms: config.alarms,
       dbInstanceIdentifier: database.instanceIdentifier,
       queueVisibilityTimeoutSeconds: visibilityTimeoutSeconds(config.functions[eventQueue.consumer].timeoutSeconds),
+      sources: config.sources.map((source) => source.name),
     },
     opts,
   );

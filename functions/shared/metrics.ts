@@ -1,6 +1,8 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { MetricUnit } from "@aws-lambda-powertools/metrics/types";
-import { metricCatalogue, metricNamespaces, type MetricName, type MetricService } from "./metric-catalogue";
+import { metricCatalogue, metricNamespaces, sourceDimension, type MetricName, type MetricService } from "./metric-catalogue";
+
+export { sourceDimension };
 
 /** EMF metrics through Powertools: flushed as one log line per invocation, dimension `service`. */
 export function createMetrics(service: MetricService): Metrics {
@@ -21,9 +23,6 @@ export interface MetricsRecorder {
   addDimensions(dimensions: Readonly<Record<string, string>>): unknown;
   publishStoredMetrics(): void;
 }
-
-/** The dimension that splits a metric by source; its values come from stack config, so they are few. */
-export const sourceDimension = "source";
 
 /** Records a catalogued metric once per source, under the source dimension (the function-wide total is recorded apart). */
 export function recordPerSource(metrics: MetricsRecorder, name: MetricName, bySource: ReadonlyMap<string, number>): void {
