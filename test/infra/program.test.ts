@@ -47,6 +47,10 @@ describe("Fluxa program", () => {
       ...["api-access", "ingest", "migrate", "processor", "query", "replay"].map((g) => `fluxa-observability-${g}-logs.retentionInDays`),
       ...["ingest", "migrate", "processor", "query", "replay"].map((fn) => `fluxa-observability-${fn}-errors.threshold`),
       "fluxa-observability-queue-age.alarmDescription",
+      "fluxa-observability-quiet-groups-age.alarmDescription",
+      "fluxa-observability-quiet-groups-age.threshold",
+      // The dashboard graphs each stack's own sources.
+      "fluxa-observability-dashboard.dashboardBody",
       "fluxa-observability-queue-age.threshold",
       // RDS Proxy in prod: functions reach the database through it.
       "fluxa-network-db-sg.ingress",
