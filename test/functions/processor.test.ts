@@ -60,6 +60,27 @@ describe("processor", () => {
     expect(metrics.emitted.map((m) => m.name)).to.include.members(["db_latency_ms", "publish_latency_ms", "process_latency_ms"]);
   });
 
+  it("stores each event under the source its message carries, and counts processed messages per source as well", async () => {
+    const { events, metrics, deliverRecords, payloads } = setUp();
+    const withSource = (record: SQSRecord, source: string): SQSRecord => ({
+      ...record,
+      messageAttributes: { source: { stringValue: source, dataType: "String", stringListValues: [], binaryListValues: [] } },
+    });
+    const missing = s3Message(3, payloads);
+    payloads.objects.clear();
+    await deliverRecords([
+      withSource(sqsRecord("m1", JSON.stringify(inlineQueueMessage(header(1, "mobile"), sampleEvent()))), "mobile"),
+      withSource(sqsRecord("m2", JSON.stringify(inlineMessage(2))), "web"),
+      withSource(sqsRecord("m3", JSON.stringify(missing)), "web"),
+    ]);
+    expect([events.rows.get(eventId(1))?.source, events.rows.get(eventId(2))?.source]).to.deep.equal(["mobile", "web"]);
+    expect(metrics.single).to.deep.equal([
+      { name: "processed_success", value: 1, dimensions: { source: "mobile" } },
+      { name: "processed_success", value: 1, dimensions: { source: "web" } },
+      { name: "processed_failure", value: 1, dimensions: { source: "web" } },
+    ]);
+  });
+
   it("keeps one row per event_id however often a message is delivered, and publishes it once when all went well", async () => {
     const { events, notifier, deliver } = setUp();
     await deliver(inlineMessage(1), inlineMessage(1));
