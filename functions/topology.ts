@@ -13,8 +13,9 @@ export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "repla
  */
 export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as const;
 
-/** A resource a function is linked to: it gets the environment variables and IAM access for it. */
-export type Link = "queue" | "queueConsumer" | "deadLetterQueue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database" | "replayTargets";
+/** The resources a function may be linked to: a link gives it the environment variables and IAM access for one. */
+export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets"] as const;
+export type Link = (typeof linkNames)[number];
 
 export interface FunctionSpec {
   /** Source entry, relative to the repository root; it exports `handler`. */
