@@ -3,12 +3,13 @@ import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "..
 import { uuidPattern } from "../shared/id-formats";
 import type { Logger } from "../shared/logger";
 import { recordMetric, type MetricsRecorder } from "../shared/metrics";
-import type { EventRepository, IdSource } from "../shared/ports";
+import type { IdSource } from "../shared/ports";
 import { sourceOfRequest, type SourceDirectory } from "../shared/sources";
+import { findEvent, type QueryPorts } from "./core";
 import { singleEventResponse } from "./response-size";
 
 export interface QueryHandlerDeps {
-  readonly events: () => Promise<EventRepository>;
+  readonly ports: QueryPorts;
   readonly ids: IdSource;
   readonly log: Logger;
   readonly metrics: MetricsRecorder;
@@ -22,7 +23,7 @@ export function storeUnavailable(headers: Readonly<Record<string, string>>): API
 }
 
 /** GET /events/{id}. */
-export function createQueryHandler({ events, ids, log, metrics, sources }: QueryHandlerDeps) {
+export function createQueryHandler({ ports, ids, log, metrics, sources }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const eventId = request.pathParameters?.id ?? "";
     const scope = requestScope(request, context, log, ids.newCorrelationId);
@@ -36,7 +37,7 @@ export function createQueryHandler({ events, ids, log, metrics, sources }: Query
         return errorResponse(400, "invalid_event_id", "event id must be a UUID", headers);
       }
       // Another source's event is answered exactly as an unknown id: its existence is not disclosed.
-      const found = await (await events()).findById(eventId.toLowerCase(), source);
+      const found = await findEvent(ports, eventId, source);
       if (!found) {
         recordMetric(metrics, "query_not_found", 1);
         return jsonResponse(404, { error: "not_found", message: `no event ${eventId}` }, headers);

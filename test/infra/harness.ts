@@ -4,7 +4,8 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { loadConfig, type FluxaConfig } from "../../stack-config/config";
 import { promiseOf, runOffline, type Registration } from "../../scripts/preview/mock-engine";
-import { createFluxa, type FluxaOutputs } from "../../components/program";
+import { createFluxa } from "../../components/program";
+import type { FluxaOutputs } from "../../components/stack-outputs";
 import { readStackConfig } from "../../scripts/preview/stack-file";
 
 export { promiseOf };
@@ -36,7 +37,7 @@ async function runOnce(stack: string): Promise<StackRun> {
     const config = loadConfig();
     return { config, outputs: createFluxa(config, { bundleDir }) };
   });
-  const entries = await Promise.all(Object.entries(result.outputs).map(async ([key, output]): Promise<[string, unknown]> => [key, await promiseOf(output)]));
+  const entries = await Promise.all(Object.entries(result.outputs).map(async ([key, output]): Promise<[string, unknown]> => [key, await promiseOf<unknown>(output)]));
   return { stack, config: result.config, registrations, outputs: Object.fromEntries(entries) as unknown as Outputs, bundleDir };
 }
 

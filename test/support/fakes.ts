@@ -95,6 +95,7 @@ export class FakeEventRepository implements EventRepository {
     return Promise.resolve();
   }
   findById(eventId: string, source: string): Promise<StoredEvent | undefined> {
+    if (this.failure) return Promise.reject(this.failure);
     const row = this.rows.get(eventId);
     return Promise.resolve(row?.source === source ? row : undefined);
   }
@@ -125,6 +126,13 @@ export class FakeEventRepository implements EventRepository {
       return row ? [[id, row.metadata] as const] : [];
     })));
   }
+}
+
+/** A store whose every call fails as a database that is down does. */
+export function unavailableStore(): FakeEventRepository {
+  const store = new FakeEventRepository();
+  store.failure = new Error("ECONNREFUSED");
+  return store;
 }
 
 export class FakeNotifier implements EventNotifier {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createListHandler } from "../../../functions/query/list-events";
 import { decodeCursor, encodeCursor, parseListRequest } from "../../../functions/query/listing";
 import type { EventRepository, StoredEvent } from "../../../functions/shared/ports";
-import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
+import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds, unavailableStore } from "../../support/fakes";
 import { apiRequest, callerContext, sampleEvent, testSource, testSourceDirectory } from "../../../scripts/lib/factories";
 
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
@@ -11,9 +11,9 @@ function storedEvent(n: number, createdAt: string, userId = "user123"): StoredEv
   return { ...sampleEvent({ user_id: userId }), event_id: id(n), source: testSource, correlation_id: "c", metadata: null, payload_mode: "INLINE", created_at: createdAt };
 }
 
-function setUp(events: () => Promise<EventRepository>) {
+function setUp(events: EventRepository) {
   const metrics = new RecordingMetrics();
-  const handler = createListHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics, sources: testSourceDirectory });
+  const handler = createListHandler({ ports: { events }, ids: sequentialIds(), log: recordingLogger().log, metrics, sources: testSourceDirectory });
   const list = async (query: Record<string, string>, apiKeyId = "key-web-1") => {
     const request = apiRequest({ httpMethod: "GET", resource: "/events", body: null, queryStringParameters: query, requestContext: callerContext(apiKeyId) });
     const response = await handler(request, { awsRequestId: "req" });
@@ -68,7 +68,7 @@ describe("query: GET /events", () => {
     const store = new FakeEventRepository();
     const rows = [storedEvent(1, "2024-01-15T10:00:00.000Z"), storedEvent(2, "2024-01-15T11:00:00.000Z"), storedEvent(3, "2024-01-15T11:00:00.000Z")];
     for (const row of [...rows, storedEvent(4, "2024-01-15T12:00:00.000Z", "someone-else")]) store.rows.set(row.event_id, { ...row, published: true });
-    const { list, metrics } = setUp(() => Promise.resolve(store));
+    const { list, metrics } = setUp(store);
     const first = await list({ user_id: "user123", limit: "2" });
     expect(first.status).to.equal(200);
     expect((first.body.events as StoredEvent[]).map((e) => e.event_id)).to.deep.equal([id(3), id(2)]);
@@ -85,7 +85,7 @@ describe("query: GET /events", () => {
     const web = storedEvent(1, "2024-01-15T10:00:00.000Z");
     const mobile = { ...storedEvent(2, "2024-01-15T11:00:00.000Z"), source: "mobile" };
     for (const row of [web, mobile]) store.rows.set(row.event_id, { ...row, published: true });
-    const { list } = setUp(() => Promise.resolve(store));
+    const { list } = setUp(store);
     const ids = async (apiKeyId: string) => ((await list({ user_id: "user123" }, apiKeyId)).body.events as StoredEvent[]).map((e) => e.event_id);
     expect(await ids("key-web-2")).to.deep.equal([id(1)]);
     expect(await ids("key-mobile-1")).to.deep.equal([id(2)]);
@@ -102,7 +102,7 @@ describe("query: GET /events", () => {
       const row = { ...storedEvent(i + 1, `2024-01-15T10:00:0${9 - i}.000Z`), metadata: { quotes: '"'.repeat(count) } };
       store.rows.set(row.event_id, { ...row, published: true });
     });
-    const { list } = setUp(() => Promise.resolve(store));
+    const { list } = setUp(store);
 
     const pages: { ids: string[]; omitted: string[] }[] = [];
     let cursor: string | undefined;
@@ -129,7 +129,7 @@ describe("query: GET /events", () => {
       const row = { ...storedEvent(n, `2024-01-15T10:00:${String(60 - n).padStart(2, "0")}.000Z`), metadata: { text: "x".repeat(1_100_000) } };
       store.rows.set(row.event_id, { ...row, published: true });
     }
-    const { list } = setUp(() => Promise.resolve(store));
+    const { list } = setUp(store);
 
     const page = await list({ user_id: "user123", limit: "500" });
 
@@ -142,7 +142,7 @@ describe("query: GET /events", () => {
     const store = new FakeEventRepository();
     const row = { ...storedEvent(1, "2024-01-15T10:00:00.000Z"), metadata: { text: "x".repeat(7_000_000) } };
     store.rows.set(row.event_id, { ...row, published: true });
-    const { list } = setUp(() => Promise.resolve(store));
+    const { list } = setUp(store);
 
     const page = await list({ user_id: "user123" });
 
@@ -152,7 +152,7 @@ describe("query: GET /events", () => {
 
   it("answers 400 with details for bad parameters and a tampered cursor, without reading the store", async () => {
     const store = new FakeEventRepository();
-    const { list, metrics } = setUp(() => Promise.resolve(store));
+    const { list, metrics } = setUp(store);
     const missing = await list({ limit: "5" });
     expect(missing.status).to.equal(400);
     expect(missing.body).to.include({ error: "invalid_query" });
@@ -165,7 +165,7 @@ describe("query: GET /events", () => {
   });
 
   it("answers 503 with a JSON error when the database is unreachable", async () => {
-    const { list } = setUp(() => Promise.reject(new Error("ECONNREFUSED")));
+    const { list } = setUp(unavailableStore());
     const response = await list({ user_id: "u" });
     expect(response.status).to.equal(503);
     expect(response.body).to.include({ error: "query_failed" });

@@ -22,7 +22,7 @@ describe("source isolation, a property (query handlers on embedded PostgreSQL)",
   const suite = useTestStore();
 
   it("never answers a request made with one source's key with another source's event", async () => {
-    const deps = { events: () => Promise.resolve(suite.store), ids: sequentialIds(), log: recordingLogger().log, metrics: new RecordingMetrics(), sources: testSourceDirectory };
+    const deps = { ports: { events: suite.store }, ids: sequentialIds(), log: recordingLogger().log, metrics: new RecordingMetrics(), sources: testSourceDirectory };
     const [get, list] = [createQueryHandler(deps), createListHandler(deps)];
     await fc.assert(
       fc.asyncProperty(
