@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { configKeys, parseConfig } from "../../stack-config/config";
 import { readStackConfig } from "../../scripts/preview/stack-file";
 import { functionSpecs } from "../../functions/topology";
-import { configProblems as problemsOf, stackFile } from "./stack-config";
+import { configProblems as problemsOf, stackFile } from "../infra/stack-config";
 
 describe("stack config", () => {
   it("defaults to a cheap stack: one NAT, db.t4g.micro, no Multi-AZ, no proxy, topology sizing", () => {

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { cutPage, listedEventBytes, proxyResultBytes, responseBudgetBytes } from "../../functions/query/response-size";
-import { bodyBytesOf } from "../../functions/shared/body-bytes";
-import { jsonResponse } from "../../functions/shared/http";
-import type { ListedEvent, StoredEvent } from "../../functions/shared/ports";
-import { storedEvent as stored } from "../../scripts/lib/factories";
+import { cutPage, listedEventBytes, proxyResultBytes, responseBudgetBytes } from "../../../functions/query/response-size";
+import { bodyBytesOf } from "../../../functions/shared/body-bytes";
+import { jsonResponse } from "../../../functions/shared/http";
+import type { ListedEvent, StoredEvent } from "../../../functions/shared/ports";
+import { storedEvent as stored } from "../../../scripts/lib/factories";
 
 /** Metadata whose text needs escaping twice over: quotes, backslashes, control characters, and characters beyond ASCII. */
 const awkward = (n: number) => ({ text: `"\\\n\u0001é€😀`.repeat(n) });

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { createBatchIngestHandler } from "../../functions/ingest/post-events-batch";
-import { createIngestHandler } from "../../functions/ingest/post-event";
-import { byResource } from "../../functions/shared/http";
-import { FakePayloadStore, FakeQueue, fixedClock, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, sampleEvent } from "../../scripts/lib/factories";
+import { createBatchIngestHandler } from "../../../functions/ingest/post-events-batch";
+import { createIngestHandler } from "../../../functions/ingest/post-event";
+import { byResource } from "../../../functions/shared/http";
+import { FakePayloadStore, FakeQueue, fixedClock, RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
+import { apiRequest, sampleEvent } from "../../../scripts/lib/factories";
 
 function setUp({ largePayloadThresholdBytes = 262_144, maxBatchEvents = 100 } = {}) {
   const queue = new FakeQueue();

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { sql } from "slonik";
-import { postgresReplayStore } from "../../functions/adapters/postgres-replay-store";
-import type { ReplayPorts, ReplaySettings } from "../../functions/replay/core";
-import { createReplayHandler } from "../../functions/replay/invocation";
-import type { ReplayRequest, ReplayResponse, ReplayState } from "../../functions/replay/protocol";
-import { useTestStore } from "../support/database";
-import { newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
-import { FakeNotifier, RecordingMetrics, recordingLogger } from "../support/fakes";
+import { postgresReplayStore } from "../../../functions/adapters/postgres-replay-store";
+import type { ReplayPorts, ReplaySettings } from "../../../functions/replay/core";
+import { createReplayHandler } from "../../../functions/replay/invocation";
+import type { ReplayRequest, ReplayResponse, ReplayState } from "../../../functions/replay/protocol";
+import { useTestStore } from "../../support/database";
+import { newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
+import { FakeNotifier, RecordingMetrics, recordingLogger } from "../../support/fakes";
 
 const eventId = testEventId;
 const settings: ReplaySettings = {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { readJsonBody } from "../../functions/ingest/request-body";
-import { apiRequest } from "../../scripts/lib/factories";
+import { readJsonBody } from "../../../functions/ingest/request-body";
+import { apiRequest } from "../../../scripts/lib/factories";
 
 describe("reading a JSON request body", () => {
   it("requires application/json, with or without a UTF-8 charset", () => {

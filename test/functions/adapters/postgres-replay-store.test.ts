@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { Client } from "pg";
 import { sql } from "slonik";
-import { postgresReplayStore } from "../../functions/adapters/postgres-replay-store";
-import type { EventSortKey, ReplaySelection } from "../../functions/shared/ports";
-import { useTestStore } from "../support/database";
-import { newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
+import { postgresReplayStore } from "../../../functions/adapters/postgres-replay-store";
+import type { EventSortKey, ReplaySelection } from "../../../functions/shared/ports";
+import { useTestStore } from "../../support/database";
+import { newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
 
 const eventId = testEventId;
 const window = (from: string | null, to: string, userId: string | null = null, unpublishedOnly = false): ReplaySelection => ({ from, to, userId, unpublishedOnly });

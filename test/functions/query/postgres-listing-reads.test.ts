@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { sql } from "slonik";
-import { createListHandler } from "../../functions/query/list-events";
-import { proxyResultBytes, responseBudgetBytes } from "../../functions/query/response-size";
-import type { EventRepository, StoredEvent } from "../../functions/shared/ports";
-import { useTestStore } from "../support/database";
-import { RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
+import { createListHandler } from "../../../functions/query/list-events";
+import { proxyResultBytes, responseBudgetBytes } from "../../../functions/query/response-size";
+import type { EventRepository, StoredEvent } from "../../../functions/shared/ports";
+import { useTestStore } from "../../support/database";
+import { RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
+import { apiRequest, newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
 
 /** The store, counting the bytes of what each of its listing calls hands the query function. */
 function countingReads(store: EventRepository) {

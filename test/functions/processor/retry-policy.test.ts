@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { dispositionOf, earlierPermanentFailures } from "../../functions/processor/settle";
-import { backoffCapSeconds, deferralSeconds, safetyNetReceiveCount, survivableOutageSeconds } from "../../functions/topology";
+import { dispositionOf, earlierPermanentFailures } from "../../../functions/processor/settle";
+import { backoffCapSeconds, deferralSeconds, safetyNetReceiveCount, survivableOutageSeconds } from "../../../functions/topology";
 
 describe("retry policy", () => {
   describe("backoff when a dependency is down", () => {

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { createQueryHandler } from "../../functions/query/get-event";
-import type { EventInput } from "../../functions/shared/event-schema";
-import type { EventRepository, PayloadMode } from "../../functions/shared/ports";
-import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
+import { createQueryHandler } from "../../../functions/query/get-event";
+import type { EventInput } from "../../../functions/shared/event-schema";
+import type { EventRepository, PayloadMode } from "../../../functions/shared/ports";
+import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
+import { apiRequest, newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
 
 const id = testEventId(1);
 

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { sql } from "slonik";
-import { bodyBytesOf } from "../../functions/shared/body-bytes";
-import { createDatabasePool } from "../../functions/shared/database";
-import { applyMigrations } from "../../functions/shared/migrations";
-import { migrationsDirectory, useTestStore } from "../support/database";
-import { newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
+import { bodyBytesOf } from "../../../functions/shared/body-bytes";
+import { createDatabasePool } from "../../../functions/shared/database";
+import { applyMigrations } from "../../../functions/shared/migrations";
+import { migrationsDirectory, useTestStore } from "../../support/database";
+import { newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
 
 const eventId = testEventId;
 

@@ -4,7 +4,7 @@ import { budgetProblems, connectionBudget, instanceClassMemoryBytes, rdsDefaultM
 import { runOffline } from "../../scripts/preview/mock-engine";
 import { createFluxa } from "../../components/program";
 import { readStackConfig } from "../../scripts/preview/stack-file";
-import { configProblems as problemsOf, stackFile } from "./stack-config";
+import { configProblems as problemsOf, stackFile } from "../infra/stack-config";
 
 const gib = 1024 ** 3;
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { createListHandler } from "../../functions/query/list-events";
-import { decodeCursor, encodeCursor, parseListRequest } from "../../functions/query/listing";
-import type { EventRepository, StoredEvent } from "../../functions/shared/ports";
-import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, sampleEvent } from "../../scripts/lib/factories";
+import { createListHandler } from "../../../functions/query/list-events";
+import { decodeCursor, encodeCursor, parseListRequest } from "../../../functions/query/listing";
+import type { EventRepository, StoredEvent } from "../../../functions/shared/ports";
+import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
+import { apiRequest, sampleEvent } from "../../../scripts/lib/factories";
 
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { sqsRetryQueue } from "../../functions/adapters/sqs-retry-queue";
-import type { ReceivedMessage } from "../../functions/shared/ports";
+import { sqsRetryQueue } from "../../../functions/adapters/sqs-retry-queue";
+import type { ReceivedMessage } from "../../../functions/shared/ports";
 
 const received = (n: number): ReceivedMessage => ({ messageId: `m${n}`, receiptHandle: `handle-${n}`, body: `{"n":${n}}`, attributes: { event_id: `e${n}` } });
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { payloadStoreOnFirstUse, retryQueueOnFirstUse } from "../../functions/adapters/on-first-use";
-import { loadOnFirstUse } from "../../functions/shared/load-on-first-use";
-import type { PayloadStore, RetryQueue } from "../../functions/shared/ports";
+import { payloadStoreOnFirstUse, retryQueueOnFirstUse } from "../../../functions/adapters/on-first-use";
+import { loadOnFirstUse } from "../../../functions/shared/load-on-first-use";
+import type { PayloadStore, RetryQueue } from "../../../functions/shared/ports";
 
 describe("adapters loaded on first use", () => {
   it("loads nothing until first called, then once, however many calls overlap", async () => {

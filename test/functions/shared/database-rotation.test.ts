@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { sql } from "slonik";
-import { postgresEventRepository } from "../../functions/adapters/postgres-event-repository";
-import { isPasswordRefused, lazyDatabasePool } from "../../functions/shared/database";
-import { startTestDatabase, type TestDatabase } from "../support/database";
-import { newEvent, testEventId } from "../../scripts/lib/factories";
+import { postgresEventRepository } from "../../../functions/adapters/postgres-event-repository";
+import { isPasswordRefused, lazyDatabasePool } from "../../../functions/shared/database";
+import { startTestDatabase, type TestDatabase } from "../../support/database";
+import { newEvent, testEventId } from "../../../scripts/lib/factories";
 
 /**
  * RDS rotates the master secret: the password changes in PostgreSQL and in Secrets Manager, and

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { inlineQueueMessage, parseQueueMessage, queueMessageAttributes, s3QueueMessage } from "../../functions/shared/queue-message";
-import { sampleEvent } from "../../scripts/lib/factories";
+import { inlineQueueMessage, parseQueueMessage, queueMessageAttributes, s3QueueMessage } from "../../../functions/shared/queue-message";
+import { sampleEvent } from "../../../scripts/lib/factories";
 
 const header = { eventId: "00000000-0000-7000-8000-000000000001", correlationId: "corr-1", receivedAt: new Date("2024-01-15T10:30:01.000Z") };
 

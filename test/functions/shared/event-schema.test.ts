@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { decodeEventInput, isRfc3339DateTime } from "../../functions/shared/event-schema";
-import { sampleEvent } from "../../scripts/lib/factories";
+import { decodeEventInput, isRfc3339DateTime } from "../../../functions/shared/event-schema";
+import { sampleEvent } from "../../../scripts/lib/factories";
 
 function pathsOf(body: unknown): string[] {
   const result = decodeEventInput(body);

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { createIngestHandler } from "../../functions/ingest/post-event";
-import { sha256Hex } from "../../functions/shared/hash";
-import { FakePayloadStore, FakeQueue, fixedClock, RecordingMetrics, recordingLogger, sequentialIds } from "../support/fakes";
-import { apiRequest, sampleEvent } from "../../scripts/lib/factories";
+import { createIngestHandler } from "../../../functions/ingest/post-event";
+import { sha256Hex } from "../../../functions/shared/hash";
+import { FakePayloadStore, FakeQueue, fixedClock, RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
+import { apiRequest, sampleEvent } from "../../../scripts/lib/factories";
 
 function setUp(largePayloadThresholdBytes = 262_144) {
   const queue = new FakeQueue();

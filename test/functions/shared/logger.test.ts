@@ -1,6 +1,6 @@
 import { assert } from "chai";
 import { Writable } from "node:stream";
-import { createLogger } from "../../functions/shared/logger";
+import { createLogger } from "../../../functions/shared/logger";
 
 /** The levels Lambda's JSON log filtering understands (case-insensitive). */
 const lambdaLevels = ["trace", "debug", "info", "warn", "error", "fatal"];

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import type { SQSRecord } from "aws-lambda";
-import { createProcessorHandler } from "../../functions/processor/sqs-handler";
-import { sha256Hex } from "../../functions/shared/hash";
-import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
-import { FakeEventRepository, FakeNotifier, FakePayloadStore, FakeRetryQueue, RecordingMetrics, recordingLogger } from "../support/fakes";
-import { sampleEvent, sqsRecord, testEventId } from "../../scripts/lib/factories";
+import { createProcessorHandler } from "../../../functions/processor/sqs-handler";
+import { sha256Hex } from "../../../functions/shared/hash";
+import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../../functions/shared/queue-message";
+import { FakeEventRepository, FakeNotifier, FakePayloadStore, FakeRetryQueue, RecordingMetrics, recordingLogger } from "../../support/fakes";
+import { sampleEvent, sqsRecord, testEventId } from "../../../scripts/lib/factories";
 
 const eventId = testEventId;
 const header = (n: number) => ({ eventId: eventId(n), correlationId: `corr-${n}`, receivedAt: new Date("2024-01-15T10:30:01.000Z") });

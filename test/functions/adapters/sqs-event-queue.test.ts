@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient } from "@aws-sdk/client-sqs";
-import { batchCallGroups, entryBytes, maxBytesPerBatchCall, sqsEventQueue } from "../../functions/adapters/sqs-event-queue";
-import { inlineQueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
-import { sampleEvent } from "../../scripts/lib/factories";
+import { batchCallGroups, entryBytes, maxBytesPerBatchCall, sqsEventQueue } from "../../../functions/adapters/sqs-event-queue";
+import { inlineQueueMessage, type QueueMessage } from "../../../functions/shared/queue-message";
+import { sampleEvent } from "../../../scripts/lib/factories";
 
 function message(n: number, blobBytes = 0): QueueMessage {
   const payload = sampleEvent({ metadata: { blob: "x".repeat(blobBytes) } });

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { sql } from "slonik";
-import { encodeCursor, decodeCursor } from "../../functions/query/listing";
-import { bodyBytesOf } from "../../functions/shared/body-bytes";
-import type { JsonObject } from "../../functions/shared/event-schema";
-import type { EventListQuery } from "../../functions/shared/ports";
-import { useTestStore } from "../support/database";
-import { newEvent, sampleEvent, testEventId } from "../../scripts/lib/factories";
+import { encodeCursor, decodeCursor } from "../../../functions/query/listing";
+import { bodyBytesOf } from "../../../functions/shared/body-bytes";
+import type { JsonObject } from "../../../functions/shared/event-schema";
+import type { EventListQuery } from "../../../functions/shared/ports";
+import { useTestStore } from "../../support/database";
+import { newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
 
 const eventId = testEventId;
 

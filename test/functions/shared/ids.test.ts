@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { uuidPattern } from "../../functions/shared/id-formats";
-import { uuidv5, uuidv7 } from "../../functions/shared/ids";
+import { uuidPattern } from "../../../functions/shared/id-formats";
+import { uuidv5, uuidv7 } from "../../../functions/shared/ids";
 
 describe("UUIDv7", () => {
   it("has version 7, the RFC variant, and the time in its first 48 bits", () => {

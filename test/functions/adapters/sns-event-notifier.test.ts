@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { maxNotificationBytes, notificationOf, publishBatches } from "../../functions/adapters/sns-event-notifier";
-import { storedEvent as stored } from "../../scripts/lib/factories";
+import { maxNotificationBytes, notificationOf, publishBatches } from "../../../functions/adapters/sns-event-notifier";
+import { storedEvent as stored } from "../../../scripts/lib/factories";
 
 describe("SNS notifications", () => {
   it("carry the stored event", () => {
