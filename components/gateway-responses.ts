@@ -6,7 +6,7 @@ import { correlationIdHeader, gatewayResponseBody, gatewayResponses, type Gatewa
  * AWS: a gateway response's header values are mapping expressions: a literal is single-quoted, and
  * `context.requestId` is API Gateway's id of the request, the one its access log line carries.
  */
-export function gatewayResponseParameters(spec: GatewayResponseSpec): Record<string, string> {
+function gatewayResponseParameters(spec: GatewayResponseSpec): Record<string, string> {
   return {
     [`gatewayresponse.header.${correlationIdHeader}`]: "context.requestId",
     ...(spec.retryAfterSeconds === undefined ? {} : { "gatewayresponse.header.Retry-After": `'${spec.retryAfterSeconds}'` }),

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { correlationIdHeader } from "../gateway-responses";
 import { correlationIdPattern } from "./id-formats";
 import type { Logger } from "./logger";
 
@@ -35,7 +36,7 @@ export function errorResponse(
 
 /** The caller's X-Correlation-ID when it is printable ASCII of at most 128 characters, else a new one. */
 export function correlationIdOf(event: Pick<APIGatewayProxyEvent, "headers">, newId: () => string): string {
-  const given = headerValue(event, "x-correlation-id")?.trim();
+  const given = headerValue(event, correlationIdHeader)?.trim();
   return given && correlationIdPattern.test(given) ? given : newId();
 }
 
@@ -67,7 +68,7 @@ export function requestScope(
   const correlationId = correlationIdOf(request, newCorrelationId);
   return {
     correlationId,
-    headers: { "X-Correlation-ID": correlationId },
+    headers: { [correlationIdHeader]: correlationId },
     log: log.child({ correlation_id: correlationId, aws_request_id: context.awsRequestId }),
   };
 }
