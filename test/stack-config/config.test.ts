@@ -81,6 +81,6 @@ describe("stack config", () => {
   });
 
   it("uses only known keys in the stack files", () => {
-    for (const stack of ["dev", "prod"]) for (const key of Object.keys(stackFile(stack))) assert.ok((configKeys).includes(key), `${stack}: ${key}`);
+    for (const stack of ["dev", "prod"]) for (const key of Object.keys(stackFile(stack))) assert.ok(configKeys.includes(key), `${stack}: ${key}`);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { dispositionOf, earlierPermanentFailures } from "../../../functions/processor/settle";
-import { backoffCapSeconds, deferralSeconds, safetyNetReceiveCount, survivableOutageSeconds } from "../../../functions/topology";
+import { backoffCapSeconds, deferralSeconds, safetyNetReceiveCount, survivableOutageSeconds } from "../../../functions/processor/retry-policy";
 
 describe("retry policy", () => {
   describe("backoff when a dependency is down", () => {

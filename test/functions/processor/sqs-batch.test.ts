@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { SQSRecord } from "aws-lambda";
-import { createProcessorHandler } from "../../../functions/processor/sqs-handler";
+import { createProcessorHandler } from "../../../functions/processor/sqs-batch";
 import { sha256Hex } from "../../../functions/shared/hash";
 import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../../functions/shared/queue-message";
 import { FakeEventRepository, FakeNotifier, FakePayloadStore, FakeRetryQueue, RecordingMetrics, recordingLogger } from "../../support/fakes";

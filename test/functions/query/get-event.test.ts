@@ -2,14 +2,14 @@ import { expect } from "chai";
 import { createQueryHandler } from "../../../functions/query/get-event";
 import type { EventInput } from "../../../functions/shared/event-schema";
 import type { EventRepository, PayloadMode } from "../../../functions/shared/ports";
-import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
+import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds, unavailableStore } from "../../support/fakes";
 import { apiRequest, newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
 
 const id = testEventId(1);
 
-function setUp(events: () => Promise<EventRepository>) {
+function setUp(events: EventRepository) {
   const metrics = new RecordingMetrics();
-  const handler = createQueryHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics });
+  const handler = createQueryHandler({ ports: { events }, ids: sequentialIds(), log: recordingLogger().log, metrics });
   const get = (eventId: string) =>
     handler(apiRequest({ httpMethod: "GET", resource: "/events/{id}", path: `/events/${eventId}`, body: null, pathParameters: { id: eventId } }), {
       awsRequestId: "req",
@@ -21,7 +21,7 @@ function setUp(events: () => Promise<EventRepository>) {
 async function setUpStoring(event: EventInput, payloadMode: PayloadMode) {
   const store = new FakeEventRepository();
   await store.persist([newEvent(1, { event, payloadMode })]);
-  return setUp(() => Promise.resolve(store));
+  return setUp(store);
 }
 
 describe("query", () => {
@@ -56,7 +56,7 @@ describe("query", () => {
   });
 
   it("answers 404 not_found for an unknown id and 400 for an id that is not a UUID", async () => {
-    const { get, metrics } = setUp(() => Promise.resolve(new FakeEventRepository()));
+    const { get, metrics } = setUp(new FakeEventRepository());
     const missing = await get(id);
     expect(missing.statusCode).to.equal(404);
     expect(JSON.parse(missing.body)).to.include({ error: "not_found" });
@@ -69,7 +69,7 @@ describe("query", () => {
   });
 
   it("answers 503 with a JSON error when the database is unreachable", async () => {
-    const { get, metrics } = setUp(() => Promise.reject(new Error("ECONNREFUSED")));
+    const { get, metrics } = setUp(unavailableStore());
     const response = await get(id);
     expect(response.statusCode).to.equal(503);
     expect(JSON.parse(response.body)).to.include({ error: "query_failed" });

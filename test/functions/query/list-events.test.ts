@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createListHandler } from "../../../functions/query/list-events";
 import { decodeCursor, encodeCursor, parseListRequest } from "../../../functions/query/listing";
 import type { EventRepository, StoredEvent } from "../../../functions/shared/ports";
-import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
+import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds, unavailableStore } from "../../support/fakes";
 import { apiRequest, sampleEvent } from "../../../scripts/lib/factories";
 
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
@@ -11,9 +11,9 @@ function storedEvent(n: number, createdAt: string, userId = "user123"): StoredEv
   return { ...sampleEvent({ user_id: userId }), event_id: id(n), correlation_id: "c", metadata: null, payload_mode: "INLINE", created_at: createdAt };
 }
 
-function setUp(events: () => Promise<EventRepository>) {
+function setUp(events: EventRepository) {
   const metrics = new RecordingMetrics();
-  const handler = createListHandler({ events, ids: sequentialIds(), log: recordingLogger().log, metrics });
+  const handler = createListHandler({ ports: { events }, ids: sequentialIds(), log: recordingLogger().log, metrics });
   const list = async (query: Record<string, string>) => {
     const response = await handler(apiRequest({ httpMethod: "GET", resource: "/events", body: null, queryStringParameters: query }), { awsRequestId: "req" });
     return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, lambdaBytes: Buffer.byteLength(JSON.stringify(response)) };
@@ -67,7 +67,7 @@ describe("query: GET /events", () => {
     const store = new FakeEventRepository();
     const rows = [storedEvent(1, "2024-01-15T10:00:00.000Z"), storedEvent(2, "2024-01-15T11:00:00.000Z"), storedEvent(3, "2024-01-15T11:00:00.000Z")];
     for (const row of [...rows, storedEvent(4, "2024-01-15T12:00:00.000Z", "someone-else")]) store.rows.set(row.event_id, { ...row, published: true });
-    const { list, metrics } = setUp(() => Promise.resolve(store));
+    const { list, metrics } = setUp(store);
     const first = await list({ user_id: "user123", limit: "2" });
     expect(first.status).to.equal(200);
     expect((first.body.events as StoredEvent[]).map((e) => e.event_id)).to.deep.equal([id(3), id(2)]);
@@ -87,7 +87,7 @@ describe("query: GET /events", () => {
       const row = { ...storedEvent(i + 1, `2024-01-15T10:00:0${9 - i}.000Z`), metadata: { quotes: '"'.repeat(count) } };
       store.rows.set(row.event_id, { ...row, published: true });
     });
-    const { list } = setUp(() => Promise.resolve(store));
+    const { list } = setUp(store);
 
     const pages: { ids: string[]; omitted: string[] }[] = [];
     let cursor: string | undefined;
@@ -114,7 +114,7 @@ describe("query: GET /events", () => {
       const row = { ...storedEvent(n, `2024-01-15T10:00:${String(60 - n).padStart(2, "0")}.000Z`), metadata: { text: "x".repeat(1_100_000) } };
       store.rows.set(row.event_id, { ...row, published: true });
     }
-    const { list } = setUp(() => Promise.resolve(store));
+    const { list } = setUp(store);
 
     const page = await list({ user_id: "user123", limit: "500" });
 
@@ -127,7 +127,7 @@ describe("query: GET /events", () => {
     const store = new FakeEventRepository();
     const row = { ...storedEvent(1, "2024-01-15T10:00:00.000Z"), metadata: { text: "x".repeat(7_000_000) } };
     store.rows.set(row.event_id, { ...row, published: true });
-    const { list } = setUp(() => Promise.resolve(store));
+    const { list } = setUp(store);
 
     const page = await list({ user_id: "user123" });
 
@@ -137,7 +137,7 @@ describe("query: GET /events", () => {
 
   it("answers 400 with details for bad parameters and a tampered cursor, without reading the store", async () => {
     const store = new FakeEventRepository();
-    const { list, metrics } = setUp(() => Promise.resolve(store));
+    const { list, metrics } = setUp(store);
     const missing = await list({ limit: "5" });
     expect(missing.status).to.equal(400);
     expect(missing.body).to.include({ error: "invalid_query" });
@@ -150,7 +150,7 @@ describe("query: GET /events", () => {
   });
 
   it("answers 503 with a JSON error when the database is unreachable", async () => {
-    const { list } = setUp(() => Promise.reject(new Error("ECONNREFUSED")));
+    const { list } = setUp(unavailableStore());
     const response = await list({ user_id: "u" });
     expect(response.status).to.equal(503);
     expect(response.body).to.include({ error: "query_failed" });

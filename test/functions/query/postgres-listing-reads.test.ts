@@ -40,7 +40,7 @@ describe("GET /events over PostgreSQL: what a listing reads (embedded PostgreSQL
     // Events stored before migration 005, sized from their jsonb instead.
     await suite.db.pool.query(sql.unsafe`UPDATE events SET metadata_escaped_bytes = NULL WHERE right(event_id::text, 1) IN ('3', '6', '9')`);
     const { counted, reads } = countingReads(suite.store);
-    const handler = createListHandler({ events: () => Promise.resolve(counted), ids: sequentialIds(), log: recordingLogger().log, metrics: new RecordingMetrics() });
+    const handler = createListHandler({ ports: { events: counted }, ids: sequentialIds(), log: recordingLogger().log, metrics: new RecordingMetrics() });
 
     const pages: string[][] = [];
     let cursor: string | undefined;

@@ -1,12 +1,10 @@
 import { expect } from "chai";
-import { sql } from "slonik";
-import { postgresReplayStore } from "../../../functions/adapters/postgres-replay-store";
 import type { ReplayPorts, ReplaySettings } from "../../../functions/replay/core";
 import { createReplayHandler } from "../../../functions/replay/invocation";
 import type { ReplayRequest, ReplayResponse, ReplayState } from "../../../functions/replay/protocol";
-import { useTestStore } from "../../support/database";
 import { newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
-import { FakeNotifier, RecordingMetrics, recordingLogger } from "../../support/fakes";
+import { FakeReplayStore } from "../../support/fake-replay-store";
+import { FakeEventRepository, FakeNotifier, RecordingMetrics, recordingLogger } from "../../support/fakes";
 
 const eventId = testEventId;
 const settings: ReplaySettings = {
@@ -17,9 +15,9 @@ const settings: ReplaySettings = {
 };
 const day = { kind: "window" as const, from: "2024-01-15T00:00:00Z", to: "2024-01-16T00:00:00Z" };
 
-describe("replay function (core and handler, on embedded PostgreSQL with fake deliveries)", function () {
-  this.timeout(60_000);
-  const suite = useTestStore();
+describe("replay function (core and invocation, on in-memory fakes of its ports)", () => {
+  let store: FakeEventRepository;
+  let replayStore: FakeReplayStore;
   let topic: FakeNotifier;
   let queues: Map<string, FakeNotifier>;
   let metrics: RecordingMetrics;
@@ -29,25 +27,26 @@ describe("replay function (core and handler, on embedded PostgreSQL with fake de
     topic = new FakeNotifier();
     queues = new Map([["https://sqs.eu-west-1.amazonaws.com/123456789012/listed", new FakeNotifier()]]);
     metrics = new RecordingMetrics();
+    store = new FakeEventRepository();
+    replayStore = new FakeReplayStore(store);
     let replays = 0;
     const ports: ReplayPorts = {
-      replays: postgresReplayStore(suite.db.pool),
-      events: suite.store,
+      replays: replayStore,
+      events: store,
       deliveryTo: (target) => (target.kind === "topic" ? topic : queues.get(target.queueUrl)!),
       queueExists: (url) => Promise.resolve(queues.has(url)),
       clock: { now: () => new Date("2024-01-15T12:00:00Z") },
       newReplayId: () => `7a1d0c4e-0000-4000-8000-${String(++replays).padStart(12, "0")}`,
       log: recordingLogger().log,
     };
-    const handler = createReplayHandler({ ports: () => Promise.resolve(ports), settings, log: recordingLogger().log, metrics });
+    const handler = createReplayHandler({ ports, settings, log: recordingLogger().log, metrics });
     invoke = (request) => handler(request);
   });
 
   async function stored(n: number, createdAt: string, options: { userId?: string; published?: boolean } = {}): Promise<void> {
-    await suite.store.persist([newEvent(n, { event: sampleEvent({ user_id: options.userId ?? "alice" }) })]);
-    await suite.db.pool.query(sql.unsafe`
-      UPDATE events SET created_at = ${createdAt}::timestamptz, published_at = CASE WHEN ${options.published ?? true} THEN now() END
-      WHERE event_id = ${eventId(n)}`);
+    await store.persist([newEvent(n, { event: sampleEvent({ user_id: options.userId ?? "alice" }) })]);
+    const row = store.rows.get(eventId(n))!;
+    store.rows.set(eventId(n), { ...row, created_at: new Date(createdAt).toISOString(), published: options.published ?? true });
   }
 
   async function started(request: Omit<Extract<ReplayRequest, { action: "start" }>, "action" | "dryRun">): Promise<ReplayState> {
@@ -106,18 +105,18 @@ describe("replay function (core and handler, on embedded PostgreSQL with fake de
     await stored(2, "2024-01-15T11:00:01Z", { published: true });
     await stored(3, "2024-01-15T11:59:00Z", { published: false });
     const replay = await started({ selection: { kind: "unpublished", olderThanSeconds: 600 }, target: { kind: "topic" } });
-    expect(replay).to.deep.include({ selected: 1, unpublishedOnly: true, to: "2024-01-15T11:50:00.000000Z" });
+    expect(replay).to.deep.include({ selected: 1, unpublishedOnly: true, to: "2024-01-15T11:50:00.000Z" });
     await nextPage(replay.replayId, 10);
     expect(topic.published.map((e) => e.event_id)).to.deep.equal([eventId(1)]);
     expect(topic.attributes).to.deep.equal([{ replay_id: replay.replayId }]);
-    const unpublished = await suite.db.pool.anyFirst(sql.unsafe`SELECT event_id FROM events WHERE published_at IS NULL`);
+    const unpublished = [...store.rows.values()].filter((row) => !row.published).map((row) => row.event_id);
     expect(unpublished).to.deep.equal([eventId(3)]);
   });
 
   it("counts without sending or recording anything on a dry run", async () => {
     await stored(1, "2024-01-15T10:00:00Z");
     expect(await invoke({ action: "start", dryRun: true, selection: day, target: { kind: "topic" } })).to.deep.equal({ ok: true, dryRun: { selected: 1, selectedEstimated: false } });
-    expect(await suite.db.pool.oneFirst(sql.unsafe`SELECT count(*)::int FROM replays`)).to.equal(0);
+    expect(replayStore.replays.size).to.equal(0);
   });
 
   const refusals: [string, ReplayRequest, RegExp][] = [
@@ -142,7 +141,7 @@ describe("replay function (core and handler, on embedded PostgreSQL with fake de
         expect(response.problem).to.not.contain("\n");
       }
       expect(topic.published.length + [...queues.values()].reduce((sum, q) => sum + q.published.length, 0)).to.equal(0);
-      expect(await suite.db.pool.oneFirst(sql.unsafe`SELECT count(*)::int FROM replays`)).to.equal(0);
+      expect(replayStore.replays.size).to.equal(0);
     });
   }
 });
