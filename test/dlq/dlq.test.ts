@@ -1,10 +1,14 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { sha256Hex } from "../../functions/shared/hash";
 import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
 import { dlqMain } from "../../scripts/dlq";
+import { banner } from "../../scripts/local-stack/banner";
 import { eventually, startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
 import { sampleEvent } from "../../scripts/lib/factories";
 
@@ -68,6 +72,17 @@ describe("npm run dlq against the local stack", function () {
     expect(line(ids.sound)).to.include("valid now");
   });
 
+  it("lists the running local stack's DLQ with no flags, found through its data directory as the banner says", async () => {
+    const line = banner(t.stack).split("\n").find((text) => text.includes("npm run dlq --"));
+    expect(line).to.equal(`  FLUXA_DATA_DIR='${t.stack.dataDir}' npm run dlq -- list`);
+    const printed: string[] = [];
+
+    const code = await dlqMain(["list"], { FLUXA_DATA_DIR: t.stack.dataDir }, (text) => printed.push(text));
+
+    expect(code).to.equal(0);
+    expect(printed.join("\n")).to.include(ids.missing);
+  });
+
   it("shows one message by event_id, body included", async () => {
     const { code, out } = await dlq("show", ids.altered);
     expect(code).to.equal(0);
@@ -97,6 +112,16 @@ describe("npm run dlq against the local stack", function () {
     expect(code).to.equal(0);
     expect(out).to.include("purged");
     await eventually("an empty DLQ", async () => ((await depth(t.stack.dlqUrl)) === 0 ? true : undefined));
+  });
+
+  it("names the missing DLQ URL, and that no local stack runs to take it from", async () => {
+    const emptyDataDir = mkdtempSync(path.join(tmpdir(), "fluxa-no-stack-"));
+    try {
+      const refused = await dlqMain(["list"], { FLUXA_DATA_DIR: emptyDataDir }, () => undefined).catch((error: unknown) => error);
+      expect(String(refused)).to.equal(`UsageError: missing required setting: --dlq-url (or FLUXA_DLQ_URL); no local stack is running on ${emptyDataDir} to take it from`);
+    } finally {
+      rmSync(emptyDataDir, { recursive: true, force: true });
+    }
   });
 
   it("prints usage for --help and refuses an unknown command", async () => {
