@@ -10,6 +10,7 @@ import { functionEnvironment, type LocalLinkTargets } from "./function-environme
 import { prettyFunctionLog } from "./function-log-format";
 import { startLambdaApi } from "./lambda-api";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
+import { refuseIfPortInUse } from "./port-in-use";
 import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
 import { stackSizing, topologySizing, withOverrides, type LocalSizing } from "./sizing";
 import { startSqsEventSource } from "./sqs-event-source";
@@ -63,6 +64,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     refuseIfRunning(settings.dataDir);
+    await refuseIfPortInUse(settings.port);
     const stackOrDefaults = settings.stack === undefined ? topologySizing() : stackSizing(settings.stack);
     const sizing = withOverrides(stackOrDefaults, { reservedConcurrency: settings.reservedConcurrency, maximumConcurrency: settings.pollerConcurrency });
     const bundleDir = settings.bundleDir ?? buildBundles();

@@ -57,6 +57,19 @@ describe("local stack: startLocalStack with fixture bundles", function () {
     assert.equal(runningLocalStack(dataDir)?.apiUrl, stack.apiUrl);
   });
 
+  it("refuses a port already taken at once, naming PORT", async () => {
+    const otherDataDir = mkdtempSync(path.join(tmpdir(), "fluxa-stack-"));
+    const takenPort = Number(new URL(stack.apiUrl).port);
+    try {
+      await assert.rejects(
+        startLocalStack({ port: takenPort, dataDir: otherDataDir, quiet: true, apiKeys: [apiKey], bundleDir: fixtureBundles }),
+        new Error(`PORT=${takenPort}: 127.0.0.1:${takenPort} is already in use (another npm start?); stop that, or set PORT to a free port (0 picks one)`),
+      );
+    } finally {
+      rmSync(otherDataDir, { recursive: true, force: true });
+    }
+  });
+
   it("has applied migrations by invoking the migrate function against the fluxa database", async () => {
     const client = new Client({ connectionString: stack.databaseUrl });
     await client.connect();
