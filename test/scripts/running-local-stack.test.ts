@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { dlqMain } from "../../scripts/dlq";
+import { replayMain } from "../../scripts/replay";
 import {
   dataDirOf,
   defaultDataDir,
@@ -65,5 +67,16 @@ describe("the running local stack's record (stack.json in its data directory)", 
     assert.equal(dataDirOf({ FLUXA_DATA_DIR: dataDir }), dataDir);
     assert.equal(dataDirOf({}), defaultDataDir);
     assert.equal(dataDirOf({ FLUXA_DATA_DIR: " " }), defaultDataDir);
+  });
+
+  it("is what dlq and replay fall back on without URLs: when none runs, their error says so", async () => {
+    const noStack = `; no local stack is running on ${dataDir} to take it from`;
+    const io = { print: () => undefined, progressStream: { write: () => true, isTTY: false }, signal: new AbortController().signal };
+
+    const dlq = await dlqMain(["list"], { FLUXA_DATA_DIR: dataDir }, () => undefined).catch((error: unknown) => error);
+    const replay = await replayMain(["--from", "2026-12-01T00:00:00Z", "--to", "2026-12-02T00:00:00Z"], { FLUXA_DATA_DIR: dataDir }, io).catch((error: unknown) => error);
+
+    assert.equal(String(dlq), `UsageError: missing required setting: --dlq-url (or FLUXA_DLQ_URL)${noStack}`);
+    assert.equal(String(replay), `UsageError: missing required setting: --function (or FLUXA_REPLAY_FUNCTION)${noStack}`);
   });
 });
