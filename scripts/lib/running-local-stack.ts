@@ -22,7 +22,10 @@ export interface RunningLocalStack {
 
 export class LocalStackAlreadyRunning extends Error {
   constructor(dataDir: string, running: RunningLocalStack) {
-    super(`a local stack (pid ${running.pid}, API ${running.apiUrl}) already runs on ${dataDir}: stop it, or give this one another FLUXA_DATA_DIR`);
+    super(
+      `a local stack (pid ${running.pid}, API ${running.apiUrl}) already runs on ${dataDir}: stop it, or give this one another FLUXA_DATA_DIR` +
+        ` (if pid ${running.pid} is no longer a Fluxa stack, delete ${path.join(dataDir, runningStackFile)})`,
+    );
     this.name = "LocalStackAlreadyRunning";
   }
 }
