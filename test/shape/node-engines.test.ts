@@ -7,12 +7,14 @@ const root = path.join(__dirname, "..", "..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 
 interface LockedPackage {
+  readonly name?: string;
   readonly version?: string;
+  readonly hasInstallScript?: boolean;
   readonly engines?: { readonly node?: string } | readonly string[];
 }
 
-describe("the Node.js requirement (package.json engines)", () => {
-  const manifest = JSON.parse(read("package.json")) as { engines: { node: string }; devDependencies: Record<string, string> };
+describe("a quiet install: the Node.js requirement (package.json engines) and install scripts (allowScripts)", () => {
+  const manifest = JSON.parse(read("package.json")) as { engines: { node: string }; devDependencies: Record<string, string>; allowScripts: Record<string, boolean> };
   const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, LockedPackage> };
   const required = manifest.engines.node;
 
@@ -36,5 +38,15 @@ describe("the Node.js requirement (package.json engines)", () => {
 
   it("is the one the README and DEPLOYING state", () => {
     for (const doc of ["README.md", "docs/DEPLOYING.md"]) expect(read(doc), doc).to.include(`Node.js \`${required}\``);
+  });
+
+  it("decides for every locked package with an install script whether it runs, so npm 11 lists none as unreviewed", () => {
+    const undecided = Object.entries(lock.packages).flatMap(([location, locked]) => {
+      const name = locked.name ?? location.slice(location.lastIndexOf("node_modules/") + "node_modules/".length);
+      return locked.hasInstallScript && !(name in manifest.allowScripts) ? [name] : [];
+    });
+
+    expect(undecided).to.deep.equal([]);
+    expect(manifest.allowScripts.esbuild, "esbuild's postinstall fetches its binary").to.equal(true);
   });
 });
