@@ -8,6 +8,7 @@ import { parseDuration, parseInstant } from "../functions/replay/instant";
 import type { ReplayRequest } from "../functions/replay/protocol";
 import { replayLimits } from "../functions/topology";
 import { type CommandSpec, UsageError, integerSetting, parseCli, requireSettings, runCli, usage } from "./lib/cli";
+import { dataDirOf, runningLocalStack } from "./lib/running-local-stack";
 import { lambdaInvoker } from "./replay/invoker";
 import { begin, runPages, selectedText } from "./replay/run";
 
@@ -25,7 +26,8 @@ const spec = {
     "an event twice, never skip one: consumers deduplicate on event_id. Ctrl-C prints the --resume line.",
     "",
     "Deployed stack: --function $(pulumi stack output replay_function), AWS credentials and region as for the AWS CLI.",
-    "Local stack: --function replay --lambda-endpoint <url> (npm start prints the line).",
+    "Local stack: no --function; the running stack's replay function is read from its data directory",
+    "(FLUXA_DATA_DIR, default .fluxa/stack.json), or name it with --function replay --lambda-endpoint <url>.",
   ].join("\n"),
   options: {
     from: { description: "first created_at replayed (inclusive)", placeholder: "RFC 3339" },
@@ -59,7 +61,7 @@ export interface ReplayIo {
 /** Runs one replay; every mistake in the call is found before anything is sent (UsageError, exit 2). */
 export async function replayMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: ReplayIo): Promise<number> {
   const on = (flag: (typeof switches)[number]) => argv.includes(flag);
-  const values = parseCli(spec, argv.filter((arg) => !(switches as readonly string[]).includes(arg)), env);
+  const values = orRunningLocalStack(parseCli(spec, argv.filter((arg) => !(switches as readonly string[]).includes(arg)), env), env);
   if (!values) {
     io.print(usage(spec));
     return 0;
@@ -67,7 +69,7 @@ export async function replayMain(argv: readonly string[], env: Readonly<Record<s
   const given = (name: keyof typeof spec.options) => argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
   const request = requestOf(values, on("--unpublished"), on("--dry-run"), given);
   const ratePerSecond = integerSetting("rate", values.rate, { min: 1, max: 10_000 });
-  requireSettings(spec, values, ["function"]);
+  requireSettings(spec, values, ["function"], `; no local stack is running on ${dataDirOf(env)} to take it from`);
   const functionName = String(values.function);
 
   const local = Boolean(values["lambda-endpoint"]);
@@ -97,6 +99,14 @@ export async function replayMain(argv: readonly string[], env: Readonly<Record<s
 }
 
 type Values = { readonly [K in keyof typeof spec.options]: string | undefined };
+
+/** Bare `npm run replay -- …` on this machine: the running local stack's replay function, unless a function or endpoint was named. */
+function orRunningLocalStack(values: Values | undefined, env: Readonly<Record<string, string | undefined>>): Values | undefined {
+  if (!values || values.function || values["lambda-endpoint"]) return values;
+  const local = runningLocalStack(dataDirOf(env));
+  if (!local) return values;
+  return { ...values, function: local.replayFunction, "lambda-endpoint": local.lambdaEndpointUrl, region: local.region };
+}
 
 function requestOf(values: Values, unpublished: boolean, dryRun: boolean, given: (name: keyof typeof spec.options) => boolean): Extract<ReplayRequest, { action: "start" | "describe" }> {
   const windowFlags = (["from", "to", "user-id"] as const).filter(given);

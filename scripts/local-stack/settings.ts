@@ -1,6 +1,8 @@
 import * as path from "node:path";
 import { functionNames, type FunctionName } from "../../functions/topology";
 import { sourceNamePattern } from "../../functions/shared/sources";
+import { defaultDataDir } from "../lib/running-local-stack";
+import { logFormats, type LogFormat } from "./function-log-format";
 
 /** A local source and the keys it is called with. */
 export interface LocalSource {
@@ -35,10 +37,14 @@ export interface LocalStackOptions {
   functionEnvironment?: Partial<Record<FunctionName, Record<string, string>>>;
   /** LOG_LEVEL of every function. Default: env LOG_LEVEL, else info. */
   logLevel?: string;
+  /** How function logs are printed: `pretty` (one readable line per entry and metric) or `json` (as written). Default: env FLUXA_LOG_FORMAT, else pretty when stdout is a terminal. */
+  logFormat?: LogFormat;
   /** Silence function logs and the stack's own messages. Default false. */
   quiet?: boolean;
   /** Called with each log line a function writes (tests read the functions' JSON logs with it). */
   onFunctionLog?: (functionName: FunctionName, line: string) => void;
+  /** Called with each of the stack's own messages (migrations applied, each throttle), quiet or not. */
+  onStackMessage?: (message: string) => void;
   /** Use bundles already in `<bundleDir>/<function>/index.mjs` instead of building into dist/functions. */
   bundleDir?: string;
   /** Execution environments (worker threads) of a function without reserved concurrency; beyond them invocations wait. Default 2. */
@@ -47,10 +53,20 @@ export interface LocalStackOptions {
   pollerConcurrency?: number;
 }
 
-type OptionalSettings = "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "sources" | "bundleDir" | "onFunctionLog" | "visibilityTimeoutSeconds" | "stack" | "pollerConcurrency";
+type OptionalSettings =
+  | "databaseUrl"
+  | "awsEndpointUrl"
+  | "apiKeys"
+  | "sources"
+  | "bundleDir"
+  | "onFunctionLog"
+  | "onStackMessage"
+  | "visibilityTimeoutSeconds"
+  | "stack"
+  | "pollerConcurrency";
 export type LocalStackSettings = Required<Omit<LocalStackOptions, OptionalSettings>> & Pick<LocalStackOptions, OptionalSettings>;
 
-export const defaultDataDir = path.resolve(__dirname, "..", "..", ".fluxa");
+export { defaultDataDir };
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 export class SettingError extends Error {
@@ -61,7 +77,7 @@ export class SettingError extends Error {
 }
 
 /** Options win over the environment; a malformed environment variable fails with its name. */
-export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessEnv): LocalStackSettings {
+export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessEnv, stdoutIsTerminal = Boolean(process.stdout.isTTY)): LocalStackSettings {
   return {
     port: options.port ?? read(env, "PORT", parsePort) ?? 3000,
     dataDir: path.resolve(options.dataDir ?? read(env, "FLUXA_DATA_DIR", parseNonEmpty) ?? defaultDataDir),
@@ -74,9 +90,11 @@ export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessE
     reservedConcurrency: options.reservedConcurrency ?? read(env, "FLUXA_RESERVED_CONCURRENCY", parseReservations) ?? {},
     functionEnvironment: options.functionEnvironment ?? {},
     logLevel: options.logLevel ?? read(env, "LOG_LEVEL", parseLogLevel) ?? "info",
+    logFormat: options.logFormat ?? read(env, "FLUXA_LOG_FORMAT", parseLogFormat) ?? (stdoutIsTerminal ? "pretty" : "json"),
     quiet: options.quiet ?? false,
     bundleDir: options.bundleDir,
     onFunctionLog: options.onFunctionLog,
+    onStackMessage: options.onStackMessage,
     poolSize: options.poolSize ?? 2,
     pollerConcurrency: options.pollerConcurrency ?? read(env, "FLUXA_MAXIMUM_CONCURRENCY", parseMaximumConcurrency),
   };
@@ -138,6 +156,9 @@ export const parseSourceKeys: Parser<LocalSource[]> = (value) => {
 
 const parseLogLevel: Parser<string> = (value) =>
   logLevels.includes(value.toLowerCase()) ? { ok: true, value: value.toLowerCase() } : { ok: false, expected: logLevels.join("|") };
+
+const parseLogFormat: Parser<LogFormat> = (value) =>
+  (logFormats as readonly string[]).includes(value.toLowerCase()) ? { ok: true, value: value.toLowerCase() as LogFormat } : { ok: false, expected: logFormats.join("|") };
 
 const parseStackName: Parser<string> = (value) =>
   /^[\w.-]+$/.test(value) ? { ok: true, value } : { ok: false, expected: "a stack name such as dev or prod (Pulumi.<stack>.yaml)" };

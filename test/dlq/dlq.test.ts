@@ -5,6 +5,7 @@ import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/cli
 import { sha256Hex } from "../../functions/shared/hash";
 import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
 import { dlqMain } from "../../scripts/dlq";
+import { banner } from "../../scripts/local-stack/banner";
 import { eventually, startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
 import { sampleEvent } from "../../scripts/lib/factories";
 
@@ -79,6 +80,17 @@ describe("npm run dlq against the local stack", function () {
     expect(refusal).to.include('--source "mobile" is not a source of this stack; its sources: default');
     const prod = await dlq("list", "--source", "web", "--stack", "prod").catch((error: unknown) => String(error));
     expect(prod).to.include("its sources: default, mobile, partner");
+  });
+
+  it("lists the running local stack's DLQ with no flags, found through its data directory as the banner says", async () => {
+    const line = banner(t.stack).split("\n").find((text) => text.includes("npm run dlq --"));
+    expect(line).to.equal(`  FLUXA_DATA_DIR='${t.stack.dataDir}' npm run dlq -- list`);
+    const printed: string[] = [];
+
+    const code = await dlqMain(["list"], { FLUXA_DATA_DIR: t.stack.dataDir }, (text) => printed.push(text));
+
+    expect(code).to.equal(0);
+    expect(printed.join("\n")).to.include(ids.missing);
   });
 
   it("shows one message by event_id, body included", async () => {

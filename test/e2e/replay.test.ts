@@ -148,10 +148,12 @@ describe("npm run replay on the local stack", function () {
       await drainQueue(t.sqs, t.stack.snsTapQueueUrl);
     });
 
-    it("runs the line the npm start banner prints, as pasted", async () => {
+    it("runs the line the npm start banner prints, as pasted: it finds the stack through its data directory", async () => {
       const line = banner(t.stack).split("\n").find((text) => text.includes("npm run replay --"));
-      const args = String(line).trim().split(/\s+/).slice(4);
-      const run = await runScript("replay", args);
+      const [, dataDir, args] = /^\s*FLUXA_DATA_DIR='([^']+)' npm run replay -- (.*)$/.exec(String(line)) ?? [];
+      expect(dataDir, line).to.equal(t.stack.dataDir);
+      expect(args, line).to.not.include("--lambda-endpoint");
+      const run = await runScript("replay", args.split(" "), { FLUXA_DATA_DIR: dataDir });
       expect(run.code, run.stderr).to.equal(0);
       expect(run.stdout).to.match(/^dry run: \d+ event\(s\) selected; nothing sent$/m);
     });

@@ -46,6 +46,14 @@ describe("local stack: settings", () => {
     ]);
   });
 
+  it("pretty-prints function logs on a terminal and passes them as JSON when piped, unless FLUXA_LOG_FORMAT or the option says", () => {
+    assert.equal(resolveSettings({}, {}, true).logFormat, "pretty");
+    assert.equal(resolveSettings({}, {}, false).logFormat, "json");
+    assert.equal(resolveSettings({}, { FLUXA_LOG_FORMAT: "json" }, true).logFormat, "json");
+    assert.equal(resolveSettings({}, { FLUXA_LOG_FORMAT: "Pretty" }, false).logFormat, "pretty");
+    assert.equal(resolveSettings({ logFormat: "json" }, { FLUXA_LOG_FORMAT: "pretty" }, true).logFormat, "json");
+  });
+
   it("fails on a malformed variable, naming it", () => {
     const malformed: Array<[string, string]> = [
       ["PORT", "80a"],
@@ -58,6 +66,7 @@ describe("local stack: settings", () => {
       ["FLUXA_SOURCES", "web:k1,mobile:k1"],
       ["FLUXA_SOURCES", "web:k1,,mobile:k2"],
       ["LOG_LEVEL", "loud"],
+      ["FLUXA_LOG_FORMAT", "colour"],
       ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "0"],
       ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "43201"],
       ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "2.5"],
