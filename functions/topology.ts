@@ -117,19 +117,6 @@ export const routes: readonly RouteSpec[] = [
 ];
 
 /**
- * What the API answers when API Gateway cannot invoke a function, e.g. because Lambda throttled it
- * (429 TooManyRequestsException, beyond the function's reserved concurrency). AWS: a REST API files
- * that under the INTEGRATION_FAILURE gateway response, which unmapped falls back to DEFAULT_5XX, a
- * bare 500 no client can tell from a bug. Mapped, it says "retry shortly" on AWS and locally alike.
- */
-export const integrationFailureResponse = {
-  responseType: "INTEGRATION_FAILURE",
-  statusCode: 503,
-  retryAfterSeconds: 1,
-  body: { error: "service_unavailable", message: "The service cannot take this request now; retry after Retry-After seconds." },
-} as const;
-
-/**
  * AWS: a synchronous invocation's request and its response may each be at most 6 MB. The response
  * is the handler's result serialised as JSON, so a proxy result's body counts with its escaping
  * (every `"` and `\` twice); over the limit the invocation fails with Function.ResponseSizeTooLarge,

@@ -17,10 +17,14 @@ export interface BatchHandlerDeps extends IngestHandlerDeps {
   readonly settings: BatchHandlerSettings;
 }
 
+/** `status` tells the three apart (the OpenAPI document's discriminator); a failed one also has the error shape's `error` and `message`. */
 type ItemResult =
-  | { index: number; event_id: string; status: "enqueued" }
-  | { index: number; error: "validation_failed"; details: InvalidItem["details"] }
-  | { index: number; error: "enqueue_failed" };
+  | { index: number; status: "enqueued"; event_id: string }
+  | { index: number; status: "validation_failed"; error: "validation_failed"; message: string; details: InvalidItem["details"] }
+  | { index: number; status: "enqueue_failed"; error: "enqueue_failed"; message: string };
+
+const invalidItemMessage = "The event is not valid; details names each problem.";
+const unsentItemMessage = "The queue or S3 did not take the event; nothing was accepted for it: resend it.";
 
 /**
  * POST /events/batch: a well-formed batch is always answered 207 with one result per event, in
@@ -83,9 +87,10 @@ export function createBatchIngestHandler({ ports, settings, log, metrics, source
 }
 
 function invalidResult({ index, details }: InvalidItem): ItemResult {
-  return { index, error: "validation_failed", details };
+  return { index, status: "validation_failed", error: "validation_failed", message: invalidItemMessage, details };
 }
 
 function outcomeResult(outcome: BatchItemOutcome): ItemResult {
-  return outcome.enqueued ? { index: outcome.index, event_id: outcome.accepted.eventId, status: "enqueued" } : { index: outcome.index, error: "enqueue_failed" };
+  if (outcome.enqueued) return { index: outcome.index, status: "enqueued", event_id: outcome.accepted.eventId };
+  return { index: outcome.index, status: "enqueue_failed", error: "enqueue_failed", message: unsentItemMessage };
 }

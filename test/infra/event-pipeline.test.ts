@@ -191,17 +191,6 @@ for (const stack of ["dev", "prod"] as const) {
       assert.match(run.outputs.apiEndpoint, /^https:\/\/.+\/v1$/);
     });
 
-    it("answers a throttled function (INTEGRATION_FAILURE, else a bare 500) with 503, Retry-After and a JSON error", () => {
-      const responses = ofType(run, "aws:apigateway/response:Response");
-      assert.deepEqual(responses.map((r) => r.name), ["fluxa-pipeline-integration-failure"]);
-      const { inputs } = responses[0];
-      assert.deepEqual([inputs.restApiId, inputs.responseType, inputs.statusCode], ["fluxa-pipeline-api-id", "INTEGRATION_FAILURE", "503"]);
-      assert.deepEqual(inputs.responseParameters, { "gatewayresponse.header.Retry-After": "'1'" });
-      const templates = inputs.responseTemplates as Record<string, string>;
-      assert.deepEqual(Object.keys(templates), ["application/json"]);
-      assert.equal((JSON.parse(templates["application/json"]) as { error: string }).error, "service_unavailable");
-    });
-
     it("manages API Gateway's account-wide logging role only in the stack that owns it (prod)", () => {
       const accounts = ofType(run, "aws:apigateway/account:Account");
       assert.deepEqual(accounts.map((a) => a.name), stack === "prod" ? ["fluxa-pipeline-account"] : []);

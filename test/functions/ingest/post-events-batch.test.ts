@@ -27,7 +27,7 @@ function setUp({ largePayloadThresholdBytes = 262_144, maxBatchEvents = 100 } = 
   return { queue, payloads, metrics, lines, post, postSingle };
 }
 
-type Result = { index: number; event_id?: string; status?: string; error?: string; details?: { path: string }[] };
+type Result = { index: number; event_id?: string; status?: string; error?: string; message?: string; details?: { path: string }[] };
 
 function resultsOf(response: { body: string }): Result[] {
   return (JSON.parse(response.body) as { results: Result[] }).results;
@@ -46,7 +46,7 @@ describe("ingest: POST /events/batch", () => {
     const results = resultsOf(response);
     expect(results.map((r) => r.index)).to.deep.equal([0, 1, 2]);
     expect(results[0]).to.deep.equal({ index: 0, event_id: queue.sent[0].event_id, status: "enqueued" });
-    expect(results[1]).to.include({ index: 1, error: "validation_failed" });
+    expect(results[1]).to.include({ index: 1, status: "validation_failed", error: "validation_failed" });
     expect(results[1].details?.map((d) => d.path)).to.deep.equal(["amount"]);
     expect(results[2]).to.deep.equal({ index: 2, event_id: queue.sent[1].event_id, status: "enqueued" });
     expect(queue.batchCalls).to.deep.equal([2]);
@@ -68,7 +68,8 @@ describe("ingest: POST /events/batch", () => {
     const response = await post({ events: [sampleEvent(), sampleEvent({ user_id: "refused" }), sampleEvent()] });
     expect(response.statusCode).to.equal(207);
     const results = resultsOf(response);
-    expect(results[1]).to.deep.equal({ index: 1, error: "enqueue_failed" });
+    expect(results[1]).to.include({ index: 1, status: "enqueue_failed", error: "enqueue_failed" });
+    expect(results[1].message).to.be.a("string");
     expect([results[0].status, results[2].status]).to.deep.equal(["enqueued", "enqueued"]);
     expect(response.headers?.["Retry-After"]).to.equal("1");
     expect(metrics.total("ingest_success")).to.equal(2);
@@ -79,9 +80,9 @@ describe("ingest: POST /events/batch", () => {
     const { queue, post } = setUp();
     queue.failure = new Error("SQS unavailable");
     const results = resultsOf(await post({ events: [sampleEvent(), sampleEvent()] }));
-    expect(results).to.deep.equal([
-      { index: 0, error: "enqueue_failed" },
-      { index: 1, error: "enqueue_failed" },
+    expect(results.map(({ index, status, error }) => ({ index, status, error }))).to.deep.equal([
+      { index: 0, status: "enqueue_failed", error: "enqueue_failed" },
+      { index: 1, status: "enqueue_failed", error: "enqueue_failed" },
     ]);
   });
 
@@ -97,7 +98,7 @@ describe("ingest: POST /events/batch", () => {
     const s3Down = setUp({ largePayloadThresholdBytes: 1024 });
     s3Down.payloads.failure = new Error("S3 unavailable");
     const mixed = resultsOf(await s3Down.post({ events: [big, sampleEvent()] }));
-    expect(mixed[0]).to.deep.equal({ index: 0, error: "enqueue_failed" });
+    expect(mixed[0]).to.include({ index: 0, status: "enqueue_failed", error: "enqueue_failed" });
     expect(mixed[1].status).to.equal("enqueued");
     expect(s3Down.queue.sent).to.have.length(1);
   });
