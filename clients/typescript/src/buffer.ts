@@ -1,5 +1,5 @@
 import type { FluxaEvent } from "./api-types";
-import { FluxaBufferFullError, type FluxaError } from "./errors";
+import type { FluxaError } from "./errors";
 
 /** One event from `send` until Fluxa accepted it or the client gave up on it. */
 export interface Entry {
@@ -40,14 +40,21 @@ export class EventBuffer {
 
   constructor(private readonly limits: { readonly maxBufferedEvents: number; readonly maxBufferedBytes: number }) {}
 
-  /** Takes room for one event of `bytes`: at once if there is room and no one is waiting before it. */
-  async reserve(bytes: number, failFast: boolean): Promise<void> {
-    if (this.waiting.length === 0 && this.fits(bytes)) return this.hold(bytes);
-    if (failFast) {
-      const full = this.heldEvents + 1 > this.limits.maxBufferedEvents ? `${this.heldEvents} events` : `${this.heldBytes} of ${this.limits.maxBufferedBytes} bytes`;
-      throw new FluxaBufferFullError(full);
-    }
-    await new Promise<void>((admit, refuse) => this.waiting.push({ bytes, admit, refuse }));
+  /** Takes room for one event of `bytes` if there is room and no send is waiting before it. */
+  tryReserve(bytes: number): boolean {
+    if (this.waiting.length > 0 || !this.fits(bytes)) return false;
+    this.hold(bytes);
+    return true;
+  }
+
+  /** What is full, for an error message. */
+  describeFull(): string {
+    return this.heldEvents + 1 > this.limits.maxBufferedEvents ? `${this.heldEvents} events` : `${this.heldBytes} of ${this.limits.maxBufferedBytes} bytes`;
+  }
+
+  /** Waits, behind earlier waiting sends, until there is room for one event of `bytes`, and takes it. */
+  waitForRoom(bytes: number): Promise<void> {
+    return new Promise<void>((admit, refuse) => this.waiting.push({ bytes, admit, refuse }));
   }
 
   /** Gives back a settled entry's room and lets waiting sends in, in order. */

@@ -1,7 +1,7 @@
 import type { EventPage, FluxaEvent, StoredEvent } from "./api-types";
 import { batchBodyBytes, EventBuffer, type Entry } from "./buffer";
 import { deliverBatch, type Counters, type DeliveryContext } from "./delivery";
-import { FluxaClosedError, FluxaError, FluxaNotSentError, FluxaRejectedError, FluxaValidationError } from "./errors";
+import { FluxaBufferFullError, FluxaClosedError, FluxaError, FluxaNotSentError, FluxaRejectedError, FluxaValidationError } from "./errors";
 import { closeAtExit, forgetAtExit } from "./exit-hook";
 import { resolveOptions, type FluxaClientOptions, type ResolvedOptions } from "./options";
 import { getEvent, listPages, type ListQuery } from "./reading";
@@ -89,7 +89,11 @@ export class FluxaClient {
       const message = `the event is ${bytes} bytes as JSON; a batch may be ${this.options.maxBatchBytes} (maxBatchBytes)`;
       throw new FluxaRejectedError("payload_too_large", message, undefined, idempotencyKey);
     }
-    await this.buffer.reserve(bytes, this.options.whenFull === "fail");
+    // Queued in this same turn when there is room, so a flush() right after send() includes the event.
+    if (!this.buffer.tryReserve(bytes)) {
+      if (this.options.whenFull === "fail") throw new FluxaBufferFullError(this.buffer.describeFull());
+      await this.buffer.waitForRoom(bytes);
+    }
     let settle!: { succeed: (eventId: string) => void; fail: (error: FluxaError) => void };
     const result = new Promise<SentEvent>((resolve, reject) => {
       settle = { succeed: (eventId) => resolve({ eventId, idempotencyKey }), fail: reject };

@@ -39,7 +39,7 @@ export async function deliverBatch(entries: readonly Entry[], context: DeliveryC
       onRetry: (reason, attempt, waitMs, fromRetryAfter) => {
         counters.retried += unsettled.length;
         if (fromRetryAfter) context.pauseFor(waitMs);
-        options.logger.warn?.("fluxa: retrying a batch", { reason, attempt, events: unsettled.length, wait_ms: waitMs });
+        options.logger.warn?.("fluxa: retrying a batch", { reason, attempt, events: unsettled.length, wait_ms: waitMs, wait_from: fromRetryAfter ? "retry-after" : "backoff" });
       },
     },
     async (): Promise<AttemptOutcome<void>> => {
