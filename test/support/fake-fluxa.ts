@@ -88,7 +88,7 @@ export async function startFakeFluxa(): Promise<FakeFluxa> {
 
   function read(request: ReceivedRequest, res: ServerResponse): void {
     const url = new URL(request.url, "http://fake");
-    const all = [...stored.values()].map(({ eventId, event }) => ({ event_id: eventId, ...event }));
+    const all: Record<string, unknown>[] = [...stored.values()].map(({ eventId, event }) => ({ event_id: eventId, ...event }));
     const one = /^\/events\/([^/]+)$/.exec(url.pathname);
     if (one) {
       const found = all.find((e) => e.event_id === decodeURIComponent(one[1]));

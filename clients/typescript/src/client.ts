@@ -1,4 +1,4 @@
-import type { EventPage, FluxaEvent, StoredEvent } from "./api-types";
+import type { FluxaEventPage, FluxaEvent, FluxaStoredEvent } from "./api-types";
 import { batchBodyBytes, EventBuffer, type Entry } from "./buffer";
 import { deliverBatch, type Counters, type DeliveryContext } from "./delivery";
 import { FluxaBufferFullError, FluxaClosedError, FluxaError, FluxaNotSentError, FluxaRejectedError, FluxaValidationError } from "./errors";
@@ -132,17 +132,17 @@ export class FluxaClient {
   }
 
   /** A stored event, or undefined when there is none with this id (yet: Fluxa stores events asynchronously). */
-  get(eventId: string): Promise<StoredEvent | undefined> {
+  get(eventId: string): Promise<FluxaStoredEvent | undefined> {
     return getEvent(this.options, eventId, reads);
   }
 
   /** One user's events, newest first, across every page. */
-  async *list(query: ListQuery): AsyncGenerator<StoredEvent, void, undefined> {
+  async *list(query: ListQuery): AsyncGenerator<FluxaStoredEvent, void, undefined> {
     for await (const page of this.listPages(query)) yield* page.events;
   }
 
   /** One user's events page by page (each with its next_cursor), newest first. */
-  listPages(query: ListQuery): AsyncGenerator<EventPage, void, undefined> {
+  listPages(query: ListQuery): AsyncGenerator<FluxaEventPage, void, undefined> {
     return listPages(this.options, query, reads);
   }
 

@@ -1,4 +1,4 @@
-import type { BatchItemResult } from "./api-types";
+import type { FluxaBatchItemResult } from "./api-types";
 import { batchBody, type Entry } from "./buffer";
 import { FluxaRejectedError, FluxaRetriesExhaustedError, FluxaValidationError } from "./errors";
 import { callApi, errorCodeOf, errorMessageOf, type ApiAnswer } from "./http";
@@ -47,7 +47,7 @@ export async function deliverBatch(entries: readonly Entry[], context: DeliveryC
       if ("retry" in outcome) return outcome;
       const answer = outcome.done;
       if (answer.status === 207 && Array.isArray((answer.body as { results?: unknown } | undefined)?.results)) {
-        unsettled = settleResults(unsettled, (answer.body as { results: BatchItemResult[] }).results, context);
+        unsettled = settleResults(unsettled, (answer.body as { results: FluxaBatchItemResult[] }).results, context);
         if (unsettled.length === 0) return { done: undefined };
         return { retry: `${unsettled.length} events not enqueued`, retryAfterMs: retryAfterMs(answer.headers.get("retry-after")) };
       }
@@ -67,7 +67,7 @@ export async function deliverBatch(entries: readonly Entry[], context: DeliveryC
 }
 
 /** Settles what the 207 decided; returns the events to send again, in their order. */
-function settleResults(entries: readonly Entry[], results: readonly BatchItemResult[], context: DeliveryContext): Entry[] {
+function settleResults(entries: readonly Entry[], results: readonly FluxaBatchItemResult[], context: DeliveryContext): Entry[] {
   const byIndex = new Map(results.map((result) => [result.index, result]));
   const again: Entry[] = [];
   entries.forEach((entry, index) => {

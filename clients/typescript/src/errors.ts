@@ -1,4 +1,4 @@
-import type { ValidationDetail } from "./api-types";
+import type { FluxaValidationDetail } from "./api-types";
 
 /** Every error the client raises: `code` is stable, `message` is for people. */
 export class FluxaError extends Error {
@@ -26,7 +26,7 @@ export class FluxaOptionsError extends FluxaError {
 /** Fluxa refused fields of the event (or of a listing's query): `details` names each one. Resending it unchanged cannot succeed. */
 export class FluxaValidationError extends FluxaError {
   constructor(
-    readonly details: readonly ValidationDetail[],
+    readonly details: readonly FluxaValidationDetail[],
     idempotencyKey?: string,
     code = "validation_failed",
   ) {

@@ -1,4 +1,4 @@
-import type { EventPage, ListQueryParameters, StoredEvent } from "./api-types";
+import type { FluxaEventPage, ListQueryParameters, FluxaStoredEvent } from "./api-types";
 import { FluxaRejectedError, FluxaRetriesExhaustedError, FluxaValidationError } from "./errors";
 import { callApi, errorCodeOf, errorMessageOf, type ApiAnswer } from "./http";
 import type { ResolvedOptions } from "./options";
@@ -30,15 +30,15 @@ async function getWithRetries(options: ResolvedOptions, path: string, signal: Ab
 }
 
 /** A stored event, or undefined when Fluxa has none with this id (yet: storing is asynchronous). */
-export async function getEvent(options: ResolvedOptions, id: string, signal: AbortSignal): Promise<StoredEvent | undefined> {
+export async function getEvent(options: ResolvedOptions, id: string, signal: AbortSignal): Promise<FluxaStoredEvent | undefined> {
   const answer = await getWithRetries(options, `/events/${encodeURIComponent(id)}`, signal);
-  if (answer.status === 200) return answer.body as StoredEvent;
+  if (answer.status === 200) return answer.body as FluxaStoredEvent;
   if (answer.status === 404) return undefined;
   throw refused(answer);
 }
 
 /** One user's events page by page, newest first, following next_cursor until it is null. */
-export async function* listPages(options: ResolvedOptions, query: ListQuery, signal: AbortSignal): AsyncGenerator<EventPage, void, undefined> {
+export async function* listPages(options: ResolvedOptions, query: ListQuery, signal: AbortSignal): AsyncGenerator<FluxaEventPage, void, undefined> {
   const parameters: Record<string, string> = { user_id: query.userId } satisfies Partial<Record<keyof ListQueryParameters, string>>;
   if (query.from !== undefined) parameters.from = instant(query.from);
   if (query.to !== undefined) parameters.to = instant(query.to);
@@ -48,7 +48,7 @@ export async function* listPages(options: ResolvedOptions, query: ListQuery, sig
     const search = new URLSearchParams(cursor ? { ...parameters, cursor } : parameters);
     const answer = await getWithRetries(options, `/events?${search.toString()}`, signal);
     if (answer.status !== 200) throw refused(answer);
-    const page = answer.body as EventPage;
+    const page = answer.body as FluxaEventPage;
     yield page;
     cursor = page.next_cursor;
   } while (cursor);

@@ -46,7 +46,8 @@ describe("TypeScript client: options", () => {
 
   it("documents every option, with the defaults the code uses, in the package README", () => {
     const readme = readFileSync(path.join(__dirname, "..", "..", "..", "clients", "typescript", "README.md"), "utf8");
-    const rows = new Map([...readme.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)].map((m) => [m[1], m[2].trim()]));
+    const section = readme.slice(readme.indexOf("## Options"), readme.indexOf("\n## ", readme.indexOf("## Options")));
+    const rows = new Map([...section.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)].map((m) => [m[1], m[2].trim()]));
     const others = ["endpoint", "apiKey", "whenFull", "drainOnExit", "logger", "fetch"];
     expect([...rows.keys()].sort()).to.deep.equal([...Object.keys(numericOptions), ...others].sort());
     for (const [name, spec] of Object.entries(numericOptions)) expect(parseInt(rows.get(name) ?? "", 10), name).to.equal(spec.default);

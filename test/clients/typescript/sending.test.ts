@@ -85,7 +85,7 @@ describe("TypeScript client: sending in batches", () => {
     expect(large).to.be.instanceOf(FluxaRejectedError).and.include({ code: "payload_too_large", status: undefined });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const notJson = await client.send(sampleEvent({ metadata: cyclic })).catch((error: unknown) => error);
+    const notJson = await client.send({ ...sampleEvent(), metadata: cyclic }).catch((error: unknown) => error);
     expect(notJson).to.be.instanceOf(FluxaValidationError);
     expect(fake.requests).to.have.length(0);
     expect(client.stats().buffered).to.equal(0);
