@@ -68,6 +68,11 @@ export class EventBuffer {
     }
   }
 
+  /** One held event's size changed from `from` to `to` bytes. */
+  resize(from: number, to: number): void {
+    this.heldBytes += to - from;
+  }
+
   /** Refuses every send still waiting for room. */
   refuseWaiting(error: FluxaError): void {
     for (const waiter of this.waiting.splice(0)) waiter.refuse(error);

@@ -83,8 +83,8 @@ export class FluxaClient {
     if (!idempotencyKeyPattern.test(idempotencyKey)) {
       throw new FluxaValidationError([{ path: "idempotency_key", message: "must be 1 to 255 printable ASCII characters" }], idempotencyKey);
     }
-    const json = itemJson(event, idempotencyKey);
-    const bytes = utf8.encode(json).length;
+    let json = itemJson(event, idempotencyKey);
+    let bytes = utf8.encode(json).length;
     if (batchBodyBytes(bytes, 1) > this.options.maxBatchBytes) {
       const message = `the event is ${bytes} bytes as JSON; a batch may be ${this.options.maxBatchBytes} (maxBatchBytes)`;
       throw new FluxaRejectedError("payload_too_large", message, undefined, idempotencyKey);
@@ -92,7 +92,10 @@ export class FluxaClient {
     // Queued in this same turn when there is room, so a flush() right after send() includes the event.
     if (!this.buffer.tryReserve(bytes)) {
       if (this.options.whenFull === "fail") throw new FluxaBufferFullError(this.buffer.describeFull());
+      // A waiting send keeps only the caller's event, not a copy of its JSON, so a burst costs no more than the bound.
+      json = "";
       await this.buffer.waitForRoom(bytes);
+      ({ json, bytes } = this.serialiseAdmitted(event, idempotencyKey, bytes));
     }
     let settle!: { succeed: (eventId: string) => void; fail: (error: FluxaError) => void };
     const result = new Promise<SentEvent>((resolve, reject) => {
@@ -144,6 +147,20 @@ export class FluxaClient {
   /** One user's events page by page (each with its next_cursor), newest first. */
   listPages(query: ListQuery): AsyncGenerator<FluxaEventPage, void, undefined> {
     return listPages(this.options, query, reads);
+  }
+
+  /** The event's JSON once it has room; the room follows its size if the event changed while it waited. */
+  private serialiseAdmitted(event: FluxaEvent, idempotencyKey: string, reservedBytes: number): { json: string; bytes: number } {
+    let json: string;
+    try {
+      json = itemJson(event, idempotencyKey);
+    } catch (error) {
+      this.buffer.release(reservedBytes);
+      throw error;
+    }
+    const bytes = utf8.encode(json).length;
+    this.buffer.resize(reservedBytes, bytes);
+    return { json, bytes };
   }
 
   private newEntry(event: FluxaEvent, idempotencyKey: string, json: string, bytes: number, settle: Pick<Entry, "succeed" | "fail">): Entry {
