@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const clientDir = path.join(__dirname, "..", "..", "..", "clients", "typescript");
+const repositoryRoot = path.join(__dirname, "..", "..", "..");
+const clientDir = path.join(repositoryRoot, "clients", "typescript");
 const manifest = JSON.parse(readFileSync(path.join(clientDir, "package.json"), "utf8")) as { name: string; dependencies?: object; peerDependencies?: object };
 
 describe("TypeScript client: the npm package", function () {
@@ -32,7 +33,7 @@ describe("TypeScript client: the npm package", function () {
     expect(manifest.peerDependencies).to.equal(undefined);
   });
 
-  it("installs from the tarball into another project, loads, and type-checks a caller", async () => {
+  it("installs from the tarball into another project, loads, and type-checks the README's example against it", async () => {
     const project = path.join(dir, "consumer");
     await run("mkdir", [project]);
     writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
@@ -44,13 +45,13 @@ describe("TypeScript client: the npm package", function () {
     const { stdout } = await run(process.execPath, ["-e", script], { cwd: project });
     expect(stdout.trim()).to.equal("function validation_failed");
 
-    writeFileSync(
-      path.join(project, "caller.ts"),
-      `import { FluxaClient, type FluxaEvent, type SentEvent } from "${manifest.name}";
-       const event: FluxaEvent = { user_id: "u", amount: 1, currency: "EUR", merchant: "m", timestamp: "2026-01-01T00:00:00Z" };
-       export const sent: Promise<SentEvent> = new FluxaClient({ endpoint: "http://x", apiKey: "k" }).send(event);\n`,
-    );
+    const readme = readFileSync(path.join(repositoryRoot, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Send events from your code"));
+    const example = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example, "the README's TypeScript example").to.include(`from "${manifest.name}"`);
+    writeFileSync(path.join(project, "example.mts"), example!);
     const tsc = path.join(clientDir, "node_modules", ".bin", "tsc");
-    await run(tsc, ["--noEmit", "--strict", "--module", "nodenext", "--lib", "es2022,dom", "caller.ts"], { cwd: project });
+    const typeRoots = path.join(repositoryRoot, "node_modules", "@types");
+    await run(tsc, ["--noEmit", "--strict", "--module", "nodenext", "--target", "es2022", "--lib", "es2022,dom", "--typeRoots", typeRoots, "--types", "node", "example.mts"], { cwd: project });
   });
 });
