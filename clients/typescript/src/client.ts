@@ -250,7 +250,9 @@ export class FluxaClient {
       entry.fail(new FluxaNotSentError(entry.idempotencyKey));
     }
     if (unsent.length > 0) this.options.logger.warn?.("fluxa: closed with events not sent", { unsent: unsent.length, keys: unsent.map((u) => u.idempotencyKey) });
-    return { sent: this.counters.sent, failed: this.counters.failed, unsent };
+    const report = { sent: this.counters.sent, failed: this.counters.failed, unsent };
+    this.options.logger.info?.("fluxa: closed", { sent: report.sent, failed: report.failed, unsent: unsent.length });
+    return report;
   }
 }
 

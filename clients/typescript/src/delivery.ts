@@ -34,7 +34,6 @@ export async function deliverBatch(entries: readonly Entry[], context: DeliveryC
   const result = await withRetries(
     {
       ...options,
-      backoff: options,
       signal: context.signal,
       onRetry: (reason, attempt, waitMs, fromRetryAfter) => {
         counters.retried += unsettled.length;

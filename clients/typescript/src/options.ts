@@ -1,8 +1,7 @@
 import { FluxaOptionsError } from "./errors";
 
-/** Console-compatible: `console` itself works, or a pino/winston logger. Every method is optional. */
+/** Console-compatible `(message, fields)`: `console` itself works; wrap a pino logger as `{ warn: (m, f) => log.warn(f, m), ... }`. Every method is optional. */
 export interface FluxaLogger {
-  debug?(message: string, fields?: Record<string, unknown>): void;
   info?(message: string, fields?: Record<string, unknown>): void;
   warn?(message: string, fields?: Record<string, unknown>): void;
   error?(message: string, fields?: Record<string, unknown>): void;
@@ -50,7 +49,7 @@ export interface FluxaClientOptions extends Partial<Record<NumericOption, number
   readonly whenFull?: "wait" | "fail";
   /** In Node, drain the buffer (close with closeTimeoutMs) when the event loop empties (`beforeExit`), without keeping the process alive otherwise. Default true. */
   readonly drainOnExit?: boolean;
-  /** Told about retries (warn), events that failed (error) and what close() could not send (warn). Default: none. */
+  /** Told about retries (warn), events that failed (error), close()'s report (info) and what it could not send (warn). Default: none. */
   readonly logger?: FluxaLogger;
   /** The fetch to use. Default: the platform's `fetch`. */
   readonly fetch?: typeof fetch;

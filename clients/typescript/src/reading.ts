@@ -19,7 +19,6 @@ async function getWithRetries(options: ResolvedOptions, path: string, signal: Ab
   const result = await withRetries(
     {
       ...options,
-      backoff: options,
       signal,
       onRetry: (reason, attempt, waitMs) => options.logger.warn?.("fluxa: retrying a read", { reason, attempt, wait_ms: waitMs }),
     },

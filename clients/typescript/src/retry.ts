@@ -51,10 +51,9 @@ export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
 /** What one attempt came to: finished, or worth another try (after the server's Retry-After, if it gave one). */
 export type AttemptOutcome<T> = { readonly done: T } | { readonly retry: string; readonly retryAfterMs?: number };
 
-export interface RetryLoop {
+export interface RetryLoop extends BackoffSettings {
   readonly maxAttempts: number;
   readonly maxRetryAfterMs: number;
-  readonly backoff: BackoffSettings;
   /** Aborted: stop waiting and trying. */
   readonly signal: AbortSignal;
   /** Before each wait: why, and how long. */
@@ -70,7 +69,7 @@ export async function withRetries<T>(loop: RetryLoop, attempt: (n: number) => Pr
     if ("done" in outcome) return outcome;
     if (n >= loop.maxAttempts || loop.signal.aborted) return { gaveUp: outcome.retry, attempts: n, aborted: loop.signal.aborted };
     const fromRetryAfter = outcome.retryAfterMs !== undefined;
-    const waitMs = outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, loop.maxRetryAfterMs) : backoffMs(n, loop.backoff);
+    const waitMs = outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, loop.maxRetryAfterMs) : backoffMs(n, loop);
     loop.onRetry?.(outcome.retry, n, waitMs, fromRetryAfter);
     await sleep(waitMs, loop.signal);
     if (loop.signal.aborted) return { gaveUp: outcome.retry, attempts: n, aborted: true };

@@ -29,6 +29,15 @@ describe("TypeScript client: a bounded buffer", () => {
     expect(amounts).to.deep.equal([...Array(23).keys()]);
   });
 
+  it("reads a waiting event when it gets room, not before: a send beyond the bound holds no copy of it", async () => {
+    client = clientOf(fake, { maxBufferedEvents: 1 });
+    const waiting = sampleEvent({ amount: 1 });
+    const sends = [client.send(sampleEvent()), client.send(waiting)];
+    waiting.amount = 42;
+    const [, sent] = await Promise.all(sends);
+    expect(fake.stored.get(sent.idempotencyKey)?.event.amount).to.equal(42);
+  });
+
   it("holds at most maxBufferedBytes of events' JSON", async () => {
     const event = sampleEvent({ metadata: { note: "y".repeat(900) } });
     client = clientOf(fake, { maxBufferedBytes: 4096, maxBatchBytes: 4096, maxConcurrentBatches: 1 });

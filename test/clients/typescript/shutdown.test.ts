@@ -39,11 +39,13 @@ describe("TypeScript client: flush, close and the process's exit", () => {
     expect(sent.map((s) => fake.stored.get(s.idempotencyKey)?.eventId)).to.deep.equal(sent.map((s) => s.eventId));
   });
 
-  it("close() sends what is held, reports nothing unsent, and refuses later sends", async () => {
-    client = clientOf(fake, { flushIntervalMs: 3_600_000 });
+  it("close() sends what is held, reports nothing unsent (and logs its report), and refuses later sends", async () => {
+    const logged: unknown[] = [];
+    client = clientOf(fake, { flushIntervalMs: 3_600_000, logger: { info: (message, fields) => logged.push([message, fields]) } });
     const sends = [1, 2, 3].map((n) => client!.send(sampleEvent({ amount: n })));
     const report = await client.close();
     expect(report).to.deep.equal({ sent: 3, failed: 0, unsent: [] });
+    expect(logged).to.deep.equal([["fluxa: closed", { sent: 3, failed: 0, unsent: 0 }]]);
     await Promise.all(sends);
     expect(await client.close()).to.equal(report);
     expect(await client.send(sampleEvent()).catch((error: unknown) => error)).to.be.instanceOf(FluxaClosedError);
