@@ -7,8 +7,8 @@ import { databasePort } from "./event-store";
 export interface NetworkArgs {
   /** Region of the VPC endpoints' service names. */
   readonly region: string;
-  /** How private subnets reach AWS APIs: NAT gateways, or ("none") VPC endpoints only. Default "single". */
-  readonly natStrategy?: NatStrategy;
+  /** How private subnets reach AWS APIs: NAT gateways, or ("none") VPC endpoints only. */
+  readonly natStrategy: NatStrategy;
   /** Without NAT, also an SQS interface endpoint (the replay function sends to listed queues). Default false. */
   readonly sqsEndpoint?: boolean;
   /** Make a security group for an RDS Proxy between the functions and the database. Default false. */
@@ -38,7 +38,7 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fluxa:index:Network", name, {}, opts);
-    const natStrategy = args.natStrategy ?? "single";
+    const natStrategy = args.natStrategy;
     const formerParent = pulumi.createUrn(formerComponentName, "fluxa:index:EventStore");
     const child = (role: string) => ({ parent: this, aliases: [{ name: `${formerComponentName}-${role}`, parent: formerParent }] });
 
