@@ -2,7 +2,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".fluxa/"] },
+  { ignores: ["node_modules/", "dist/", ".fluxa/", "clients/typescript/node_modules/", "clients/typescript/dist/", "clients/typescript/src/generated/"] },
   {
     files: ["**/*.ts"],
     extends: [...tseslint.configs.recommendedTypeChecked],

@@ -4,7 +4,7 @@ const { readdirSync, readFileSync } = require("node:fs");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
-const sourceDirs = ["components", "stack-config", "bundling", "functions", "scripts", "test"];
+const sourceDirs = ["components", "stack-config", "bundling", "functions", "scripts", "test", path.join("clients", "typescript", "src")];
 // A test's runScript("name") spawns scripts/<name>.ts: that is an import too, for the tiers.
 const scriptRun = /runScript\("([\w-]+)"/g;
 const specifier = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"(\.{1,2}\/[^"]+)"|require\("(\.{1,2}\/[^"]+)"\)|import\("(\.{1,2}\/[^"]+)"\)/g;

@@ -1,4 +1,5 @@
 import type { StackCapacity } from "./capacity";
+import type { ClientBench } from "./client";
 import type { ColdStarts } from "./cold-start";
 import type { PerMillionEvents } from "./costs";
 import type { EndToEnd } from "./end-to-end";
@@ -28,6 +29,7 @@ export interface BenchResults {
   readonly endToEnd: EndToEnd[];
   readonly coldStart: ColdStarts;
   readonly logVolume: LogVolume;
+  readonly client: ClientBench;
   readonly capacity: Stacks<StackCapacity | null>;
   readonly perMillionEvents: Stacks<(PerMillionEvents & { readonly seedDesign: PerMillionEvents }) | null>;
   readonly prices: ListPrices;
@@ -35,7 +37,7 @@ export interface BenchResults {
 }
 
 /** The parts a run with `--only` may leave out; capacity and costs need every one. */
-type OptionalPart = "ingest" | "ingestHandlerMs" | "endToEnd" | "coldStart" | "logVolume" | "capacity" | "perMillionEvents";
+type OptionalPart = "ingest" | "ingestHandlerMs" | "endToEnd" | "coldStart" | "logVolume" | "client" | "capacity" | "perMillionEvents";
 
 /** What a run measured: everything, or with `--only` some parts (and of the processor's, batches or pipeline). */
 export type MeasuredResults = Omit<BenchResults, OptionalPart | "processor"> &
@@ -91,6 +93,15 @@ export function evaluateTargets(results: Omit<MeasuredResults, "targets">): Targ
     ...(results.coldStart?.functions ?? [])
       .filter((f) => coldInitTargets[f.name] !== undefined)
       .map((f) => target(`${f.name} cold init vs hello world (SDK ${f.shipped})`, f[f.shipped].initRatioToHelloWorld, "×", "≤", coldInitTargets[f.name])),
+    ...(results.client ? clientTargets(results.client.burst) : []),
+  ];
+}
+
+/** The client's buffer bound holds under a burst of 10× it: events and bytes held at the peak. */
+function clientTargets(burst: ClientBench["burst"]): Target[] {
+  return [
+    target(`TypeScript client, ${burst.offered} sends at once: events held at the peak`, burst.peakBufferedEvents, "events", "≤", burst.bound.events),
+    target(`TypeScript client, ${burst.offered} sends at once: bytes held at the peak`, burst.peakBufferedBytes, "bytes", "≤", burst.bound.bytes),
   ];
 }
 

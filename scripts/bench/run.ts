@@ -18,6 +18,7 @@ import { functionEnvironment } from "../local-stack/function-environment";
 import { parseConfig, type FluxaConfig } from "../../stack-config/config";
 import { namespaceKeys, readStackConfig } from "../preview/stack-file";
 import { runCli, usage } from "../lib/cli";
+import { measureClient, type ClientBench } from "./client";
 import { measureColdStarts, type ColdStarts } from "./cold-start";
 import { measureEndToEnd, type EndToEnd } from "./end-to-end";
 import { compareIngest, ingestConnections, type IngestComparison } from "./ingest";
@@ -132,6 +133,12 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
       logVolume = await measureLogVolume(bundleDir, [...new Set([stacks.dev.queue.batchSize, stacks.prod.queue.batchSize])]);
     }
 
+    let client: ClientBench | undefined;
+    if (measures("client")) {
+      step("client");
+      client = await measureClient();
+    }
+
     const measured = {
       date: new Date(started).toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -149,7 +156,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
       },
       prices: listPrices,
     };
-    if (batches && localPipeline && ingest && endToEnd && ingestHandlerMs !== undefined && coldStart && logVolume) {
+    if (batches && localPipeline && ingest && endToEnd && ingestHandlerMs !== undefined && coldStart && logVolume && client) {
       const sizing = { batches, ingestHandlerMs, logVolume };
       const perStack = <T>(of: (config: FluxaConfig) => T | undefined) => ({ dev: of(stacks.dev) ?? null, prod: of(stacks.prod) ?? null });
       const all = {
@@ -160,6 +167,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
         endToEnd,
         coldStart,
         logVolume,
+        client,
         capacity: perStack((config) => capacityOf(config, batches)),
         perMillionEvents: perStack((config) => {
           const costs = costsOf(config, sizing);
@@ -171,7 +179,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
       console.log(`${formatResults(results)}\n\n### Cost per million events\n\n${formatCosts(results)}`);
       console.log(`\n${path.relative(process.cwd(), resultsFile)} written; the run took ${results.durationSeconds} s.`);
     } else {
-      const some = { ...measured, processor: { batchSizes, batches, localPipeline }, ingest, ingestHandlerMs, endToEnd, coldStart, logVolume };
+      const some = { ...measured, processor: { batchSizes, batches, localPipeline }, ingest, ingestHandlerMs, endToEnd, coldStart, logVolume, client };
       console.log(formatResults({ ...some, targets: evaluateTargets(some) }));
       if (logVolume) console.log(`\n${formatLogVolume(logVolume)}`);
       console.log(`\nOnly ${parts.join(", ")} measured: ${path.relative(process.cwd(), resultsFile)} left as it was; the run took ${measured.durationSeconds} s.`);

@@ -7,6 +7,7 @@ import type { IngestComparison } from "./ingest";
 import type { EndToEnd } from "./end-to-end";
 import type { ColdStarts } from "./cold-start";
 import type { LogVolume } from "./log-volume";
+import type { ClientBench } from "./client";
 import type { PerMillionEvents } from "./costs";
 import { fixedMonthlyDollars } from "./prices";
 
@@ -115,6 +116,17 @@ function capacitySection(capacity: BenchResults["capacity"]): string {
   );
 }
 
+function clientSection(bench: ClientBench): string {
+  const { burst } = bench;
+  return (
+    `### TypeScript client (${bench.events} events, POST /events/batch of ${bench.eventsPerBatch}, ${bench.batchesInFlight} in flight, to a bare server in the bench's process)\n\n` +
+    `${table(["sender", "events/s"], [["FluxaClient.send", bench.clientEventsPerSecond], ["raw fetch of the same batches", bench.rawFetchEventsPerSecond]])}\n\n` +
+    `client / raw fetch: ${bench.ratioToRawFetch}× (reported, not targeted). Burst: ${burst.offered} sends at once, a 10 ms server, a buffer of ` +
+    `${burst.bound.events} events and ${burst.bound.bytes} bytes: held at the peak ${burst.peakBufferedEvents} events and ${burst.peakBufferedBytes} bytes; ` +
+    `${burst.sent} sent; the process's heap grew ${burst.heapGrowthMb} MB at the peak (the caller's pending sends included).`
+  );
+}
+
 function targetsSection(results: MeasuredResults): string {
   const rows = results.targets.map((t) => [t.name, `${t.measured} ${t.unit}`, `${t.comparison} ${t.target} ${t.unit}`, t.met ? "yes" : "NO"]);
   return `### Targets\n\n${table(["target", "measured", "goal", "met"], rows)}`;
@@ -123,7 +135,7 @@ function targetsSection(results: MeasuredResults): string {
 /** Everything docs/PERFORMANCE.md shows of a run; of a run with `--only`, the parts it measured. */
 export function formatResults(results: MeasuredResults): string {
   const load = results.machine.loadAverage1m;
-  const { processor, endToEnd, coldStart, capacity, ingest } = results;
+  const { processor, endToEnd, coldStart, capacity, ingest, client } = results;
   return [
     `\`npm run bench\`, ${results.date.slice(0, 16).replace("T", " ")} UTC, ${results.machine.cpus} cores (${results.machine.cpuModel}), load average ${load.atStart} at start and ${load.atEnd} at the end, ` +
       `Node ${results.versions.node}, PostgreSQL ${results.versions.postgres}, fauxqs ${results.versions.fauxqs}; the run took ${results.durationSeconds} s.`,
@@ -133,6 +145,7 @@ export function formatResults(results: MeasuredResults): string {
     coldStart && coldStartSection(coldStart, results.versions.node),
     capacity && capacitySection(capacity),
     ingest && ingestSection(ingest),
+    client && clientSection(client),
     targetsSection(results),
   ]
     .filter(Boolean)

@@ -6,12 +6,15 @@ import * as path from "node:path";
 const { root, importGraph } = require("../import-graph.cjs") as { root: string; importGraph: () => Map<string, string[]> };
 
 const maxLines = 300;
+/** Written by a generator, never by hand (clients/typescript/src/generated: openapi-typescript's output, held equal to a fresh generation by its own test). */
+const generated = (file: string) => file.split(path.sep).includes("generated");
 
 describe("file size", () => {
   it(`keeps every source file at ${maxLines} lines or fewer`, () => {
     const files = [...importGraph().keys()];
     expect(files).to.include(path.join("stack-config", "config.ts"));
     const long = files
+      .filter((file) => !generated(file))
       .map((file) => ({ file, lines: readFileSync(path.join(root, file), "utf8").split("\n").length - 1 }))
       .filter(({ lines }) => lines > maxLines)
       .map(({ file, lines }) => `${file}: ${lines}`);
