@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness, answered by API Gateway itself. */
+        /**
+         * Liveness, answered by API Gateway itself.
+         * @description Answered by API Gateway itself (a mock integration, no function, no key): it says the API is reachable, not that the pipeline works (npm run verify-deployment checks that).
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -29,14 +32,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List one user's events, newest first.
+         * List one user's events of the caller's source, newest first.
          * @description Ordered by created_at (when Fluxa stored the event) descending, then event_id descending. Pages are keyset pages: pass next_cursor back as cursor, with the same filters, until it is null. No event is served twice in one walk through the pages; an event stored while you page may or may not appear in it.
          */
         get: operations["listEvents"];
         put?: never;
         /**
          * Accept one event.
-         * @description Answers 202 once the event is on the queue (a payload over 256 KiB is stored in S3 first). Retrying with the same Idempotency-Key under the same API key gives the same event_id, and the event is stored once.
+         * @description Answers 202 once the event is on the queue (a payload over 256 KiB is stored in S3 first). Retrying with the same Idempotency-Key under the same source (whichever of its API keys, so across a key rotation) gives the same event_id, and the event is stored once; the same key under another source is another event. The event belongs to the source of the API key it was sent with; a body field `source` is an unknown field (400 validation_failed).
          */
         post: operations["ingestEvent"];
         delete?: never;
@@ -56,7 +59,7 @@ export interface paths {
         put?: never;
         /**
          * Accept up to MAX_BATCH_EVENTS events (100 by default), each on its own.
-         * @description A well-formed batch (an object whose events array holds 1 to MAX_BATCH_EVENTS items) is always answered 207, whatever each event's fate: one result per event, in request order, each enqueued, validation_failed or enqueue_failed. An event is reported enqueued only once SQS confirmed its message; resend only those that report enqueue_failed (Retry-After is set when any did). Idempotency: an item's own idempotency_key, or else the Idempotency-Key header with the item's index (`<header>:<index>`), gives the event_id a single POST /events with that Idempotency-Key gets; so resending a whole batch with the same header, or one event with its key through either route, stores each event once.
+         * @description A well-formed batch (an object whose events array holds 1 to MAX_BATCH_EVENTS items) is always answered 207, whatever each event's fate: one result per event, in request order, each with the status enqueued, validation_failed or enqueue_failed. An event is reported enqueued only once SQS confirmed its message; resend only those that report enqueue_failed (Retry-After is set when any did). Idempotency: an item's own idempotency_key, or else the Idempotency-Key header with the item's index (`<header>:<index>`), gives the event_id a single POST /events with that Idempotency-Key gets; so resending a whole batch with the same header, or one event with its key through either route, stores each event once.
          */
         post: operations["ingestBatch"];
         delete?: never;
@@ -72,7 +75,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One stored event. */
+        /**
+         * One stored event.
+         * @description An event is readable once the processor stored it, usually within a second or two of its 202 (ingest is asynchronous): until then this answers 404 not_found, so retry a 404 for an id that was just accepted. An event whose answer alone would pass Lambda's 6 MB response limit is served without its metadata (metadata_omitted).
+         */
         get: operations["getEvent"];
         put?: never;
         post?: never;
@@ -86,6 +92,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * EventInput
+         * @description One event. Fields not listed here are refused (400 validation_failed); additionalProperties is left open only so that BatchItem can extend this schema.
+         */
         EventInput: {
             user_id: string;
             amount: number;
@@ -98,52 +108,37 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @description An event, plus an optional idempotency_key that is not part of the stored event. */
-        BatchItem: {
-            user_id: string;
-            amount: number;
-            currency: string;
-            merchant: string;
-            /** Format: date-time */
-            timestamp: string;
-            /** @description Any JSON object, nested at most 32 levels; no NUL characters. */
-            metadata?: {
-                [key: string]: unknown;
-            };
+        /**
+         * BatchItem
+         * @description An event, plus an optional idempotency_key that is not part of the stored event.
+         */
+        BatchItem: components["schemas"]["EventInput"] & {
             /** @description Overrides the header-derived key for this event. */
             idempotency_key?: string;
         };
+        /** BatchRequest */
         BatchRequest: {
-            /** @description maxItems is MAX_BATCH_EVENTS, 100 unless the deployment sets it. */
-            events: (components["schemas"]["BatchItem"] | unknown)[];
+            /** @description maxItems is MAX_BATCH_EVENTS, 100 unless the deployment sets it. Each item is validated on its own: an invalid one gets a validation_failed result, it does not fail the batch. */
+            events: components["schemas"]["BatchItem"][];
         };
+        /** BatchResponse */
         BatchResponse: {
-            results: ({
-                index: number;
-                /** Format: uuid */
-                event_id: string;
-                /** @enum {string} */
-                status: "enqueued";
-            } | {
-                index: number;
-                /** @enum {string} */
-                error: "validation_failed";
-                details: components["schemas"]["ValidationDetail"][];
-            } | {
-                index: number;
-                /** @enum {string} */
-                error: "enqueue_failed";
-            })[];
+            /** @description One result per event, in request order. */
+            results: components["schemas"]["BatchResult"][];
         };
+        /** Enqueued */
         Enqueued: {
             /** Format: uuid */
             event_id: string;
             /** @enum {string} */
             status: "enqueued";
         };
+        /** StoredEvent */
         StoredEvent: {
             /** Format: uuid */
             event_id: string;
+            /** @description The producer whose API key sent the event (stack config fluxa:sources); `default` for events stored before sources. */
+            source: string;
             correlation_id: string;
             user_id: string;
             amount: number;
@@ -164,38 +159,202 @@ export interface components {
              * @description When Fluxa stored the event; listings are ordered and filtered by it.
              */
             created_at: string;
-            /**
-             * @description Present, and true, when the event is served without its metadata (metadata is then null) because the whole event would take the answer past Lambda's 6 MB response limit.
-             * @enum {boolean}
-             */
-            metadata_omitted?: true;
+            /** @description True when the event is served without its metadata (metadata is then null) because the whole event would take the answer past Lambda's 6 MB response limit; absent otherwise. */
+            metadata_omitted?: boolean;
         };
+        /** EventPage */
         EventPage: {
             events: components["schemas"]["StoredEvent"][];
             /** @description Pass as cursor for the next page; null on the last page. A page may hold fewer than limit events when more would take the answer past Lambda's 6 MB response limit; it always holds at least one. */
             next_cursor: string | null;
         };
+        /** ValidationDetail */
         ValidationDetail: {
             path: string;
             message: string;
         };
+        /**
+         * Error
+         * @description Every error answer: the functions' and API Gateway's own.
+         */
         Error: {
+            /** @description A stable, machine-readable code. */
             error: string;
             message: string;
+            /** @description With validation_failed and invalid_query: one entry per problem. */
             details?: components["schemas"]["ValidationDetail"][];
         };
+        /**
+         * BatchResult
+         * @description One event's fate, told by status.
+         */
+        BatchResult: components["schemas"]["BatchEnqueued"] | components["schemas"]["BatchValidationFailed"] | components["schemas"]["BatchEnqueueFailed"];
+        /**
+         * BatchEnqueued
+         * @description SQS confirmed the event's message.
+         */
+        BatchEnqueued: {
+            /** @description The event's position in the request. */
+            index: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "enqueued";
+            /** Format: uuid */
+            event_id: string;
+        };
+        /**
+         * BatchValidationFailed
+         * @description The event is not valid: details names each problem. Fix it before resending.
+         */
+        BatchValidationFailed: {
+            /** @description The event's position in the request. */
+            index: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "validation_failed";
+            /** @enum {string} */
+            error: "validation_failed";
+            message: string;
+            details: components["schemas"]["ValidationDetail"][];
+        };
+        /**
+         * BatchEnqueueFailed
+         * @description The queue or S3 did not take the event; nothing was accepted for it: resend it (after Retry-After).
+         */
+        BatchEnqueueFailed: {
+            /** @description The event's position in the request. */
+            index: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "enqueue_failed";
+            /** @enum {string} */
+            error: "enqueue_failed";
+            message: string;
+        };
+        /** Health */
+        Health: {
+            /** @enum {string} */
+            status: "healthy";
+        };
     };
-    responses: never;
+    responses: {
+        /** @description invalid_api_key: no x-api-key header, or one that names no key of this API's sources: answered by API Gateway, or by the function (the same body) for a key id its deployment does not know. */
+        InvalidApiKey: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["CorrelationId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "invalid_api_key",
+                 *       "message": "The x-api-key header is missing or names no key of this API."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description payload_too_large: the body is over MAX_BODY_BYTES (5 MiB by default), or over API Gateway's 10 MB limit (answered by API Gateway). */
+        PayloadTooLarge: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["CorrelationId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "payload_too_large",
+                 *       "message": "The request body is over API Gateway's 10 MB limit."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description throttled: over the stage's or the API key's rate (retry after Retry-After seconds), or quota_exceeded: the API key's quota for the period is used up (no Retry-After). Answered by API Gateway. */
+        TooManyRequests: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["CorrelationId"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "throttled",
+                 *       "message": "Too many requests for this API or API key; retry after Retry-After seconds."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description gateway_error: the function failed or gave no valid answer (answered by API Gateway). */
+        BadGateway: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["CorrelationId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "gateway_error",
+                 *       "message": "The function failed to give an answer."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Nothing was done; retry after Retry-After seconds. enqueue_failed (ingest: the queue or S3 refused), query_failed (query: the database is unavailable), or service_unavailable: API Gateway could not invoke the function, e.g. it was throttled (answered by API Gateway). */
+        ServiceUnavailable: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["CorrelationId"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "service_unavailable",
+                 *       "message": "The service cannot take this request now; retry after Retry-After seconds."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description integration_timeout: the function did not answer within API Gateway's 29 s; the request may have taken effect, so retry a POST with the same Idempotency-Key (answered by API Gateway). */
+        GatewayTimeout: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["CorrelationId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "integration_timeout",
+                 *       "message": "The function did not answer in time; the request may have taken effect: retry with the same Idempotency-Key."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
     parameters: {
         /** @description Kept when printable ASCII of at most 128 characters; else a new one is made. */
         CorrelationId: string;
-        /** @description 1 to 255 printable ASCII characters; the same key under the same API key gives the same event_id. */
+        /** @description 1 to 255 printable ASCII characters; the same key under the same API key gives the same event_id (on POST /events/batch, item i's key is `<Idempotency-Key>:<i>` unless it has its own). */
         IdempotencyKey: string;
     };
     requestBodies: never;
     headers: {
-        /** @description The request's correlation id, also in every log line and on the SNS notification. */
+        /** @description The request's correlation id: the caller's or a new one from a function (also in every log line and on the SNS notification); API Gateway's request id on an answer API Gateway gives itself. */
         CorrelationId: string;
+        /** @description Seconds to wait before retrying. */
+        RetryAfter: number;
     };
     pathItems: never;
 }
@@ -213,27 +372,26 @@ export interface operations {
             /** @description Healthy. */
             200: {
                 headers: {
+                    "X-Correlation-ID": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status?: "healthy";
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listEvents: {
         parameters: {
             query: {
-                /** @description Required, so every listing is served by the (user_id, created_at, event_id) index. */
+                /** @description Required, so every listing is served by the (source, user_id, created_at, event_id) index; the source is the caller's own. */
                 user_id: string;
                 /** @description Only events with created_at at or after this instant (RFC 3339). */
                 from?: string;
                 /** @description Only events with created_at before this instant (RFC 3339); must not be before from. */
                 to?: string;
-                /** @description Events per page; a larger value is lowered to the maximum. */
+                /** @description Events per page, 1 to 500; any other value is refused with invalid_query. A page may hold fewer (see EventPage.next_cursor). */
                 limit?: number;
                 /** @description An opaque next_cursor from an earlier page. Anything else is refused with invalid_cursor. */
                 cursor?: string;
@@ -273,29 +431,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No API key, or one API Gateway does not know (answered by API Gateway). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @example Forbidden */
-                        message?: string;
-                    };
-                };
-            };
-            /** @description A dependency is unavailable, or the function was throttled (`service_unavailable`, answered by API Gateway; no X-Correlation-ID); retry after the Retry-After seconds. */
-            503: {
-                headers: {
-                    "Retry-After"?: number;
-                    "X-Correlation-ID": components["headers"]["CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            403: components["responses"]["InvalidApiKey"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     ingestEvent: {
@@ -304,7 +444,7 @@ export interface operations {
             header?: {
                 /** @description Kept when printable ASCII of at most 128 characters; else a new one is made. */
                 "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
-                /** @description 1 to 255 printable ASCII characters; the same key under the same API key gives the same event_id. */
+                /** @description 1 to 255 printable ASCII characters; the same key under the same API key gives the same event_id (on POST /events/batch, item i's key is `<Idempotency-Key>:<i>` unless it has its own). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -355,34 +495,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No API key, or one API Gateway does not know (answered by API Gateway). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @example Forbidden */
-                        message?: string;
-                    };
-                };
-            };
-            /** @description payload_too_large: the body is over MAX_BODY_BYTES (5 MiB by default). */
-            413: {
-                headers: {
-                    "X-Correlation-ID": components["headers"]["CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "payload_too_large",
-                     *       "message": "…"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            403: components["responses"]["InvalidApiKey"];
+            413: components["responses"]["PayloadTooLarge"];
             /** @description unsupported_media_type: Content-Type is not application/json (UTF-8). */
             415: {
                 headers: {
@@ -399,17 +513,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable, or the function was throttled (`service_unavailable`, answered by API Gateway; no X-Correlation-ID); retry after the Retry-After seconds. */
-            503: {
-                headers: {
-                    "Retry-After"?: number;
-                    "X-Correlation-ID": components["headers"]["CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     ingestBatch: {
@@ -418,8 +525,8 @@ export interface operations {
             header?: {
                 /** @description Kept when printable ASCII of at most 128 characters; else a new one is made. */
                 "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
-                /** @description The batch's key: item i without an idempotency_key of its own is keyed `<Idempotency-Key>:<i>`. 1 to 255 printable ASCII characters. */
-                "Idempotency-Key"?: string;
+                /** @description 1 to 255 printable ASCII characters; the same key under the same API key gives the same event_id (on POST /events/batch, item i's key is `<Idempotency-Key>:<i>` unless it has its own). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
@@ -473,12 +580,14 @@ export interface operations {
                      *       "results": [
                      *         {
                      *           "index": 0,
-                     *           "event_id": "01a21393-3846-7825-a33f-d85a90235848",
-                     *           "status": "enqueued"
+                     *           "status": "enqueued",
+                     *           "event_id": "01a21393-3846-7825-a33f-d85a90235848"
                      *         },
                      *         {
                      *           "index": 1,
+                     *           "status": "validation_failed",
                      *           "error": "validation_failed",
+                     *           "message": "The event is not valid; details names each problem.",
                      *           "details": [
                      *             {
                      *               "path": "currency",
@@ -488,7 +597,9 @@ export interface operations {
                      *         },
                      *         {
                      *           "index": 2,
-                     *           "error": "enqueue_failed"
+                     *           "status": "enqueue_failed",
+                     *           "error": "enqueue_failed",
+                     *           "message": "The queue or S3 did not take the event; nothing was accepted for it: resend it."
                      *         }
                      *       ]
                      *     }
@@ -512,34 +623,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No API key, or one API Gateway does not know (answered by API Gateway). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @example Forbidden */
-                        message?: string;
-                    };
-                };
-            };
-            /** @description payload_too_large: the body is over MAX_BODY_BYTES (5 MiB by default). */
-            413: {
-                headers: {
-                    "X-Correlation-ID": components["headers"]["CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "payload_too_large",
-                     *       "message": "…"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            403: components["responses"]["InvalidApiKey"];
+            413: components["responses"]["PayloadTooLarge"];
             /** @description unsupported_media_type: Content-Type is not application/json (UTF-8). */
             415: {
                 headers: {
@@ -556,6 +641,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     getEvent: {
@@ -566,6 +655,7 @@ export interface operations {
                 "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
             };
             path: {
+                /** @description The event_id that POST /events or POST /events/batch answered. */
                 id: string;
             };
             cookie?: never;
@@ -598,19 +688,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No API key, or one API Gateway does not know (answered by API Gateway). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @example Forbidden */
-                        message?: string;
-                    };
-                };
-            };
-            /** @description not_found: no event with this id (yet: ingest is asynchronous). */
+            403: components["responses"]["InvalidApiKey"];
+            /** @description not_found: no event with this id (yet: ingest is asynchronous), or one of another source: a caller reads only the events its own source sent, and cannot tell another source's event from an unknown id. */
             404: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["CorrelationId"];
@@ -626,17 +705,10 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A dependency is unavailable, or the function was throttled (`service_unavailable`, answered by API Gateway; no X-Correlation-ID); retry after the Retry-After seconds. */
-            503: {
-                headers: {
-                    "Retry-After"?: number;
-                    "X-Correlation-ID": components["headers"]["CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
 }
