@@ -30,7 +30,9 @@ describe("npm run dlq against the local stack", function () {
   };
 
   before(async () => {
-    t = await startTestStack();
+    // A visibility timeout well past a batch's time on a loaded machine: at the usual 3 s a poisoned
+    // message still in flight is received again, and its duplicate copy reaches the DLQ as well.
+    t = await startTestStack({ visibilityTimeoutSeconds: 8 });
     // Dead letters as the processor leaves them: an S3 pointer whose object is gone, one whose object
     // was altered after the hash was taken, and a sound message that failed only on a dependency.
     const payload = sampleEvent({ user_id: "dlq-cli" });
@@ -110,7 +112,7 @@ describe("npm run dlq against the local stack", function () {
     expect(code).to.equal(0);
     expect(out).to.include("moved 3 message(s)");
     await waitForEvent(t, ids.sound);
-    await eventually("the poisoned messages back in the DLQ", async () => ((await depth(t.stack.queueUrl)) === 0 && (await depth(t.stack.dlqUrl)) === 2 ? true : undefined), 300);
+    await eventually("the poisoned messages back in the DLQ", async () => ((await depth(t.stack.queueUrl)) === 0 && (await depth(t.stack.dlqUrl)) === 2 ? true : undefined), 900);
     const counts = t.logs.filter((l) => l.event_id === ids.missing && l.msg === "message not processed").map((l) => l.permanent_failures);
     expect(counts, "the redriven message's poison count started afresh").to.deep.equal([1, 2, 3]);
   });
