@@ -16,6 +16,22 @@ export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as cons
 /** A resource a function is linked to: it gets the environment variables and IAM access for it. */
 export type Link = "queue" | "queueConsumer" | "deadLetterQueue" | "payloadBucketWrite" | "payloadBucketRead" | "topic" | "database" | "replayTargets";
 
+/** An AWS service API a function calls; a function in the VPC reaches each through NAT or a VPC endpoint. */
+export type AwsService = "sqs" | "sns" | "s3" | "secretsmanager";
+
+/** The AWS services each link's calls go to: what the network must route for a function in the VPC. */
+export const linkServices: Readonly<Record<Link, readonly AwsService[]>> = {
+  queue: ["sqs"],
+  queueConsumer: ["sqs"],
+  deadLetterQueue: ["sqs"],
+  payloadBucketWrite: ["s3"],
+  payloadBucketRead: ["s3"],
+  topic: ["sns"],
+  // PostgreSQL itself is inside the VPC; its password is read from the RDS-managed secret.
+  database: ["secretsmanager"],
+  replayTargets: ["sqs"],
+};
+
 export interface FunctionSpec {
   /** Source entry, relative to the repository root; it exports `handler`. */
   readonly entry: string;
@@ -86,6 +102,12 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
 };
 
 export const functionNames = Object.keys(functionSpecs) as FunctionName[];
+
+/** The AWS services the functions that run in the VPC call, each once, sorted. */
+export function servicesCalledFromVpc(specs: Readonly<Record<string, FunctionSpec>> = functionSpecs): AwsService[] {
+  const services = Object.values(specs).flatMap((spec) => (spec.inVpc ? spec.links.flatMap((link) => linkServices[link]) : []));
+  return [...new Set(services)].sort();
+}
 
 export type HttpMethod = "GET" | "POST";
 

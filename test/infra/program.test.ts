@@ -84,12 +84,12 @@ describe("Fluxa program", () => {
       ({ registrations } = await runOffline("dev", config, () => createFluxa(loadConfig(), { bundleDir })));
     });
 
-    it("uses isolated subnets and reaches Secrets Manager and SNS through interface endpoints open to the functions", () => {
+    it("uses isolated subnets and reaches Secrets Manager, SNS and SQS through interface endpoints open to the functions", () => {
       const vpc = registrations.find((r) => r.type === "awsx:ec2:Vpc")!.inputs;
       assert.deepEqual(vpc.subnetSpecs, [{ type: "Isolated", cidrMask: 20 }]);
       assert.deepEqual(vpc.natGateways, { strategy: "None" });
       const endpoints = registrations.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").map((r) => r.inputs);
-      assert.deepEqual(endpoints.map((e) => e.serviceName).sort(), ["com.amazonaws.eu-west-1.secretsmanager", "com.amazonaws.eu-west-1.sns"]);
+      assert.deepEqual(endpoints.map((e) => e.serviceName).sort(), ["com.amazonaws.eu-west-1.secretsmanager", "com.amazonaws.eu-west-1.sns", "com.amazonaws.eu-west-1.sqs"]);
       for (const endpoint of endpoints) {
         assert.deepEqual(endpoint.subnetIds, ["subnet-isolated-a", "subnet-isolated-b"]);
         assert.equal(endpoint.privateDnsEnabled, true);
