@@ -195,7 +195,7 @@ export class EventPipeline extends pulumi.ComponentResource {
   private createQueues(name: string, names: ResourceNames, visibilityTimeout: number): { queue: aws.sqs.Queue; deadLetterQueue: aws.sqs.Queue } {
     const deadLetterQueue = new aws.sqs.Queue(
       `${name}-dlq`,
-      { name: names.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: eventQueue.dlqRetentionSeconds },
+      { name: names.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: eventQueue.dlqRetentionSeconds, maxMessageSize: eventQueue.dlqMaxMessageBytes },
       { parent: this },
     );
     const queue = new aws.sqs.Queue(
@@ -205,6 +205,7 @@ export class EventPipeline extends pulumi.ComponentResource {
         sqsManagedSseEnabled: true,
         visibilityTimeoutSeconds: visibilityTimeout,
         messageRetentionSeconds: eventQueue.retentionSeconds,
+        maxMessageSize: eventQueue.maxMessageBytes,
         redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: safetyNetReceiveCount(visibilityTimeout) }),
       },
       { parent: this },

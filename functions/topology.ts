@@ -185,6 +185,19 @@ export const eventQueue = {
   /** AWS: 14 days, the most SQS keeps a message; the queue and the DLQ both keep that long. */
   retentionSeconds: 14 * 24 * 3600,
   dlqRetentionSeconds: 14 * 24 * 3600,
+  /**
+   * A message body above this carries an S3 pointer instead of the payload (ingest's default
+   * LARGE_PAYLOAD_THRESHOLD_BYTES). AWS: SQS takes up to 1 MiB but bills every started 64 KiB of a
+   * request; docs/COSTS.md ("Large payloads") shows where S3 is the cheaper way.
+   */
+  largePayloadThresholdBytes: 262_144,
+  /**
+   * The queue's MaximumMessageSize, set because Pulumi's default (256 KiB) is not SQS's (1 MiB):
+   * the threshold plus room for the attributes, which SQS counts in the size (ids, a failure count).
+   */
+  maxMessageBytes: 262_144 + 1_024,
+  /** AWS: the most SQS allows; the DLQ also takes the processor's copies, which add a failure_reason attribute. */
+  dlqMaxMessageBytes: 1_048_576,
 } as const;
 
 export function visibilityTimeoutSeconds(consumerTimeoutSeconds: number): number {

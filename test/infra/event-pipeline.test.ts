@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { envNames, functionNames, functionSpecs, routes, type FunctionName } from "../../functions/topology";
+import { randomUUID } from "node:crypto";
+import { envNames, eventQueue, functionNames, functionSpecs, routes, type FunctionName } from "../../functions/topology";
 import { one, ofType, runStack, statementsOf, type StackRun } from "./harness";
 
 const account = "arn:aws:lambda:eu-west-1:123456789012:function";
@@ -64,6 +65,16 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(queue.visibilityTimeoutSeconds, 180);
       assert.equal(queue.messageRetentionSeconds, 14 * 24 * 3600);
       assert.equal(dlq.messageRetentionSeconds, 14 * 24 * 3600);
+    });
+
+    it("sets the queue's maximum message size to ingest's S3 threshold plus its largest attributes, and the DLQ's to SQS's most", () => {
+      const queue = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-queue").inputs;
+      const dlq = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-dlq").inputs;
+      // The largest attributes a message re-sent by the processor carries: both ids at their longest and a failure count.
+      const attributes = { correlation_id: "c".repeat(128), event_id: randomUUID(), permanent_failures: "2" };
+      const attributeBytes = Object.entries(attributes).reduce((sum, [name, value]) => sum + name.length + "String".length + value.length, 0);
+      assert.ok(Number(queue.maxMessageSize) >= eventQueue.largePayloadThresholdBytes + attributeBytes, `maxMessageSize ${String(queue.maxMessageSize)}`);
+      assert.equal(dlq.maxMessageSize, 1_048_576);
     });
 
     it("encrypts the events topic", () => {
