@@ -16,7 +16,8 @@ import type { Architecture, FluxaConfig, FunctionSizing } from "../stack-config/
 import { createFunction, type FunctionNetwork } from "./lambda-function";
 import type { ResourceNames } from "./names";
 import type { LogGroupRef } from "./observability";
-import { denyInsecureTransportStatement, linkGrant, policyDocument, type LinkTargets } from "./policies";
+import { linkGrant, type LinkTargets } from "./policies";
+import { accessLogDeliveryStatement, createPrivateBucket } from "./private-bucket";
 import { createRestApi } from "./rest-api";
 
 export interface EventPipelineArgs {
@@ -44,12 +45,17 @@ export interface EventPipelineArgs {
   readonly queue?: Partial<FluxaConfig["queue"]>;
   /** Days before `raw/` payload objects expire. Default 90. */
   readonly payloadExpirationDays?: pulumi.Input<number>;
-  /** Let `pulumi destroy` delete a non-empty bucket. Default false. */
+  /** Let `pulumi destroy` delete a non-empty bucket (the payloads' and their access logs'). Default false. */
   readonly payloadBucketForceDestroy?: pulumi.Input<boolean>;
+  /** Days the payload bucket's server access logs are kept. Default 90. */
+  readonly accessLogExpirationDays?: pulumi.Input<number>;
   readonly api: FluxaConfig["api"];
   /** Digest of `migrations/`: the migrate function is invoked whenever it changes. */
   readonly migrationsHash: string;
 }
+
+/** Where the payload bucket's server access logs go in the log bucket. */
+const accessLogPrefix = "payloads/";
 
 /** API Gateway → ingest → SQS → processor → PostgreSQL and SNS, plus query and migrate. */
 export class EventPipeline extends pulumi.ComponentResource {
@@ -151,40 +157,25 @@ export class EventPipeline extends pulumi.ComponentResource {
     });
   }
 
+  /** The payload bucket, and the bucket its server access logs go to (which logs nowhere itself: it would log its own log writes). */
   private createPayloadBucket(name: string, args: EventPipelineArgs): aws.s3.Bucket {
-    const opts = { parent: this };
-    const bucket = new aws.s3.Bucket(`${name}-payloads`, { forceDestroy: args.payloadBucketForceDestroy ?? false }, opts);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-payloads-public-access`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      opts,
+    const forceDestroy = args.payloadBucketForceDestroy ?? false;
+    const bucket = createPrivateBucket(
+      `${name}-payloads`,
+      { forceDestroy, expiration: { ruleId: "expire-raw-payloads", prefix: payloadKeyPrefix, days: args.payloadExpirationDays ?? 90 } },
+      this,
     );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-payloads-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      opts,
-    );
-    new aws.s3.BucketPolicy(
-      `${name}-payloads-policy`,
-      { bucket: bucket.id, policy: policyDocument([denyInsecureTransportStatement(bucket.arn)]) },
-      { parent: this, dependsOn: [publicAccess] },
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-payloads-lifecycle`,
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const logs = createPrivateBucket(
+      `${name}-access-logs`,
       {
-        bucket: bucket.id,
-        rules: [
-          {
-            id: "expire-raw-payloads",
-            status: "Enabled",
-            filter: { prefix: payloadKeyPrefix },
-            expiration: { days: args.payloadExpirationDays ?? 90 },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-          },
-        ],
+        forceDestroy,
+        expiration: { ruleId: "expire-access-logs", prefix: accessLogPrefix, days: args.accessLogExpirationDays ?? 90 },
+        statements: (logsArn) => [accessLogDeliveryStatement(logsArn, accessLogPrefix, { arn: bucket.arn, account })],
       },
-      opts,
+      this,
     );
+    new aws.s3.BucketLogging(`${name}-payloads-logging`, { bucket: bucket.id, targetBucket: logs.id, targetPrefix: accessLogPrefix }, { parent: this });
     return bucket;
   }
 

@@ -90,6 +90,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       replay: config.replay,
       payloadExpirationDays: config.payload.expirationDays,
       payloadBucketForceDestroy: config.payload.forceDestroy,
+      accessLogExpirationDays: config.logRetentionDays,
       api: config.api,
       migrationsHash: hashDirectory(path.join(repositoryRoot, "migrations")),
     },

@@ -72,6 +72,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   }
 
   call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+    if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: account, arn: `arn:aws:iam::${account}:user/mock`, userId: "mock" };
     throw new Error(`unexpected provider call ${args.token}: the program should not need one`);
   }
 }

@@ -52,6 +52,28 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(one(run, "aws:s3/bucket:Bucket", "fluxa-pipeline-payloads").inputs.forceDestroy, run.config.payload.forceDestroy);
     });
 
+    it("logs the payload bucket's requests to a private log bucket of its own that only S3's logging service, for that bucket, may write", () => {
+      const logging = one(run, "aws:s3/bucketLogging:BucketLogging", "fluxa-pipeline-payloads-logging").inputs;
+      assert.deepEqual(logging, { bucket: "fluxa-pipeline-payloads-id", targetBucket: "fluxa-pipeline-access-logs-id", targetPrefix: "payloads/" });
+      const publicAccess = one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "fluxa-pipeline-access-logs-public-access").inputs;
+      for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(publicAccess[flag], true, flag);
+      const sse = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "fluxa-pipeline-access-logs-encryption").inputs;
+      assert.deepEqual(sse.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+      const [deny, delivery] = statementsOf(one(run, "aws:s3/bucketPolicy:BucketPolicy", "fluxa-pipeline-access-logs-policy").inputs.policy);
+      assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+      assert.deepEqual(delivery, {
+        Sid: "AccessLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: ["s3:PutObject"],
+        Resource: ["arn:aws:s3:::fluxa-pipeline-access-logs-1a2b3c/payloads/*"],
+        Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::fluxa-pipeline-payloads-1a2b3c" }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+      });
+      const [rule] = one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "fluxa-pipeline-access-logs-lifecycle").inputs.rules as { expiration: unknown }[];
+      assert.deepEqual(rule.expiration, { days: run.config.logRetentionDays });
+      assert.deepEqual(ofType(run, "aws:s3/bucketLogging:BucketLogging").map((l) => l.inputs.bucket), ["fluxa-pipeline-payloads-id"]);
+    });
+
     it("encrypts both queues, keeps messages 14 days, redrives only as a safety net after a week of deferrals, and sizes the visibility timeout at 6x the processor's", () => {
       const queue = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-queue").inputs;
       const dlq = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-dlq").inputs;

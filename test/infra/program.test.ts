@@ -35,7 +35,8 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-throttling.settings",
       "fluxa-pipeline-usage-plan.quotaSettings",
       "fluxa-pipeline-usage-plan.throttleSettings",
-      // Log retention and alarm thresholds.
+      // Log retention (the payload bucket's access logs too) and alarm thresholds.
+      "fluxa-pipeline-access-logs-lifecycle.rules",
       ...["api-access", "ingest", "migrate", "processor", "query", "replay"].map((g) => `fluxa-observability-${g}-logs.retentionInDays`),
       ...["ingest", "migrate", "processor", "query", "replay"].map((fn) => `fluxa-observability-${fn}-errors.threshold`),
       "fluxa-observability-queue-age.alarmDescription",
@@ -72,6 +73,7 @@ describe("Fluxa program", () => {
       ...["allocatedStorage", "backupRetentionPeriod", "deletionProtection", "finalSnapshotIdentifier", "instanceClass", "multiAz", "skipFinalSnapshot"].map((p) => `fluxa-store-db.${p}`),
       // Bucket teardown and NAT strategy.
       "fluxa-pipeline-payloads.forceDestroy",
+      "fluxa-pipeline-access-logs.forceDestroy",
       "fluxa-network-vpc.natGateways",
     ].sort());
   });
