@@ -29,7 +29,8 @@ export function lambdaRuntimeSupported(today: () => Date = () => new Date()): Re
         return;
       }
       const daysLeft = Math.floor((Date.parse(deprecation) - today().getTime()) / 86_400_000);
-      if (daysLeft < runtimeNoticeDays) reportViolation(`runtime ${runtime} is deprecated on ${deprecation}, ${daysLeft} days from now (fewer than ${runtimeNoticeDays})`);
+      if (daysLeft < 0) reportViolation(`runtime ${runtime} was deprecated on ${deprecation}`);
+      else if (daysLeft < runtimeNoticeDays) reportViolation(`runtime ${runtime} is deprecated on ${deprecation}, in ${daysLeft} days (fewer than ${runtimeNoticeDays})`);
     },
   };
 }
