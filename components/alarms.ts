@@ -1,5 +1,6 @@
 import { awsMetrics, metricNamespaces, type AwsMetricSpec, type MetricName } from "../functions/shared/metric-catalogue";
-import { backoffCapSeconds, eventQueue, functionNames, survivableOutageSeconds } from "../functions/topology";
+import { eventQueue, functionNames } from "../functions/topology";
+import { backoffCapSeconds, survivableOutageSeconds } from "../functions/processor/retry-policy";
 import type { FluxaConfig } from "../stack-config/config";
 import type { ResourceNames } from "./names";
 

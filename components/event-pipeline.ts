@@ -6,12 +6,11 @@ import {
   functionNames,
   functionSpecs,
   payloadKeyPrefix,
-  replayLimits,
   routes,
-  safetyNetReceiveCount,
   visibilityTimeoutSeconds,
   type FunctionName,
 } from "../functions/topology";
+import { safetyNetReceiveCount } from "../functions/processor/retry-policy";
 import type { Architecture, FluxaConfig, FunctionSizing } from "../stack-config/config";
 import { createFunction, type FunctionNetwork } from "./lambda-function";
 import type { ResourceNames } from "./names";
@@ -19,6 +18,7 @@ import type { LogGroupRef } from "./observability";
 import { linkGrant, type LinkTargets } from "./policies";
 import { accessLogDeliveryStatement, createPrivateBucket } from "./private-bucket";
 import { createRestApi } from "./rest-api";
+import { pickOutputs, pipelineOutputFields, type PipelineOutputs } from "./stack-outputs";
 
 export interface EventPipelineArgs {
   /** Physical names (see `resourceNames`). */
@@ -27,28 +27,25 @@ export interface EventPipelineArgs {
   readonly bundles: Readonly<Record<FunctionName, string>>;
   /** Memory, timeout and reserved concurrency per function. */
   readonly functions: Readonly<Record<FunctionName, FunctionSizing>>;
-  /** Default "arm64". */
-  readonly architecture?: Architecture;
-  /** LOG_LEVEL of every function. Default "info". */
-  readonly logLevel?: string;
-  /** Lambda's JSON log filtering of application and platform lines. Default INFO and INFO. */
-  readonly lambdaLogLevels?: FluxaConfig["lambdaLogLevels"];
+  readonly architecture: Architecture;
+  /** LOG_LEVEL of every function. */
+  readonly logLevel: string;
+  /** Lambda's JSON log filtering of application and platform lines. */
+  readonly lambdaLogLevels: FluxaConfig["lambdaLogLevels"];
   /** Log groups created beforehand by Observability. */
   readonly logGroups: Readonly<Record<FunctionName, LogGroupRef>>;
   readonly apiAccessLogGroupArn: pulumi.Input<string>;
   /** Subnets and security group of the functions that reach the database. */
   readonly network: FunctionNetwork;
   readonly database: LinkTargets["database"];
-  /** Queues a replay may send to, and its longest window. Default: none (the topic only), 31 days. */
-  readonly replay?: Partial<LinkTargets["replay"]>;
-  /** SQS → processor batching. Defaults from the topology (10 messages, 1 s). */
-  readonly queue?: Partial<FluxaConfig["queue"]>;
-  /** Days before `raw/` payload objects expire. Default 90. */
-  readonly payloadExpirationDays?: pulumi.Input<number>;
-  /** Let `pulumi destroy` delete a non-empty bucket (the payloads' and their access logs'). Default false. */
-  readonly payloadBucketForceDestroy?: pulumi.Input<boolean>;
-  /** Days the payload bucket's server access logs are kept. Default 90. */
-  readonly accessLogExpirationDays?: pulumi.Input<number>;
+  /** Queues a replay may send to (none: the topic only), and its longest window. */
+  readonly replay: LinkTargets["replay"];
+  /** SQS → processor batching and the mapping's maximum concurrency. */
+  readonly queue: FluxaConfig["queue"];
+  /** `raw/` payload expiry, and whether `pulumi destroy` may delete a non-empty bucket (the payloads' or their access logs'). */
+  readonly payload: FluxaConfig["payload"];
+  /** Days the payload bucket's server access logs are kept. */
+  readonly accessLogExpirationDays: number;
   readonly api: FluxaConfig["api"];
   /** Digest of `migrations/`: the migrate function is invoked whenever it changes. */
   readonly migrationsHash: string;
@@ -57,80 +54,36 @@ export interface EventPipelineArgs {
 /** Where the payload bucket's server access logs go in the log bucket. */
 const accessLogPrefix = "payloads/";
 
-/** API Gateway → ingest → SQS → processor → PostgreSQL and SNS, plus query and migrate. */
-export class EventPipeline extends pulumi.ComponentResource {
+/**
+ * API Gateway → ingest → SQS → processor → PostgreSQL and SNS, plus query, migrate and replay.
+ * Every setting comes from the validated stack config: the component has no defaults of its own.
+ */
+export class EventPipeline extends pulumi.ComponentResource implements PipelineOutputs {
   readonly apiEndpoint: pulumi.Output<string>;
   readonly apiKey: pulumi.Output<string>;
   readonly queueUrl: pulumi.Output<string>;
   readonly deadLetterQueueUrl: pulumi.Output<string>;
   readonly payloadBucket: pulumi.Output<string>;
   readonly eventsTopicArn: pulumi.Output<string>;
-  /** The function `npm run replay -- --function <name>` invokes. */
   readonly replayFunctionName: pulumi.Output<string>;
-  /** What the migrate function returned on its last run: `{"applied": [...]}`. */
   readonly migrationResult: pulumi.Output<string>;
 
   constructor(name: string, args: EventPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fluxa:index:EventPipeline", name, {}, opts);
-    const bucket = this.createPayloadBucket(name, args);
+    const bucket = this.createPayloadBucket(name, args.payload, args.accessLogExpirationDays);
     const visibilityTimeout = visibilityTimeoutSeconds(args.functions[eventQueue.consumer].timeoutSeconds);
     const { queue, deadLetterQueue } = this.createQueues(name, args.names, visibilityTimeout);
     const topic = new aws.sns.Topic(`${name}-events-topic`, { kmsMasterKeyId: "alias/aws/sns" }, { parent: this });
-
     const targets: LinkTargets = {
       queue: { url: queue.url, arn: queue.arn, visibilityTimeoutSeconds: visibilityTimeout },
       deadLetterQueue: { url: deadLetterQueue.url, arn: deadLetterQueue.arn },
       payloadBucket: { name: bucket.bucket, arn: bucket.arn },
       topicArn: topic.arn,
       database: args.database,
-      replay: { queueUrls: args.replay?.queueUrls ?? [], maxWindowDays: args.replay?.maxWindowDays ?? replayLimits.defaultMaxWindowDays },
+      replay: args.replay,
     };
-    const makeFunction = (fn: FunctionName, dependsOn: pulumi.Resource[] = []) => {
-      const spec = functionSpecs[fn];
-      const grants = spec.links.map((link) => linkGrant(link, targets));
-      return createFunction(
-        `${name}-${fn}`,
-        {
-          functionName: args.names.function(fn),
-          bundleDir: args.bundles[fn],
-          sizing: args.functions[fn],
-          architecture: args.architecture ?? "arm64",
-          environment: grants.reduce<Record<string, pulumi.Input<string>>>((env, g) => ({ ...env, ...g.environment }), { [envNames.logLevel]: args.logLevel ?? "info" }),
-          statements: grants.flatMap((g) => g.statements),
-          logGroup: args.logGroups[fn],
-          logLevels: args.lambdaLogLevels ?? { application: "INFO", system: "INFO" },
-          network: spec.inVpc ? args.network : undefined,
-        },
-        this,
-        dependsOn,
-      );
-    };
-
-    // Schema first: the other functions are deployed only after the migrations they expect have run.
-    const migrate = makeFunction("migrate");
-    const migration = new aws.lambda.Invocation(
-      `${name}-migrations`,
-      { functionName: migrate.name, input: "{}", triggers: { migrations: args.migrationsHash } },
-      { parent: this },
-    );
-    const deployed = Object.fromEntries(
-      functionNames.filter((fn) => fn !== "migrate").map((fn) => [fn, makeFunction(fn, [migration])]),
-    ) as Partial<Record<FunctionName, aws.lambda.Function>>;
-
-    new aws.lambda.EventSourceMapping(
-      `${name}-${eventQueue.consumer}-source`,
-      {
-        eventSourceArn: queue.arn,
-        functionName: deployed[eventQueue.consumer]!.arn,
-        batchSize: args.queue?.batchSize ?? eventQueue.batchSize,
-        maximumBatchingWindowInSeconds: args.queue?.batchingWindowSeconds ?? eventQueue.maximumBatchingWindowSeconds,
-        // The processor returns `batchItemFailures`: only those messages are retried, not the whole batch.
-        functionResponseTypes: ["ReportBatchItemFailures"],
-        scalingConfig: { maximumConcurrency: args.queue?.maximumConcurrency ?? eventQueue.maximumConcurrency },
-      },
-      { parent: this },
-    );
-
+    const { migration, deployed } = this.createFunctions(name, args, targets);
+    this.createQueueMapping(name, args.queue, queue, deployed[eventQueue.consumer]);
     const api = createRestApi(
       name,
       { apiName: args.names.api, stageName: args.names.apiStage, routes, functions: deployed, accessLogGroupArn: args.apiAccessLogGroupArn, limits: args.api },
@@ -143,34 +96,72 @@ export class EventPipeline extends pulumi.ComponentResource {
     this.deadLetterQueueUrl = deadLetterQueue.url;
     this.payloadBucket = bucket.bucket;
     this.eventsTopicArn = topic.arn;
-    this.replayFunctionName = deployed.replay!.name;
+    this.replayFunctionName = deployed.replay.name;
     this.migrationResult = migration.result;
-    this.registerOutputs({
-      apiEndpoint: this.apiEndpoint,
-      apiKey: this.apiKey,
-      queueUrl: this.queueUrl,
-      deadLetterQueueUrl: this.deadLetterQueueUrl,
-      payloadBucket: this.payloadBucket,
-      eventsTopicArn: this.eventsTopicArn,
-      replayFunctionName: this.replayFunctionName,
-      migrationResult: this.migrationResult,
-    });
+    this.registerOutputs(pickOutputs(this, pipelineOutputFields));
+  }
+
+  /** Migrate first, invoked on every change to `migrations/`; the others only after it, so code never runs against an older schema. */
+  private createFunctions(name: string, args: EventPipelineArgs, targets: LinkTargets) {
+    const makeFunction = (fn: FunctionName, dependsOn: pulumi.Resource[] = []) => {
+      const spec = functionSpecs[fn];
+      const grants = spec.links.map((link) => linkGrant(link, targets));
+      return createFunction(
+        `${name}-${fn}`,
+        {
+          functionName: args.names.function(fn),
+          bundleDir: args.bundles[fn],
+          sizing: args.functions[fn],
+          architecture: args.architecture,
+          environment: grants.reduce<Record<string, pulumi.Input<string>>>((env, g) => ({ ...env, ...g.environment }), { [envNames.logLevel]: args.logLevel }),
+          statements: grants.flatMap((g) => g.statements),
+          logGroup: args.logGroups[fn],
+          logLevels: args.lambdaLogLevels,
+          network: spec.inVpc ? args.network : undefined,
+        },
+        this,
+        dependsOn,
+      );
+    };
+    const migrate = makeFunction("migrate");
+    const migration = new aws.lambda.Invocation(
+      `${name}-migrations`,
+      { functionName: migrate.name, input: "{}", triggers: { migrations: args.migrationsHash } },
+      { parent: this },
+    );
+    const deployed = Object.fromEntries(functionNames.map((fn) => [fn, fn === "migrate" ? migrate : makeFunction(fn, [migration])])) as Record<FunctionName, aws.lambda.Function>;
+    return { migration, deployed };
+  }
+
+  private createQueueMapping(name: string, batching: FluxaConfig["queue"], queue: aws.sqs.Queue, consumer: aws.lambda.Function): void {
+    new aws.lambda.EventSourceMapping(
+      `${name}-${eventQueue.consumer}-source`,
+      {
+        eventSourceArn: queue.arn,
+        functionName: consumer.arn,
+        batchSize: batching.batchSize,
+        maximumBatchingWindowInSeconds: batching.batchingWindowSeconds,
+        // The processor returns `batchItemFailures`: only those messages are retried, not the whole batch.
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        scalingConfig: { maximumConcurrency: batching.maximumConcurrency },
+      },
+      { parent: this },
+    );
   }
 
   /** The payload bucket, and the bucket its server access logs go to (which logs nowhere itself: it would log its own log writes). */
-  private createPayloadBucket(name: string, args: EventPipelineArgs): aws.s3.Bucket {
-    const forceDestroy = args.payloadBucketForceDestroy ?? false;
+  private createPayloadBucket(name: string, payload: FluxaConfig["payload"], accessLogExpirationDays: number): aws.s3.Bucket {
     const bucket = createPrivateBucket(
       `${name}-payloads`,
-      { forceDestroy, expiration: { ruleId: "expire-raw-payloads", prefix: payloadKeyPrefix, days: args.payloadExpirationDays ?? 90 } },
+      { forceDestroy: payload.forceDestroy, expiration: { ruleId: "expire-raw-payloads", prefix: payloadKeyPrefix, days: payload.expirationDays } },
       this,
     );
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const logs = createPrivateBucket(
       `${name}-access-logs`,
       {
-        forceDestroy,
-        expiration: { ruleId: "expire-access-logs", prefix: accessLogPrefix, days: args.accessLogExpirationDays ?? 90 },
+        forceDestroy: payload.forceDestroy,
+        expiration: { ruleId: "expire-access-logs", prefix: accessLogPrefix, days: accessLogExpirationDays },
         statements: (logsArn) => [accessLogDeliveryStatement(logsArn, accessLogPrefix, { arn: bucket.arn, account })],
       },
       this,

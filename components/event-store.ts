@@ -9,22 +9,18 @@ export interface EventStoreArgs {
   readonly securityGroupId: pulumi.Input<string>;
   /** The proxy's security group; required when `proxy` is on. */
   readonly proxySecurityGroupId?: pulumi.Input<string>;
-  /** PostgreSQL version; a major alone ("17") lets RDS pick the latest minor. Default "17". */
-  readonly engineVersion?: string;
-  /** Default "db.t4g.micro". */
-  readonly instanceClass?: pulumi.Input<string>;
-  /** Default 20. */
-  readonly allocatedStorageGb?: pulumi.Input<number>;
-  /** Default false. */
-  readonly multiAz?: pulumi.Input<boolean>;
-  /** Default 1. */
-  readonly backupRetentionDays?: pulumi.Input<number>;
-  /** Also decides whether a final snapshot is taken on delete. Default false. */
-  readonly deletionProtection?: boolean;
-  /** Put an RDS Proxy in front of the instance; functions connect to it. Default false. */
-  readonly proxy?: boolean;
-  /** The proxy's share of max_connections (MaxConnectionsPercent). Default 90. */
-  readonly proxyMaxConnectionsPercent?: number;
+  /** PostgreSQL version (a major alone, "17", lets RDS pick the latest minor), sizing and safety, from the stack config. */
+  readonly engineVersion: string;
+  readonly instanceClass: pulumi.Input<string>;
+  readonly allocatedStorageGb: pulumi.Input<number>;
+  readonly multiAz: pulumi.Input<boolean>;
+  readonly backupRetentionDays: pulumi.Input<number>;
+  /** Also decides whether a final snapshot is taken on delete. */
+  readonly deletionProtection: boolean;
+  /** Put an RDS Proxy in front of the instance; functions connect to it. */
+  readonly proxy: boolean;
+  /** The proxy's share of max_connections (MaxConnectionsPercent). */
+  readonly proxyMaxConnectionsPercent: number;
 }
 
 export const databaseName = "fluxa";
@@ -47,8 +43,7 @@ export class EventStore extends pulumi.ComponentResource {
     // The type 0.1.0 deployed under this name, so its RDS resources stay in place.
     super("fluxa:index:EventStore", name, {}, opts);
     if (args.proxy && args.proxySecurityGroupId === undefined) throw new Error(`${name}: proxy is on but no proxySecurityGroupId was given`);
-    const deletionProtection = args.deletionProtection ?? false;
-    const engineVersion = args.engineVersion ?? "17";
+    const { deletionProtection, engineVersion } = args;
 
     const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds }, { parent: this });
     const major = engineVersion.split(".")[0];
@@ -62,13 +57,13 @@ export class EventStore extends pulumi.ComponentResource {
       {
         engine: "postgres",
         engineVersion,
-        instanceClass: args.instanceClass ?? "db.t4g.micro",
-        allocatedStorage: args.allocatedStorageGb ?? 20,
+        instanceClass: args.instanceClass,
+        allocatedStorage: args.allocatedStorageGb,
         storageType: "gp3",
         storageEncrypted: true,
         publiclyAccessible: false,
-        multiAz: args.multiAz ?? false,
-        backupRetentionPeriod: args.backupRetentionDays ?? 1,
+        multiAz: args.multiAz,
+        backupRetentionPeriod: args.backupRetentionDays,
         deletionProtection,
         skipFinalSnapshot: !deletionProtection,
         finalSnapshotIdentifier: deletionProtection ? `${name}-final` : undefined,
@@ -85,7 +80,7 @@ export class EventStore extends pulumi.ComponentResource {
     );
     this.secretArn = instance.masterUserSecrets.apply((secrets) => secrets[0].secretArn);
     this.host = args.proxy && args.proxySecurityGroupId !== undefined
-      ? this.createProxy(name, instance, args.subnetIds, args.proxySecurityGroupId, args.proxyMaxConnectionsPercent ?? 90)
+      ? this.createProxy(name, instance, args.subnetIds, args.proxySecurityGroupId, args.proxyMaxConnectionsPercent)
       : instance.address;
 
     this.port = pulumi.output(databasePort);

@@ -8,8 +8,8 @@ import { databasePort } from "./event-store";
 export interface NetworkArgs {
   /** Region of the VPC endpoints' service names. */
   readonly region: string;
-  /** How private subnets reach AWS APIs: NAT gateways, or ("none") VPC endpoints only. Default "single". */
-  readonly natStrategy?: NatStrategy;
+  /** How private subnets reach AWS APIs: NAT gateways, or ("none") VPC endpoints only. */
+  readonly natStrategy: NatStrategy;
   /** The AWS services the functions in the VPC call (`servicesCalledFromVpc()`): each gets a route. */
   readonly services: readonly AwsService[];
   /** Make a security group for an RDS Proxy between the functions and the database. Default false. */
@@ -53,7 +53,7 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fluxa:index:Network", name, {}, opts);
-    const natStrategy = args.natStrategy ?? "single";
+    const natStrategy = args.natStrategy;
     const routes = serviceRoutes(natStrategy, args.services);
     const servicesRoutedBy = (route: ServiceRoute) => routes.filter((r) => r.route === route).map((r) => r.service);
     const formerParent = pulumi.createUrn(formerComponentName, "fluxa:index:EventStore");

@@ -11,8 +11,8 @@ export interface ObservabilityArgs {
   readonly names: ResourceNames;
   /** Region the dashboard's metrics and link point at. */
   readonly region: string;
-  /** Days CloudWatch keeps the functions' and the API's logs. Default 14. */
-  readonly logRetentionDays?: pulumi.Input<number>;
+  /** Days CloudWatch keeps the functions' and the API's logs. */
+  readonly logRetentionDays: pulumi.Input<number>;
   /** Alarm thresholds; `email`, if set, is subscribed to the alarm topic. */
   readonly alarms: FluxaConfig["alarms"];
   /** The RDS instance shown on the dashboard. */
@@ -39,7 +39,7 @@ export class Observability extends pulumi.ComponentResource {
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fluxa:index:Observability", name, {}, opts);
-    const retentionInDays = args.logRetentionDays ?? 14;
+    const retentionInDays = args.logRetentionDays;
     const logGroup = (role: string, logGroupName: string): LogGroupRef => {
       const group = new aws.cloudwatch.LogGroup(`${name}-${role}`, { name: logGroupName, retentionInDays }, { parent: this });
       return { name: group.name, arn: group.arn };

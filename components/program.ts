@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { eventQueue, servicesCalledFromVpc, visibilityTimeoutSeconds } from "../functions/topology";
 import { buildFunctions, defaultBundleDir, repositoryRoot } from "../bundling/function-bundles";
@@ -10,19 +10,7 @@ import { hashDirectory } from "./migrations-hash";
 import { resourceNames } from "./names";
 import { Network } from "./network";
 import { Observability } from "./observability";
-
-export interface FluxaOutputs {
-  readonly apiEndpoint: pulumi.Output<string>;
-  readonly apiKey: pulumi.Output<string>;
-  readonly dbEndpoint: pulumi.Output<string>;
-  readonly queueUrl: pulumi.Output<string>;
-  readonly deadLetterQueueUrl: pulumi.Output<string>;
-  readonly payloadBucket: pulumi.Output<string>;
-  readonly eventsTopicArn: pulumi.Output<string>;
-  readonly replayFunctionName: pulumi.Output<string>;
-  readonly dashboardUrl: pulumi.Output<string>;
-  readonly migrationResult: pulumi.Output<string>;
-}
+import { pickOutputs, pipelineOutputFields, type FluxaOutputs } from "./stack-outputs";
 
 export interface FluxaOptions {
   /** Where the function bundles are built. Default `dist/functions`. */
@@ -88,8 +76,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       database: { host: database.host, port: database.port, name: database.databaseName, secretArn: database.secretArn, poolSize: config.database.poolSize },
       queue: config.queue,
       replay: config.replay,
-      payloadExpirationDays: config.payload.expirationDays,
-      payloadBucketForceDestroy: config.payload.forceDestroy,
+      payload: config.payload,
       accessLogExpirationDays: config.logRetentionDays,
       api: config.api,
       migrationsHash: hashDirectory(path.join(repositoryRoot, "migrations")),
@@ -97,16 +84,5 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
     opts,
   );
 
-  return {
-    apiEndpoint: pipeline.apiEndpoint,
-    apiKey: pipeline.apiKey,
-    dbEndpoint: database.host,
-    queueUrl: pipeline.queueUrl,
-    deadLetterQueueUrl: pipeline.deadLetterQueueUrl,
-    payloadBucket: pipeline.payloadBucket,
-    eventsTopicArn: pipeline.eventsTopicArn,
-    replayFunctionName: pipeline.replayFunctionName,
-    dashboardUrl: observability.dashboardUrl,
-    migrationResult: pipeline.migrationResult,
-  };
+  return { ...pickOutputs(pipeline, pipelineOutputFields), dbEndpoint: database.host, dashboardUrl: observability.dashboardUrl };
 }

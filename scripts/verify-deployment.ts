@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { type CommandSpec, type OptionSpec, integerSetting, parseCli, requireSettings, runCli, usage } from "./lib/cli";
 import { apiClient, describeResponse, type ApiClient } from "./lib/http";
 import { formatTable } from "./lib/table";
+import { stackOutputNames } from "../components/stack-outputs";
 
 export const verifyCommand = {
   name: "verify-deployment",
@@ -167,7 +168,7 @@ export interface StackSettings {
 /** The outputs index.ts exports, as the settings they supply. */
 export function settingsFromOutputs(outputs: Readonly<Record<string, unknown>>): StackSettings {
   const text = (name: string) => (typeof outputs[name] === "string" ? (outputs[name]) : undefined);
-  return { endpoint: text("api_endpoint"), key: text("api_key"), dlqUrl: text("dlq_url") };
+  return { endpoint: text(stackOutputNames.apiEndpoint), key: text(stackOutputNames.apiKey), dlqUrl: text(stackOutputNames.deadLetterQueueUrl) };
 }
 
 const run = promisify(execFile);

@@ -1,4 +1,7 @@
 import { functionNames, functionSpecs, eventQueue, type FunctionName } from "../functions/topology";
+import { sizingKeys, stackSettings } from "./keys";
+
+const { database: dbKeys, queue: queueKeys } = stackSettings;
 
 /** What the budget reads of a stack's config (a subset of FluxaConfig). */
 export interface BudgetConfig {
@@ -70,10 +73,10 @@ export function instanceClassMemoryBytes(instanceClass: string): number | undefi
 /** How many concurrent executions of a function can hold connections, and which keys set it. */
 function concurrencyOf(config: BudgetConfig, fn: FunctionName): { concurrency?: number; because: string } {
   if (fn === eventQueue.consumer) {
-    return { concurrency: config.queue.maximumConcurrency, because: `processorMaximumConcurrency ${config.queue.maximumConcurrency}` };
+    return { concurrency: config.queue.maximumConcurrency, because: `${queueKeys.maximumConcurrency.key} ${config.queue.maximumConcurrency}` };
   }
   const reserved = config.functions[fn].reservedConcurrency;
-  return { concurrency: reserved, because: `${fn}ReservedConcurrency ${reserved ?? "(unset)"}` };
+  return { concurrency: reserved, because: `${sizingKeys.reservedConcurrency(fn)} ${reserved ?? "(unset)"}` };
 }
 
 /**
@@ -87,7 +90,7 @@ export function connectionBudget(config: BudgetConfig): ConnectionBudget {
   const maxConnections = db.maxConnections ?? (memory === undefined ? 0 : rdsDefaultMaxConnections(memory));
   const maxConnectionsSource =
     db.maxConnections !== undefined
-      ? "dbMaxConnections"
+      ? dbKeys.maxConnections.key
       : memory === undefined
         ? `${db.instanceClass}: unknown instance class`
         : `${db.instanceClass}: ${memory / gib} GiB / 9531392`;
@@ -96,7 +99,7 @@ export function connectionBudget(config: BudgetConfig): ConnectionBudget {
   for (const fn of functionNames.filter((name) => functionSpecs[name].links.includes("database"))) {
     const { concurrency, because } = concurrencyOf(config, fn);
     if (concurrency === undefined) unbounded.push(fn);
-    else demands.push({ who: fn, connections: concurrency * db.poolSize, because: `${because} × dbPoolSize ${db.poolSize}` });
+    else demands.push({ who: fn, connections: concurrency * db.poolSize, because: `${because} × ${dbKeys.poolSize.key} ${db.poolSize}` });
   }
   const functionDemand = demands.reduce((sum, d) => sum + d.connections, 0);
   const usable = Math.max(0, maxConnections - rdsReservedConnections);
@@ -126,21 +129,21 @@ export function budgetProblems(config: BudgetConfig, namespace: string): string[
   const key = (name: string) => `${namespace}:${name}`;
   const problems: string[] = [];
   if (budget.maxConnections === 0) {
-    problems.push(`${key("dbInstanceClass")}: the memory of ${config.database.instanceClass} is not known, so neither is its max_connections; set ${key("dbMaxConnections")}`);
+    problems.push(`${key(dbKeys.instanceClass.key)}: the memory of ${config.database.instanceClass} is not known, so neither is its max_connections; set ${key(dbKeys.maxConnections.key)}`);
     return problems;
   }
   for (const fn of budget.unbounded) {
-    problems.push(`${key(`${fn}ReservedConcurrency`)}: required: ${fn} connects to PostgreSQL, and without a bound its executions can open more connections than the database accepts`);
+    problems.push(`${key(sizingKeys.reservedConcurrency(fn))}: required: ${fn} connects to PostgreSQL, and without a bound its executions can open more connections than the database accepts`);
   }
   const processorReserved = config.functions[eventQueue.consumer].reservedConcurrency;
   if (processorReserved !== undefined && processorReserved < config.queue.maximumConcurrency) {
     problems.push(
-      `${key(`${eventQueue.consumer}ReservedConcurrency`)}: ${processorReserved} is below ${key("processorMaximumConcurrency")} ${config.queue.maximumConcurrency}: ` +
+      `${key(sizingKeys.reservedConcurrency(eventQueue.consumer))}: ${processorReserved} is below ${key(queueKeys.maximumConcurrency.key)} ${config.queue.maximumConcurrency}: ` +
         "Lambda's SQS pollers scale to the mapping's maximum, the excess batches are throttled and their receive counts raised; raise the reservation or lower the maximum",
     );
   }
   if (budget.functionDemand > budget.functionSupply) {
-    const keys = [...budget.demands.map((d) => d.because.split(" ")[0]), "dbPoolSize", "dbInstanceClass", ...(config.database.proxy ? ["dbProxyMaxConnectionsPercent"] : ["dbOperatorConnections"])];
+    const keys = [...budget.demands.map((d) => d.because.split(" ")[0]), dbKeys.poolSize.key, dbKeys.instanceClass.key, (config.database.proxy ? dbKeys.proxyMaxConnectionsPercent : dbKeys.operatorConnections).key];
     problems.push(
       `connection budget: the functions can open ${budget.functionDemand} connections (${budget.demands.map((d) => `${d.who} ${d.because}`).join(", ")}) ` +
         `but the database accepts ${budget.functionSupply} (${budget.functionSupplySource}); change ${[...new Set(keys)].map(key).join(", ")}`,
@@ -148,8 +151,8 @@ export function budgetProblems(config: BudgetConfig, namespace: string): string[
   }
   if (config.database.proxy && budget.operatorSupply < config.database.operatorConnections) {
     problems.push(
-      `${key("dbProxyMaxConnectionsPercent")}: RDS Proxy may take ${config.database.proxyMaxConnectionsPercent}% of max_connections ${budget.maxConnections}, ` +
-        `leaving ${budget.operatorSupply} beside the ${budget.reserved} reserved slots for the ${config.database.operatorConnections} of ${key("dbOperatorConnections")}; lower the percentage`,
+      `${key(dbKeys.proxyMaxConnectionsPercent.key)}: RDS Proxy may take ${config.database.proxyMaxConnectionsPercent}% of max_connections ${budget.maxConnections}, ` +
+        `leaving ${budget.operatorSupply} beside the ${budget.reserved} reserved slots for the ${config.database.operatorConnections} of ${key(dbKeys.operatorConnections.key)}; lower the percentage`,
     );
   }
   return problems;

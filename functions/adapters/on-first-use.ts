@@ -1,5 +1,7 @@
 import type { PayloadStore, RetryQueue } from "../shared/ports";
-import { loadOnFirstUse } from "../shared/load-on-first-use";
+import { forwardedOnFirstUse } from "../shared/load-on-first-use";
+
+/** The SDK clients few invocations need, built at cold start and loaded on their first call (the database stores: postgres-on-first-use.ts). */
 
 /**
  * A payload store loaded on its first call. Only payloads over the large-payload threshold touch S3,
@@ -7,22 +9,12 @@ import { loadOnFirstUse } from "../shared/load-on-first-use";
  * in the bundle): its cold start is shorter by that much.
  */
 export function payloadStoreOnFirstUse(bucket: string, load: () => Promise<PayloadStore>): PayloadStore {
-  const store = loadOnFirstUse(load);
-  return {
-    bucket,
-    put: async (key, body, sha256) => (await store()).put(key, body, sha256),
-    get: async (sourceBucket, key) => (await store()).get(sourceBucket, key),
-  };
+  return { bucket, ...forwardedOnFirstUse<Omit<PayloadStore, "bucket">>(load, { put: true, get: true }) };
 }
 
 /** A retry queue loaded on its first call: only failed messages are deferred, resent or dead-lettered. */
 export function retryQueueOnFirstUse(load: () => Promise<RetryQueue>): RetryQueue {
-  const queue = loadOnFirstUse(load);
-  return {
-    defer: async (entries) => (await queue()).defer(entries),
-    resend: async (message, attributes, delaySeconds) => (await queue()).resend(message, attributes, delaySeconds),
-    deadLetter: async (message, attributes) => (await queue()).deadLetter(message, attributes),
-  };
+  return forwardedOnFirstUse(load, { defer: true, resend: true, deadLetter: true });
 }
 
 /** The S3 payload store of ingest and the processor, its client imported with the first large payload. */

@@ -162,18 +162,3 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
     },
   };
 }
-
-/**
- * The store over a pool opened on first use: slonik opens a pool's first connection when it is
- * created, so a pool created while PostgreSQL is down fails, and with it every call, alone.
- */
-export function lazyPostgresEventRepository(pool: () => Promise<DatabasePool>): EventRepository {
-  const store = async () => postgresEventRepository(await pool());
-  return {
-    persist: async (events) => (await store()).persist(events),
-    markPublished: async (eventIds) => (await store()).markPublished(eventIds),
-    findById: async (eventId) => (await store()).findById(eventId),
-    list: async (query) => (await store()).list(query),
-    findMetadata: async (eventIds) => (await store()).findMetadata(eventIds),
-  };
-}

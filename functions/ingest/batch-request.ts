@@ -1,5 +1,5 @@
 import { decodeEventInput, type ValidationDetail } from "../shared/event-schema";
-import type { BatchEvent } from "./batch-core";
+import type { BatchEvent } from "./core";
 import { eventIdForKey, idempotencyKeyRule, isIdempotencyKey } from "./idempotency-key";
 
 /** MAX_BATCH_EVENTS when unset. */

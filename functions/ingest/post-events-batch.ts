@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { performance } from "node:perf_hooks";
 import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { recordMetric } from "../shared/metrics";
-import { ingestBatch, type BatchItemOutcome } from "./batch-core";
+import { ingestBatch, type BatchItemOutcome } from "./core";
 import { batchItems, decodeBatchItems, type InvalidItem } from "./batch-request";
 import type { IngestHandlerDeps, IngestHandlerSettings } from "./post-event";
 import { callerOf, idempotencyKeyHeader } from "./idempotency-key";

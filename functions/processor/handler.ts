@@ -1,13 +1,13 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import { s3PayloadStoreOnFirstUse, sqsRetryQueueOnFirstUse } from "../adapters/on-first-use";
-import { lazyPostgresEventRepository } from "../adapters/postgres-event-repository";
+import { postgresEventRepositoryOnFirstUse } from "../adapters/postgres-on-first-use";
 import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { lazyDatabasePool } from "../shared/database";
 import { requireInteger, requireString } from "../shared/env";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { envNames } from "../topology";
-import { createProcessorHandler } from "./sqs-handler";
+import { createProcessorHandler } from "./sqs-batch";
 
 const env = process.env;
 const log = createLogger("processor", env);
@@ -19,8 +19,9 @@ const visibilityTimeoutSeconds = requireInteger(env, envNames.queueVisibilityTim
 const pool = lazyDatabasePool(env);
 
 export const handler = createProcessorHandler({
-  // The pool opens on first use, so messages are checked (and poison counted) while the database is down.
-  ports: { payloads, notifier, events: lazyPostgresEventRepository(pool), log },
+  // The pool starts opening at cold start, but only the store's calls wait for it: while the
+  // database is down, messages are still checked and poison counted.
+  ports: { payloads, notifier, events: postgresEventRepositoryOnFirstUse(pool), log },
   retries,
   visibilityTimeoutSeconds,
   log,

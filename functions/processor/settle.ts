@@ -1,4 +1,5 @@
-import { deferralSeconds, eventQueue } from "../topology";
+import { eventQueue } from "../topology";
+import { deferralSeconds } from "./retry-policy";
 import type { Log, ReceivedMessage, RetryQueue } from "../shared/ports";
 import { messageAttributeNames } from "../shared/queue-message";
 import type { MessageFailure } from "./core";

@@ -3,11 +3,12 @@ import { errorResponse, jsonResponse, requestScope } from "../shared/http";
 import { uuidPattern } from "../shared/id-formats";
 import type { Logger } from "../shared/logger";
 import { recordMetric, type MetricsRecorder } from "../shared/metrics";
-import type { EventRepository, IdSource } from "../shared/ports";
+import type { IdSource } from "../shared/ports";
+import { findEvent, type QueryPorts } from "./core";
 import { singleEventResponse } from "./response-size";
 
 export interface QueryHandlerDeps {
-  readonly events: () => Promise<EventRepository>;
+  readonly ports: QueryPorts;
   readonly ids: IdSource;
   readonly log: Logger;
   readonly metrics: MetricsRecorder;
@@ -19,7 +20,7 @@ export function storeUnavailable(headers: Readonly<Record<string, string>>): API
 }
 
 /** GET /events/{id}. */
-export function createQueryHandler({ events, ids, log, metrics }: QueryHandlerDeps) {
+export function createQueryHandler({ ports, ids, log, metrics }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const eventId = request.pathParameters?.id ?? "";
     const scope = requestScope(request, context, log, ids.newCorrelationId);
@@ -30,7 +31,7 @@ export function createQueryHandler({ events, ids, log, metrics }: QueryHandlerDe
         recordMetric(metrics, "query_failure", 1);
         return errorResponse(400, "invalid_event_id", "event id must be a UUID", headers);
       }
-      const found = await (await events()).findById(eventId.toLowerCase());
+      const found = await findEvent(ports, eventId);
       if (!found) {
         recordMetric(metrics, "query_not_found", 1);
         return jsonResponse(404, { error: "not_found", message: `no event ${eventId}` }, headers);

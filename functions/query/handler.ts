@@ -1,4 +1,4 @@
-import { postgresEventRepository } from "../adapters/postgres-event-repository";
+import { postgresEventRepositoryOnFirstUse } from "../adapters/postgres-on-first-use";
 import { lazyDatabasePool } from "../shared/database";
 import { byResource } from "../shared/http";
 import { randomIds } from "../shared/ids";
@@ -11,7 +11,7 @@ const env = process.env;
 const pool = lazyDatabasePool(env);
 
 const deps = {
-  events: async () => postgresEventRepository(await pool()),
+  ports: { events: postgresEventRepositoryOnFirstUse(pool) },
   ids: randomIds(),
   log: createLogger("query", env),
   metrics: createMetrics("query"),

@@ -1,5 +1,4 @@
-import { postgresEventRepository } from "../adapters/postgres-event-repository";
-import { postgresReplayStore } from "../adapters/postgres-replay-store";
+import { postgresEventRepositoryOnFirstUse, postgresReplayStoreOnFirstUse } from "../adapters/postgres-on-first-use";
 import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { sqsNotificationSender, sqsQueueExists } from "../adapters/sqs-notification-sender";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -25,17 +24,14 @@ const settings = {
 };
 
 export const handler = createReplayHandler({
-  ports: async () => {
-    const db = await pool();
-    return {
-      replays: postgresReplayStore(db),
-      events: postgresEventRepository(db),
-      deliveryTo: (target) => (target.kind === "topic" ? topic : sqsNotificationSender(sqs, target.queueUrl)),
-      queueExists: (queueUrl) => sqsQueueExists(sqs, queueUrl),
-      clock: { now: () => new Date() },
-      newReplayId: () => crypto.randomUUID(),
-      log,
-    };
+  ports: {
+    replays: postgresReplayStoreOnFirstUse(pool),
+    events: postgresEventRepositoryOnFirstUse(pool),
+    deliveryTo: (target) => (target.kind === "topic" ? topic : sqsNotificationSender(sqs, target.queueUrl)),
+    queueExists: (queueUrl) => sqsQueueExists(sqs, queueUrl),
+    clock: { now: () => new Date() },
+    newReplayId: () => crypto.randomUUID(),
+    log,
   },
   settings,
   log,

@@ -4,7 +4,7 @@ import { handleReplay, type ReplayPorts, type ReplaySettings } from "./core";
 import { decodeReplayRequest, type ReplayResponse } from "./protocol";
 
 export interface ReplayHandlerDeps {
-  readonly ports: () => Promise<ReplayPorts>;
+  readonly ports: ReplayPorts;
   readonly settings: ReplaySettings;
   readonly log: Logger;
   readonly metrics: MetricsRecorder;
@@ -19,7 +19,7 @@ export function createReplayHandler({ ports, settings, log, metrics }: ReplayHan
     const decoded = decodeReplayRequest(event);
     if (!decoded.ok) return { ok: false, problem: decoded.problem };
     try {
-      const response = await handleReplay(await ports(), settings, decoded.request);
+      const response = await handleReplay(ports, settings, decoded.request);
       if (response.ok && "page" in response && response.page) {
         recordMetric(metrics, "replay_sent", response.page.sent);
         recordMetric(metrics, "replay_failed", response.page.failures.length);

@@ -5,7 +5,8 @@ import type { EndToEnd } from "./end-to-end";
 import type { IngestComparison } from "./ingest";
 import type { LogVolume } from "./log-volume";
 import type { ListPrices } from "./prices";
-import type { BatchComparison, PipelineThroughput } from "./processor";
+import type { PipelineThroughput } from "./pipeline";
+import type { BatchComparison } from "./processor";
 
 export type Stacks<T> = { readonly dev: T; readonly prod: T };
 

@@ -1,7 +1,8 @@
 /** The bench's results as the Markdown that docs/PERFORMANCE.md and docs/COSTS.md hold (see render.ts). */
 import { round } from "./measure";
 import { kilobytes, rejectedCount, sustainedRate, table, endToEndP95TargetMs, type BenchResults, type MeasuredResults } from "./report";
-import type { BatchComparison, PipelineThroughput } from "./processor";
+import type { PipelineThroughput } from "./pipeline";
+import type { BatchComparison } from "./processor";
 import type { IngestComparison } from "./ingest";
 import type { EndToEnd } from "./end-to-end";
 import type { ColdStarts } from "./cold-start";

@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from "../local-stack/embedded-postgres";
 import { startLocalStack } from "../local-stack/local-stack";
 import { ingestStream } from "./client";
 import { startFaultProxy } from "./fault-proxy";
-import { backoffCapSeconds } from "../../functions/topology";
+import { backoffCapSeconds } from "../../functions/processor/retry-policy";
 import { faultDurationMs, faultPlan, runFaults, type FaultRecord, type FaultSettings } from "./faults";
 import { failureLog, waitForDrain } from "./observe";
 import { injectPoison, type PoisonOutcome } from "./poison";

@@ -7,8 +7,9 @@ import type { EventRepository, PayloadStore } from "../../functions/shared/ports
  * hash mismatch, invalid payload... A message the processor would accept now failed for a reason
  * outside itself (database, S3 or SNS unavailable at the time) and is safe to redrive.
  *
- * Nothing on SQS records the reason, and the processor's log lines (which name it) are in
- * CloudWatch Logs, which this tool does not read.
+ * The processor's own dead-lettered copies carry the reason it gave, in `failure_reason` (`dlq show`
+ * prints it as `dead_lettered_for`); a message SQS moved by the redrive policy (deferred through an
+ * outage longer than the safety net) carries none. Re-checking says what is true of either now.
  */
 export async function diagnose(payloads: PayloadStore, messageId: string, body: string): Promise<string> {
   // The processor's core calls persist and markPublished only; the store's read methods are never reached.

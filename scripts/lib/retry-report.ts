@@ -1,5 +1,6 @@
 import type { FluxaConfig } from "../../stack-config/config";
-import { backoffCapSeconds, eventQueue, safetyNetReceiveCount, survivableOutageSeconds, visibilityTimeoutSeconds } from "../../functions/topology";
+import { eventQueue, visibilityTimeoutSeconds } from "../../functions/topology";
+import { backoffCapSeconds, safetyNetReceiveCount, survivableOutageSeconds } from "../../functions/processor/retry-policy";
 
 /** How a stack's queue rides out a dependency outage, as `preview:offline` prints it: the numbers the redrive policy and alarms are built from. */
 export function retryReport(stack: string, config: FluxaConfig): string {

@@ -1,7 +1,8 @@
 import { S3Client, CreateBucketCommand } from "@aws-sdk/client-s3";
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { eventQueue, safetyNetReceiveCount } from "../../functions/topology";
+import { eventQueue } from "../../functions/topology";
+import { safetyNetReceiveCount } from "../../functions/processor/retry-policy";
 
 export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" } as const;
 

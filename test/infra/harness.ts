@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadConfig, type FluxaConfig } from "../../stack-config/config";
 import { promiseOf, runOffline, type Registration } from "../../scripts/preview/mock-engine";
-import { createFluxa, type FluxaOutputs } from "../../components/program";
+import { createFluxa } from "../../components/program";
+import type { FluxaOutputs } from "../../components/stack-outputs";
 import { readStackConfig } from "../../scripts/preview/stack-file";
 
 export { promiseOf };

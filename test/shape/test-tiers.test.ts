@@ -29,11 +29,11 @@ describe("test tiers: npm run test:fast", () => {
     const starting = allTests.filter((f) => starters.test(readFileSync(path.join(root, f), "utf8")));
     expect(starting).to.include.members(["test/e2e/single-event-pipeline.test.ts", "test/local-stack/embedded-postgres.test.ts"].map((f) => path.normalize(f)));
     expect(starting.filter((f) => fast.includes(f))).to.deep.equal([]);
-    for (const f of ["test/functions/postgres-event-repository.test.ts", "test/dlq/dlq.test.ts", "test/chaos/chaos.test.ts"]) expect(slow).to.include(path.normalize(f));
+    for (const f of ["test/functions/adapters/postgres-event-repository.test.ts", "test/dlq/dlq.test.ts", "test/chaos/chaos.test.ts"]) expect(slow).to.include(path.normalize(f));
   });
 
   it("keeps the tests that need neither: handlers, infra under mocks, the emulators, the CLIs", () => {
-    for (const f of ["test/functions/processor.test.ts", "test/infra/program.test.ts", "test/local-stack/sqs-event-source.test.ts", "test/scripts/cli.test.ts"]) {
+    for (const f of ["test/functions/processor/sqs-batch.test.ts", "test/infra/program.test.ts", "test/local-stack/sqs-event-source.test.ts", "test/scripts/cli.test.ts"]) {
       expect(fast).to.include(path.normalize(f));
     }
   });

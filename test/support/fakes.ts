@@ -94,6 +94,7 @@ export class FakeEventRepository implements EventRepository {
     return Promise.resolve();
   }
   findById(eventId: string): Promise<StoredEvent | undefined> {
+    if (this.failure) return Promise.reject(this.failure);
     return Promise.resolve(this.rows.get(eventId));
   }
   readonly listQueries: EventListQuery[] = [];
@@ -123,6 +124,13 @@ export class FakeEventRepository implements EventRepository {
       return row ? [[id, row.metadata] as const] : [];
     })));
   }
+}
+
+/** A store whose every call fails as a database that is down does. */
+export function unavailableStore(): FakeEventRepository {
+  const store = new FakeEventRepository();
+  store.failure = new Error("ECONNREFUSED");
+  return store;
 }
 
 export class FakeNotifier implements EventNotifier {
