@@ -62,6 +62,19 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
       comparisonOperator: "GreaterThanThreshold",
     },
     {
+      ...named("quiet-groups-age"),
+      description:
+        `The oldest event of a source that is not flooding the queue has waited over ${thresholds.queueAgeSeconds} s: the fair queue no longer ` +
+        "shields the quiet sources from a noisy one (ApproximateNumberOfNoisyGroups names how many flood), or the processor is behind for all.",
+      ...queue(names.queue),
+      ...metric(awsMetrics.queueOldestAgeQuietGroups),
+      statistic: "Maximum",
+      periodSeconds: 60,
+      evaluationPeriods: 5,
+      threshold: thresholds.queueAgeSeconds,
+      comparisonOperator: "GreaterThanThreshold",
+    },
+    {
       ...named("processor-deferring"),
       description: "The processor is deferring events because PostgreSQL, S3 or SNS failed: a dependency is down. Events wait in the queue, not the DLQ.",
       ...processor("deferred_messages"),

@@ -18,6 +18,8 @@ import type { LogGroupRef } from "./observability";
 import { linkGrant, type LinkTargets } from "./policies";
 import { accessLogDeliveryStatement, createPrivateBucket } from "./private-bucket";
 import { createRestApi } from "./rest-api";
+import { createSourceKeys, sourceDirectory, sourceKeyOutputs } from "./source-keys";
+import type { SourceConfig } from "../stack-config/sources";
 import { pickOutputs, pipelineOutputFields, type PipelineOutputs } from "./stack-outputs";
 
 export interface EventPipelineArgs {
@@ -47,6 +49,8 @@ export interface EventPipelineArgs {
   /** Days the payload bucket's server access logs are kept. */
   readonly accessLogExpirationDays: number;
   readonly api: FluxaConfig["api"];
+  /** The producers served, each with its keys and usage plan. */
+  readonly sources: readonly SourceConfig[];
   /** Digest of `migrations/`: the migrate function is invoked whenever it changes. */
   readonly migrationsHash: string;
 }
@@ -60,7 +64,12 @@ const accessLogPrefix = "payloads/";
  */
 export class EventPipeline extends pulumi.ComponentResource implements PipelineOutputs {
   readonly apiEndpoint: pulumi.Output<string>;
+  /** Secret: the first key of the first source. */
   readonly apiKey: pulumi.Output<string>;
+  /** Per source, the ids of its API keys in slot order. */
+  readonly sourceKeyIds: pulumi.Output<Record<string, string[]>>;
+  /** Secret: per source, its API keys in slot order. */
+  readonly sourceApiKeys: pulumi.Output<Record<string, string[]>>;
   readonly queueUrl: pulumi.Output<string>;
   readonly deadLetterQueueUrl: pulumi.Output<string>;
   readonly payloadBucket: pulumi.Output<string>;
@@ -74,6 +83,8 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
     const visibilityTimeout = visibilityTimeoutSeconds(args.functions[eventQueue.consumer].timeoutSeconds);
     const { queue, deadLetterQueue } = this.createQueues(name, args.names, visibilityTimeout);
     const topic = new aws.sns.Topic(`${name}-events-topic`, { kmsMasterKeyId: "alias/aws/sns" }, { parent: this });
+    const sourceKeys = createSourceKeys(name, args.names.api, args.sources, this);
+
     const targets: LinkTargets = {
       queue: { url: queue.url, arn: queue.arn, visibilityTimeoutSeconds: visibilityTimeout },
       deadLetterQueue: { url: deadLetterQueue.url, arn: deadLetterQueue.arn },
@@ -81,17 +92,30 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
       topicArn: topic.arn,
       database: args.database,
       replay: args.replay,
+      sourceKeys: sourceDirectory(sourceKeys),
     };
     const { migration, deployed } = this.createFunctions(name, args, targets);
     this.createQueueMapping(name, args.queue, queue, deployed[eventQueue.consumer]);
     const api = createRestApi(
       name,
-      { apiName: args.names.api, stageName: args.names.apiStage, routes, functions: deployed, accessLogGroupArn: args.apiAccessLogGroupArn, limits: args.api },
+      {
+        apiName: args.names.api,
+        stageName: args.names.apiStage,
+        routes,
+        functions: deployed,
+        accessLogGroupArn: args.apiAccessLogGroupArn,
+        limits: args.api,
+        sources: args.sources,
+        sourceKeys,
+      },
       this,
     );
 
+    const keyOutputs = sourceKeyOutputs(sourceKeys);
     this.apiEndpoint = api.invokeUrl;
-    this.apiKey = api.apiKey;
+    this.apiKey = pulumi.secret(sourceKeys[0].key.value);
+    this.sourceKeyIds = keyOutputs.ids;
+    this.sourceApiKeys = keyOutputs.values;
     this.queueUrl = queue.url;
     this.deadLetterQueueUrl = deadLetterQueue.url;
     this.payloadBucket = bucket.bucket;

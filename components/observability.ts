@@ -19,6 +19,8 @@ export interface ObservabilityArgs {
   readonly dbInstanceIdentifier: pulumi.Input<string>;
   /** The events queue's visibility timeout: the outage alarms follow its backoff cap and safety net. */
   readonly queueVisibilityTimeoutSeconds: number;
+  /** The sources whose accepted and rejected events the dashboard shows. */
+  readonly sources: readonly string[];
 }
 
 export interface LogGroupRef {
@@ -82,7 +84,7 @@ export class Observability extends pulumi.ComponentResource {
       `${name}-dashboard`,
       {
         dashboardName: args.names.dashboard,
-        dashboardBody: pulumi.output(args.dbInstanceIdentifier).apply((db) => JSON.stringify(dashboardBody(args.names, args.region, db))),
+        dashboardBody: pulumi.output(args.dbInstanceIdentifier).apply((db) => JSON.stringify(dashboardBody(args.names, args.region, db, args.sources))),
       },
       { parent: this },
     );

@@ -38,6 +38,8 @@ export interface LinkTargets {
   };
   /** The queues a replay may send to (stack config replayQueueUrls), and its longest window. */
   readonly replay: { readonly queueUrls: readonly string[]; readonly maxWindowDays: number };
+  /** API key id → source, as the functions read it (`encodeSourceDirectory`). */
+  readonly sourceKeys: pulumi.Input<string>;
 }
 
 /** An SQS queue URL as stack config accepts it: `https://sqs.<region>.amazonaws.com/<account>/<name>`. */
@@ -73,6 +75,7 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
       poolSize: String(database.poolSize),
     },
     replay: { queueUrls: targets.replay.queueUrls.join(","), maxWindowDays: String(targets.replay.maxWindowDays) },
+    sourceKeys: targets.sourceKeys,
   });
   return { environment, statements: linkStatements(link, targets) };
 }
@@ -112,6 +115,9 @@ function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
       // GetQueueAttributes: a replay checks that its queue exists before it sends anything.
       return [{ Sid: "SendReplays", Effect: "Allow", Action: ["sqs:SendMessage", "sqs:GetQueueAttributes"], Resource: queueUrls.map(queueArnOfUrl) }];
     }
+    case "sourceKeys":
+      // Configuration only: the directory travels in the environment, no AWS call reads it.
+      return [];
   }
 }
 

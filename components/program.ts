@@ -58,6 +58,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       alarms: config.alarms,
       dbInstanceIdentifier: database.instanceIdentifier,
       queueVisibilityTimeoutSeconds: visibilityTimeoutSeconds(config.functions[eventQueue.consumer].timeoutSeconds),
+      sources: config.sources.map((source) => source.name),
     },
     opts,
   );
@@ -79,6 +80,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       payload: config.payload,
       accessLogExpirationDays: config.logRetentionDays,
       api: config.api,
+      sources: config.sources,
       migrationsHash: hashDirectory(path.join(repositoryRoot, "migrations")),
     },
     opts,

@@ -1,9 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { integrationFailureResponse, type FunctionName, type RouteSpec } from "../functions/topology";
+import { correlationIdHeader } from "../functions/gateway-responses";
+import type { FunctionName, RouteSpec } from "../functions/topology";
+import { createGatewayResponses } from "./gateway-responses";
 import { invokeSourcePath, pathSlug, redeploymentHash, resourceTree, routeSlug } from "./api-routes";
 import type { FluxaConfig } from "../stack-config/config";
 import { assumeRolePolicy } from "./policies";
+import { createSourceUsagePlans, type SourceKey } from "./source-keys";
+import type { SourceConfig } from "../stack-config/sources";
 
 export interface RestApiArgs {
   readonly apiName: string;
@@ -13,11 +17,13 @@ export interface RestApiArgs {
   readonly functions: Readonly<Partial<Record<FunctionName, aws.lambda.Function>>>;
   readonly accessLogGroupArn: pulumi.Input<string>;
   readonly limits: FluxaConfig["api"];
+  /** Each source gets a usage plan on the stage with its limits, holding its keys. */
+  readonly sources: readonly SourceConfig[];
+  readonly sourceKeys: readonly SourceKey[];
 }
 
 export interface RestApi {
   readonly invokeUrl: pulumi.Output<string>;
-  readonly apiKey: pulumi.Output<string>;
 }
 
 /** One line per request; `requestId` ties it to the function's logs. */
@@ -88,10 +94,16 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
       { ...target, type: "MOCK", requestTemplates: { "application/json": JSON.stringify({ statusCode: route.integration.statusCode }) } },
       opts,
     );
-    const methodResponse = new aws.apigateway.MethodResponse(`${slug}-response`, { ...target, statusCode }, opts);
+    const correlationId = `method.response.header.${correlationIdHeader}`;
+    const methodResponse = new aws.apigateway.MethodResponse(`${slug}-response`, { ...target, statusCode, responseParameters: { [correlationId]: true } }, opts);
     const integrationResponse = new aws.apigateway.IntegrationResponse(
       `${slug}-integration-response`,
-      { ...target, statusCode, responseTemplates: { "application/json": JSON.stringify(route.integration.body) } },
+      {
+        ...target,
+        statusCode,
+        responseParameters: { [correlationId]: "context.requestId" },
+        responseTemplates: { "application/json": JSON.stringify(route.integration.body) },
+      },
       { parent, dependsOn: [integration, methodResponse] },
     );
     return {
@@ -100,8 +112,8 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
     };
   });
 
-  const integrationFailure = createIntegrationFailureResponse(name, api, parent);
-  const fingerprints = [...routeParts.map((p) => p.fingerprint), pulumi.all([integrationFailure.id, integrationFailure.statusCode])];
+  const gatewayResponses = createGatewayResponses(name, api, parent);
+  const fingerprints = [...routeParts.map((p) => p.fingerprint), ...gatewayResponses.map((r) => pulumi.all([r.id, r.statusCode, r.responseTemplates]))];
   const deployment = new aws.apigateway.Deployment(
     `${name}-deployment`,
     {
@@ -109,7 +121,7 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
       // The integration URI is in the fingerprint: a replaced function changes it without changing any id.
       triggers: { redeployment: pulumi.all(fingerprints).apply((parts) => redeploymentHash(args.routes, parts)) },
     },
-    { parent, dependsOn: [...routeParts.flatMap((p) => p.resources), integrationFailure] },
+    { parent, dependsOn: [...routeParts.flatMap((p) => p.resources), ...gatewayResponses] },
   );
   const account = args.limits.manageAccountSettings ? [createLoggingAccount(name, parent)] : [];
   const stage = new aws.apigateway.Stage(
@@ -133,41 +145,8 @@ export function createRestApi(name: string, args: RestApiArgs, parent: pulumi.Re
     opts,
   );
 
-  const apiKey = new aws.apigateway.ApiKey(`${name}-key`, { name: `${args.apiName}-key`, enabled: true }, opts);
-  const usagePlan = new aws.apigateway.UsagePlan(
-    `${name}-usage-plan`,
-    {
-      name: `${args.apiName}-usage`,
-      apiStages: [{ apiId: api.id, stage: stage.stageName }],
-      throttleSettings: { rateLimit: args.limits.throttleRateLimit, burstLimit: args.limits.throttleBurstLimit },
-      quotaSettings: { limit: args.limits.quotaLimit, period: args.limits.quotaPeriod },
-    },
-    opts,
-  );
-  new aws.apigateway.UsagePlanKey(`${name}-usage-plan-key`, { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, opts);
-  return { invokeUrl: stage.invokeUrl, apiKey: pulumi.secret(apiKey.value) };
-}
-
-/**
- * AWS: API Gateway cannot tell a throttled Lambda from other failures to invoke it (Lambda's own
- * service errors, a function left in a failed state): all are INTEGRATION_FAILURE, all get this
- * answer, and so does a result over Lambda's response limit (Function.ResponseSizeTooLarge). A function
- * that ran and failed otherwise is a 502, a timeout INTEGRATION_TIMEOUT (504): not mapped here.
- */
-function createIntegrationFailureResponse(name: string, api: aws.apigateway.RestApi, parent: pulumi.Resource): aws.apigateway.Response {
-  const { responseType, statusCode, retryAfterSeconds, body } = integrationFailureResponse;
-  return new aws.apigateway.Response(
-    `${name}-integration-failure`,
-    {
-      restApiId: api.id,
-      responseType,
-      statusCode: String(statusCode),
-      // Gateway response header values are mapping expressions: a literal is single-quoted.
-      responseParameters: { "gatewayresponse.header.Retry-After": `'${retryAfterSeconds}'` },
-      responseTemplates: { "application/json": JSON.stringify(body) },
-    },
-    { parent },
-  );
+  createSourceUsagePlans(name, args.apiName, { apiId: api.id, stageName: stage.stageName }, args.sources, args.sourceKeys, parent);
+  return { invokeUrl: stage.invokeUrl };
 }
 
 /**

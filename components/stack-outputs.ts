@@ -8,6 +8,10 @@ export const stackOutputNames = {
   apiEndpoint: "api_endpoint",
   /** Secret: `pulumi stack output api_key --show-secrets`; send it as the `x-api-key` header. */
   apiKey: "api_key",
+  /** Per source, the ids of its API keys in slot order (`fluxa:sources`). */
+  sourceKeyIds: "source_key_ids",
+  /** Secret: per source, its API keys in slot order: `pulumi stack output source_api_keys --show-secrets`. */
+  sourceApiKeys: "source_api_keys",
   dbEndpoint: "db_endpoint",
   queueUrl: "sqs_queue_url",
   deadLetterQueueUrl: "dlq_url",
@@ -22,13 +26,18 @@ export const stackOutputNames = {
 
 type OutputField = keyof typeof stackOutputNames;
 
+/** Outputs that are not one string: per source, a list in slot order. */
+type PerSourceField = "sourceKeyIds" | "sourceApiKeys";
+
 /** Every stack output, by the field the program carries it in. */
-export type FluxaOutputs = { readonly [K in OutputField]: pulumi.Output<string> };
+export type FluxaOutputs = { readonly [K in OutputField]: pulumi.Output<K extends PerSourceField ? Record<string, string[]> : string> };
 
 /** The outputs the event pipeline component exposes (the others come from EventStore and Observability). */
 export const pipelineOutputFields = [
   "apiEndpoint",
   "apiKey",
+  "sourceKeyIds",
+  "sourceApiKeys",
   "queueUrl",
   "deadLetterQueueUrl",
   "payloadBucket",
@@ -44,9 +53,9 @@ export function pickOutputs<F extends OutputField>(source: Pick<FluxaOutputs, F>
 }
 
 /** The program's outputs under their stack output names: what index.ts exports. */
-export function stackOutputs(outputs: FluxaOutputs): Record<(typeof stackOutputNames)[OutputField], pulumi.Output<string>> {
-  return Object.fromEntries(Object.entries(stackOutputNames).map(([field, name]) => [name, outputs[field as OutputField]])) as Record<
+export function stackOutputs(outputs: FluxaOutputs): Record<(typeof stackOutputNames)[OutputField], pulumi.Output<unknown>> {
+  return Object.fromEntries(Object.entries(stackOutputNames).map(([field, name]) => [name, outputs[field as OutputField]])) as unknown as Record<
     (typeof stackOutputNames)[OutputField],
-    pulumi.Output<string>
+    pulumi.Output<unknown>
   >;
 }

@@ -19,6 +19,8 @@ export interface LinkValues<V> {
   readonly database: LinkedDatabase<V>;
   /** The queues a replay may send to (comma-separated) and its longest window. */
   readonly replay: { readonly queueUrls: V; readonly maxWindowDays: V };
+  /** API key id → source name, as `encodeSourceDirectory` writes it. */
+  readonly sourceKeys: V;
 }
 
 /** The environment variables one link sets: the one place that decides them, for Pulumi and the local stack. */
@@ -51,5 +53,7 @@ export function linkEnvironment<V>(link: Link, values: LinkValues<V>): Record<st
     }
     case "replayTargets":
       return { [envNames.replayQueueUrls]: values.replay.queueUrls, [envNames.replayMaxWindowDays]: values.replay.maxWindowDays };
+    case "sourceKeys":
+      return { [envNames.sourceKeys]: values.sourceKeys };
   }
 }

@@ -14,7 +14,7 @@ export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "repla
 export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as const;
 
 /** The resources a function may be linked to: a link gives it the environment variables and IAM access for one. */
-export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets"] as const;
+export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets", "sourceKeys"] as const;
 export type Link = (typeof linkNames)[number];
 
 /** An AWS service API a function calls; a function in the VPC reaches each through NAT or a VPC endpoint. */
@@ -31,6 +31,8 @@ export const linkServices: Readonly<Record<Link, readonly AwsService[]>> = {
   // PostgreSQL itself is inside the VPC; its password is read from the RDS-managed secret.
   database: ["secretsmanager"],
   replayTargets: ["sqs"],
+  // Configuration only: the key directory travels in the environment.
+  sourceKeys: [],
 };
 
 export interface FunctionSpec {
@@ -57,7 +59,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     entry: "functions/ingest/handler.ts",
     timeoutSeconds: 10,
     memoryMb: 512,
-    links: ["queue", "payloadBucketWrite"],
+    links: ["queue", "payloadBucketWrite", "sourceKeys"],
     inVpc: false,
     awsSdk: "bundled",
   },
@@ -73,7 +75,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     entry: "functions/query/handler.ts",
     timeoutSeconds: 10,
     memoryMb: 256,
-    links: ["database"],
+    links: ["database", "sourceKeys"],
     inVpc: true,
     awsSdk: "bundled",
     reservedConcurrency: 10,
@@ -93,7 +95,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     // One page (at most maxPageSize events) per invocation needs a few seconds; the rest is headroom for SDK retries.
     timeoutSeconds: 60,
     memoryMb: 256,
-    links: ["database", "topic", "replayTargets"],
+    links: ["database", "topic", "replayTargets", "sourceKeys"],
     inVpc: true,
     // Like the processor (SNS and SQS clients): bundled until `npm run bench` measures otherwise.
     awsSdk: "bundled",
@@ -137,19 +139,6 @@ export const routes: readonly RouteSpec[] = [
     integration: { kind: "mock", statusCode: 200, body: { status: "healthy" } },
   },
 ];
-
-/**
- * What the API answers when API Gateway cannot invoke a function, e.g. because Lambda throttled it
- * (429 TooManyRequestsException, beyond the function's reserved concurrency). AWS: a REST API files
- * that under the INTEGRATION_FAILURE gateway response, which unmapped falls back to DEFAULT_5XX, a
- * bare 500 no client can tell from a bug. Mapped, it says "retry shortly" on AWS and locally alike.
- */
-export const integrationFailureResponse = {
-  responseType: "INTEGRATION_FAILURE",
-  statusCode: 503,
-  retryAfterSeconds: 1,
-  body: { error: "service_unavailable", message: "The service cannot take this request now; retry after Retry-After seconds." },
-} as const;
 
 /**
  * AWS: a synchronous invocation's request and its response may each be at most 6 MB. The response
@@ -240,6 +229,7 @@ export const envNames = {
   logLevel: "LOG_LEVEL",
   replayQueueUrls: "REPLAY_QUEUE_URLS",
   replayMaxWindowDays: "REPLAY_MAX_WINDOW_DAYS",
+  sourceKeys: "SOURCE_DIRECTORY",
 } as const;
 
 /** The object key of a large payload: `raw/<YYYY-MM-DD>/<event_id>.json` (UTC date of receipt). */

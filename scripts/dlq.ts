@@ -5,8 +5,10 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { s3PayloadStore } from "../functions/adapters/s3-payload-store";
-import { type CommandSpec, UsageError, integerSetting, parseCli, requireSettings, runCli, usage } from "./lib/cli";
+import { type CommandSpec, type OptionValues, UsageError, integerSetting, parseCli, requireSettings, runCli, usage } from "./lib/cli";
+import { dataDirOf, runningLocalStack } from "./lib/running-local-stack";
 import { list, purge, redrive, show, type DlqContext } from "./dlq/commands";
+import { knownSources, sourceSetting } from "./lib/known-sources";
 
 const spec = {
   name: "dlq",
@@ -19,8 +21,10 @@ const spec = {
     "redrive sends each message back to the event queue, then deletes it from the DLQ (never the reverse).",
     "",
     "Deployed stack: --queue-url $(pulumi stack output sqs_queue_url) --dlq-url $(pulumi stack output dlq_url),",
-    "with AWS credentials and region as for the AWS CLI. Local stack (npm start prints its URLs):",
-    "--endpoint http://127.0.0.1:<port> --queue-url .../fluxa-events --dlq-url .../fluxa-events-dlq.",
+    "with AWS credentials and region as for the AWS CLI. Local stack: no flags; the running stack's queues are",
+    "read from its data directory (FLUXA_DATA_DIR, default .fluxa/stack.json), or name them with --endpoint.",
+    "--source keeps list, show and redrive to one source's messages; it is checked against --stack's",
+    "Pulumi.<stack>.yaml, else FLUXA_SOURCES (the local stack's), else the one source default.",
   ].join("\n"),
   options: {
     "dlq-url": { description: "the dead-letter queue", env: "FLUXA_DLQ_URL", placeholder: "url" },
@@ -28,6 +32,8 @@ const spec = {
     endpoint: { description: "SQS/S3 endpoint of an emulator; unset for AWS", env: "AWS_ENDPOINT_URL", placeholder: "url" },
     region: { description: "AWS region", env: "AWS_REGION", default: "us-east-1", placeholder: "region" },
     max: { description: "redrive at most this many messages", default: "100", placeholder: "n" },
+    source: { description: "only this source's messages (list, show, redrive)", placeholder: "name" },
+    stack: { description: "the stack whose sources --source is checked against (Pulumi.<stack>.yaml)", env: "FLUXA_STACK", placeholder: "name" },
   },
   examples: [
     "npm run dlq -- list --dlq-url $(pulumi stack output dlq_url)",
@@ -44,21 +50,23 @@ export async function dlqMain(argv: readonly string[], env: Readonly<Record<stri
   const positionals = argv.filter((arg, i) => !arg.startsWith("--") && (i === 0 || !argv[i - 1].startsWith("--") || argv[i - 1] === "--yes"));
   const confirmed = argv.includes("--yes");
   const flags = argv.filter((arg) => !positionals.includes(arg) && arg !== "--yes");
-  const values = parseCli(spec, flags, env);
+  const values = orRunningLocalStack(parseCli(spec, flags, env), env);
   if (!values || positionals.length === 0) {
     print(usage(spec));
     return values ? 2 : 0;
   }
   const [command, id] = positionals;
   if (!(commands as readonly string[]).includes(command)) throw new UsageError(`unknown command ${command}; expected one of ${commands.join(", ")}`);
-  requireSettings(spec, values, ["dlq-url"]);
+  requireSettings(spec, values, ["dlq-url"], `; no local stack is running on ${dataDirOf(env)} to take it from`);
+  const source = sourceSetting(values.source, values.source === undefined ? [] : knownSources(env, values.stack));
+  if (source !== undefined && command === "purge") throw new UsageError("purge empties the whole DLQ; --source cannot be combined with it");
   const emulated = Boolean(values.endpoint);
   // An emulator accepts any credentials; AWS gets the default provider chain.
   const credentials = emulated && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: "local", secretAccessKey: "local" } : undefined;
   const config = { region: values.region, ...(emulated ? { endpoint: values.endpoint, credentials } : {}) };
   const sqs = new SQSClient({ ...config, useQueueUrlAsEndpoint: !emulated });
   const s3 = new S3Client({ ...config, forcePathStyle: emulated });
-  const ctx: DlqContext = { sqs, payloads: s3PayloadStore(s3, ""), queueUrl: values["queue-url"], dlqUrl: String(values["dlq-url"]), print };
+  const ctx: DlqContext = { sqs, payloads: s3PayloadStore(s3, ""), queueUrl: values["queue-url"], dlqUrl: String(values["dlq-url"]), source, print };
   try {
     switch (command) {
       case "list":
@@ -75,6 +83,16 @@ export async function dlqMain(argv: readonly string[], env: Readonly<Record<stri
     sqs.destroy();
     s3.destroy();
   }
+}
+
+type Values = OptionValues<typeof spec.options>;
+
+/** Bare `npm run dlq -- list` on this machine: the running local stack's queues, unless a queue or endpoint was named. */
+function orRunningLocalStack(values: Values | undefined, env: Readonly<Record<string, string | undefined>>): Values | undefined {
+  if (!values || values["dlq-url"] || values.endpoint) return values;
+  const local = runningLocalStack(dataDirOf(env));
+  if (!local) return values;
+  return { ...values, endpoint: local.awsEndpointUrl, region: local.region, "dlq-url": local.dlqUrl, "queue-url": values["queue-url"] ?? local.queueUrl };
 }
 
 if (require.main === module) runCli(spec.name, () => dlqMain(process.argv.slice(2), process.env, (text) => console.log(text)));

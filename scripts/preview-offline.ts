@@ -22,6 +22,7 @@ import { type CommandSpec, type OptionSpec, parseCli, runCli, usage, UsageError 
 import { retryReport } from "./lib/retry-report";
 import { budgetReport } from "./lib/budget-report";
 import { capacityReport } from "./lib/capacity-report";
+import { sourcesReport } from "./lib/sources-report";
 
 const repositoryRoot = path.resolve(__dirname, "..");
 
@@ -79,7 +80,7 @@ function printPreview(stack: string, registrations: readonly Registration[]): vo
   console.log(`\n${registrations.length} resources (${registrations.filter((r) => !r.custom).length} components)`);
 }
 
-/** Each stack's connection budget, how its queue rides out an outage, and its capacity from the latest bench results when there are some. */
+/** Each stack's connection budget, how its queue rides out an outage, its capacity from the latest bench results when there are some, and its sources' limits. */
 function printBudgets(benchResults: string): void {
   const results = existsSync(benchResults) ? (JSON.parse(readFileSync(benchResults, "utf8")) as Pick<BenchResults, "date" | "processor">) : undefined;
   for (const [stack, config] of configs) {
@@ -90,6 +91,7 @@ function printBudgets(benchResults: string): void {
     if (capacity) console.log(`\n${capacityReport(capacity, `from ${source} of ${results.date}`)}`);
     else if (results) console.log(`\nCapacity of ${stack}: ${source} has no processor figure at batch ${config.queue.batchSize}; run npm run bench`);
     else console.log(`\nCapacity of ${stack}: no bench results (${source}); run npm run bench`);
+    console.log(`\n${sourcesReport(stack, config.sources, config.api, capacity?.eventsPerSecond)}`);
   }
 }
 

@@ -8,14 +8,15 @@ import { parseDuration, parseInstant } from "../functions/replay/instant";
 import type { ReplayRequest } from "../functions/replay/protocol";
 import { replayLimits } from "../functions/topology";
 import { type CommandSpec, UsageError, integerSetting, parseCli, requireSettings, runCli, usage } from "./lib/cli";
+import { dataDirOf, runningLocalStack } from "./lib/running-local-stack";
 import { lambdaInvoker } from "./replay/invoker";
 import { begin, runPages, selectedText } from "./replay/run";
 
 const spec = {
   name: "replay",
   summary: [
-    "npm run replay -- --from <RFC 3339> --to <RFC 3339> [--user-id U] [--queue-url URL] [--rate N] [--dry-run]",
-    "npm run replay -- --unpublished [--older-than 10m] [--rate N] [--dry-run]",
+    "npm run replay -- --from <RFC 3339> --to <RFC 3339> [--source S] [--user-id U] [--queue-url URL] [--rate N] [--dry-run]",
+    "npm run replay -- --unpublished [--source S] [--older-than 10m] [--rate N] [--dry-run]",
     "npm run replay -- --resume <replay id>",
     "",
     "Delivers stored events with created_at in [--from, --to), oldest first, as the notification the events",
@@ -25,12 +26,14 @@ const spec = {
     "an event twice, never skip one: consumers deduplicate on event_id. Ctrl-C prints the --resume line.",
     "",
     "Deployed stack: --function $(pulumi stack output replay_function), AWS credentials and region as for the AWS CLI.",
-    "Local stack: --function replay --lambda-endpoint <url> (npm start prints the line).",
+    "Local stack: no --function; the running stack's replay function is read from its data directory",
+    "(FLUXA_DATA_DIR, default .fluxa/stack.json), or name it with --function replay --lambda-endpoint <url>.",
   ].join("\n"),
   options: {
     from: { description: "first created_at replayed (inclusive)", placeholder: "RFC 3339" },
     to: { description: "created_at where the replay stops (exclusive)", placeholder: "RFC 3339" },
     "user-id": { description: "only this user's events", placeholder: "id" },
+    source: { description: "only this source's events (an unknown one is refused, naming the stack's sources)", placeholder: "name" },
     "queue-url": { description: "deliver to this one SQS queue instead of the events topic", placeholder: "url" },
     "older-than": { description: "with --unpublished: only events stored at least this long ago (s, m, h, d)", default: "10m", placeholder: "age" },
     rate: { description: "events per second at most", default: String(replayLimits.defaultRatePerSecond), placeholder: "n" },
@@ -58,7 +61,7 @@ export interface ReplayIo {
 /** Runs one replay; every mistake in the call is found before anything is sent (UsageError, exit 2). */
 export async function replayMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: ReplayIo): Promise<number> {
   const on = (flag: (typeof switches)[number]) => argv.includes(flag);
-  const values = parseCli(spec, argv.filter((arg) => !(switches as readonly string[]).includes(arg)), env);
+  const values = orRunningLocalStack(parseCli(spec, argv.filter((arg) => !(switches as readonly string[]).includes(arg)), env), env);
   if (!values) {
     io.print(usage(spec));
     return 0;
@@ -66,7 +69,7 @@ export async function replayMain(argv: readonly string[], env: Readonly<Record<s
   const given = (name: keyof typeof spec.options) => argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
   const request = requestOf(values, on("--unpublished"), on("--dry-run"), given);
   const ratePerSecond = integerSetting("rate", values.rate, { min: 1, max: 10_000 });
-  requireSettings(spec, values, ["function"]);
+  requireSettings(spec, values, ["function"], `; no local stack is running on ${dataDirOf(env)} to take it from`);
   const functionName = String(values.function);
 
   const local = Boolean(values["lambda-endpoint"]);
@@ -97,13 +100,21 @@ export async function replayMain(argv: readonly string[], env: Readonly<Record<s
 
 type Values = { readonly [K in keyof typeof spec.options]: string | undefined };
 
+/** Bare `npm run replay -- …` on this machine: the running local stack's replay function, unless a function or endpoint was named. */
+function orRunningLocalStack(values: Values | undefined, env: Readonly<Record<string, string | undefined>>): Values | undefined {
+  if (!values || values.function || values["lambda-endpoint"]) return values;
+  const local = runningLocalStack(dataDirOf(env));
+  if (!local) return values;
+  return { ...values, function: local.replayFunction, "lambda-endpoint": local.lambdaEndpointUrl, region: local.region };
+}
+
 function requestOf(values: Values, unpublished: boolean, dryRun: boolean, given: (name: keyof typeof spec.options) => boolean): Extract<ReplayRequest, { action: "start" | "describe" }> {
   const windowFlags = (["from", "to", "user-id"] as const).filter(given);
   const modes = [windowFlags.length > 0 && "--from/--to", unpublished && "--unpublished", given("resume") && "--resume"].filter(Boolean);
   if (modes.length === 0) throw new UsageError("say what to replay: --from and --to, --unpublished, or --resume <replay id>");
   if (modes.length > 1) throw new UsageError(`${modes.join(" and ")} cannot be combined`);
   if (given("resume")) {
-    const extra = (["queue-url", "older-than"] as const).filter(given);
+    const extra = (["queue-url", "older-than", "source"] as const).filter(given);
     if (dryRun || extra.length > 0) throw new UsageError(`--resume continues a replay as it was started; drop ${[...extra.map((f) => `--${f}`), ...(dryRun ? ["--dry-run"] : [])].join(", ")}`);
     return { action: "describe", replayId: String(values.resume) };
   }
@@ -111,7 +122,7 @@ function requestOf(values: Values, unpublished: boolean, dryRun: boolean, given:
     if (given("queue-url")) throw new UsageError("--unpublished publishes to the events topic; --queue-url cannot be combined with it");
     const olderThanSeconds = parseDuration(String(values["older-than"]));
     if (olderThanSeconds === undefined) throw new UsageError(`--older-than must be a duration such as 90s, 10m, 2h or 7d, got ${JSON.stringify(values["older-than"])}`);
-    return { action: "start", selection: { kind: "unpublished", olderThanSeconds }, target: { kind: "topic" }, dryRun };
+    return { action: "start", selection: { kind: "unpublished", olderThanSeconds, ...sourceOf(values) }, target: { kind: "topic" }, dryRun };
   }
   if (given("older-than")) throw new UsageError("--older-than goes with --unpublished");
   const from = String(values.from ?? "");
@@ -125,10 +136,14 @@ function requestOf(values: Values, unpublished: boolean, dryRun: boolean, given:
   const queueUrl = values["queue-url"];
   return {
     action: "start",
-    selection: { kind: "window", from, to, ...(values["user-id"] !== undefined ? { userId: values["user-id"] } : {}) },
+    selection: { kind: "window", from, to, ...(values["user-id"] !== undefined ? { userId: values["user-id"] } : {}), ...sourceOf(values) },
     target: queueUrl === undefined ? { kind: "topic" } : { kind: "queue", queueUrl },
     dryRun,
   };
+}
+
+function sourceOf(values: Values): { source?: string } {
+  return values.source === undefined ? {} : { source: values.source };
 }
 
 if (require.main === module) {

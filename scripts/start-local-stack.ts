@@ -1,10 +1,11 @@
 /**
  * `npm start`: the whole of Fluxa on this machine. Reads PORT, FLUXA_DATA_DIR, DATABASE_URL,
- * AWS_ENDPOINT_URL, FLUXA_API_KEYS, FLUXA_VISIBILITY_TIMEOUT_SECONDS, LOG_LEVEL and the limits
+ * AWS_ENDPOINT_URL, FLUXA_API_KEYS, FLUXA_VISIBILITY_TIMEOUT_SECONDS, LOG_LEVEL, FLUXA_LOG_FORMAT and the limits
  * FLUXA_STACK, FLUXA_RESERVED_CONCURRENCY, FLUXA_MAXIMUM_CONCURRENCY (see scripts/local-stack/settings.ts).
  */
 import { banner } from "./local-stack/banner";
 import { startLocalStack } from "./local-stack/local-stack";
+import { throttleSummary } from "./local-stack/throttle-report";
 
 async function main(): Promise<void> {
   const stack = await startLocalStack();
@@ -17,7 +18,11 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: draining in-flight work and stopping...`);
     stack.stop().then(
-      () => process.exit(0),
+      () => {
+        const throttles = throttleSummary(stack.sizing, stack.functions);
+        if (throttles) console.log(throttles);
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error("stopping failed:", error);
         process.exit(1);

@@ -152,11 +152,16 @@ export function regionOf(url: string | undefined): string | undefined {
   }
 }
 
-/** The local stack's queues are on a loopback emulator that checks no credentials: spare the caller from setting any. */
+/**
+ * The local stack's queues are on a loopback emulator that checks no credentials: spare the caller from
+ * setting any. Its endpoint is the queue URL's origin; without one the SDK sends to the QueueUrl's host
+ * anyway, but warns on every call that it differs from the region's SQS endpoint.
+ */
 export function sqsClientConfig(dlqUrl: string, env: Readonly<Record<string, string | undefined>>): SQSClientConfig {
   const region = regionOf(dlqUrl) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
-  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(new URL(dlqUrl).hostname);
-  return loopback ? { region, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : { region };
+  const url = new URL(dlqUrl);
+  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  return loopback ? { region, endpoint: url.origin, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : { region };
 }
 
 export interface StackSettings {

@@ -4,13 +4,17 @@ import { lambdaLogLevels } from "./codecs";
 import { budgetProblems } from "./connection-budget";
 import { configNamespace, namespaced, sizingKeys, stackSettings, type StackConfigValues } from "./keys";
 import { decodeTree, settingsOf } from "./setting";
+import { parseSources, type SourceConfig } from "./sources";
 
 export { configNamespace };
 export type { LambdaLogLevel } from "./codecs";
 export type { Architecture, FunctionSizing, NatStrategy } from "./keys";
 
-/** The validated stack config: every declared key decoded (stack-config/keys.ts), with the stack's name and region. */
-export type FluxaConfig = { readonly stack: string; readonly region: string } & StackConfigValues;
+/**
+ * The validated stack config: every declared key decoded (stack-config/keys.ts), with the stack's name
+ * and region; `sources` checked against the stage's limits (stack-config/sources.ts).
+ */
+export type FluxaConfig = { readonly stack: string; readonly region: string; readonly sources: readonly SourceConfig[] } & Omit<StackConfigValues, "sources">;
 
 export const configKeys = settingsOf(stackSettings).map((s) => s.key);
 
@@ -22,7 +26,7 @@ export class ConfigError extends Error {
 }
 
 /** Problems between keys that each decoded on their own. */
-function crossKeyProblems(settings: StackConfigValues): string[] {
+function crossKeyProblems(settings: Omit<StackConfigValues, "sources">): string[] {
   const problems: string[] = [];
   const { queue, lambdaLogLevels: levels } = stackSettings;
   // AWS: an SQS event source mapping accepts a batch size above 10 only with a batching window.
@@ -61,7 +65,8 @@ export function parseConfig(raw: Readonly<Record<string, string | undefined>>, s
   const problems = Object.keys(raw)
     .filter((name) => !configKeys.includes(name))
     .map((name) => `${namespaced(name)}: unknown key`);
-  const settings = decodeTree(stackSettings, raw, configNamespace, problems);
+  const decoded = decodeTree(stackSettings, raw, configNamespace, problems);
+  const settings = { ...decoded, sources: parseSources(decoded.sources, decoded.api, problems) };
   if (!region) problems.push("aws:region: is required (pulumi config set aws:region <region>)");
   if (problems.length > 0) throw new ConfigError(problems);
   const crossKey = crossKeyProblems(settings);

@@ -1,6 +1,7 @@
 import { defaultDatabasePoolSize, eventQueue, functionNames, functionSpecs, replayLimits, type FunctionName } from "../functions/topology";
 import { boolean, integer, lambdaLogLevels, logRetentionValues, matching, oneOf, queueUrlList, type LambdaLogLevel } from "./codecs";
 import { optionalSetting, setting, type AnySetting, type Decoded } from "./setting";
+import { sourcesJson } from "./sources";
 
 /** Stack config is read under this namespace: `pulumi config set fluxa:<key> <value>`. */
 export const configNamespace = "fluxa";
@@ -123,6 +124,11 @@ export const stackSettings = {
     quotaLimit: setting("apiQuotaLimit", integer(1, 1_000_000_000), "100000", { meaning: "usage-plan quota: requests per `apiQuotaPeriod`" }),
     quotaPeriod: setting("apiQuotaPeriod", oneOf(["DAY", "WEEK", "MONTH"] as const), "DAY", { meaning: "usage-plan quota period" }),
   },
+  // Decoded to the list's JSON here; parseConfig checks each entry against the stage (stack-config/sources.ts).
+  sources: optionalSetting("sources", sourcesJson, undefined, {
+    meaning: "the producers, each with its own API keys, usage plan and events: a structured list (see Sources below)",
+    defaultText: "one source `default` with the stage's limits and one key",
+  }),
   alarms: {
     functionErrors: setting("alarmFunctionErrors", integer(1, 100000), "1", { meaning: "function errors per 5 minutes that raise the alarm" }),
     functionThrottles: setting("alarmFunctionThrottles", integer(1, 100000), "1", { meaning: "function throttles per 5 minutes that raise the alarm" }),

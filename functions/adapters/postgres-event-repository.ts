@@ -6,6 +6,7 @@ import type { EventRepository, NewEvent, StoredEvent } from "../shared/ports";
 const metadataField = z.record(z.unknown()).nullable();
 const fieldsBesideMetadata = {
   event_id: z.string(),
+  source: z.string(),
   correlation_id: z.string(),
   user_id: z.string(),
   amount: z.number(),
@@ -25,7 +26,7 @@ const persistedRow = z.object({ ...storedEventFields, unpublished: z.boolean(), 
 
 // slonik's default type parsers turn numeric into a JS number and timestamptz into epoch milliseconds.
 const columnsBesideMetadata = sql.fragment`
-  event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, payload_mode, created_at`;
+  event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp, payload_mode, created_at`;
 export const storedEventColumns = sql.fragment`${columnsBesideMetadata}, metadata`;
 
 // Rows stored before migration 005 have no size: it is bounded from jsonb's text, which escapes
@@ -39,6 +40,7 @@ const metadataBytes = sql.fragment`COALESCE(metadata_escaped_bytes, (
 export function toStoredEvent(row: StoredEventRow): StoredEvent {
   return {
     event_id: row.event_id,
+    source: row.source,
     correlation_id: row.correlation_id,
     user_id: row.user_id,
     amount: row.amount,
@@ -88,6 +90,7 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
         const metadata = e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata);
         return [
           e.eventId,
+          e.source,
           e.correlationId,
           e.event.user_id,
           String(e.event.amount),
@@ -104,9 +107,9 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
       });
       // One statement, so one atomic round trip for the batch.
       const inserted = await pool.any(sql.type(storedEventRow)`
-        INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp,
+        INSERT INTO events (event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
                             metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at)
-        SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"])}
+        SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"])}
         ON CONFLICT (event_id) DO NOTHING
         RETURNING ${storedEventColumns}`);
       const insertedIds = new Set(inserted.map((row) => row.event_id));
@@ -125,17 +128,17 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
         WHERE event_id = ANY(${sql.array(eventIds, "uuid")}) AND published_at IS NULL`);
     },
 
-    async findById(eventId) {
+    async findById(eventId, source) {
       const row = await pool.maybeOne(sql.type(storedEventRow)`
-        SELECT ${storedEventColumns} FROM events WHERE event_id = ${eventId}`);
+        SELECT ${storedEventColumns} FROM events WHERE event_id = ${eventId} AND source = ${source}`);
       return row ? toStoredEvent(row) : undefined;
     },
 
-    async list({ userId, from, to, after, limit }) {
-      const conditions = [sql.fragment`user_id = ${userId}`];
+    async list({ source, userId, from, to, after, limit }) {
+      const conditions = [sql.fragment`source = ${source}`, sql.fragment`user_id = ${userId}`];
       if (from !== undefined) conditions.push(sql.fragment`created_at >= ${from}::timestamptz`);
       if (to !== undefined) conditions.push(sql.fragment`created_at < ${to}::timestamptz`);
-      // A row comparison in the order of events_user_id_created_at_event_id_idx lets the index
+      // A row comparison in the order of events_source_user_id_created_at_event_id_idx lets the index
       // start right after the cursor instead of skipping the rows of earlier pages.
       if (after !== undefined) conditions.push(sql.fragment`(created_at, event_id) < (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
       const rows = await pool.any(sql.type(listingCandidateRow)`

@@ -10,6 +10,7 @@ const replayRow = z.object({
   from_at: z.string().nullable(),
   to_at: z.string(),
   user_id: z.string().nullable(),
+  source: z.string().nullable(),
   unpublished_only: z.boolean(),
   target_queue_url: z.string().nullable(),
   selected: z.number(),
@@ -22,7 +23,7 @@ const replayRow = z.object({
 });
 
 const replayColumns = sql.fragment`
-  replay_id, ${exactTime("from_at")} AS from_at, ${exactTime("to_at")} AS to_at, user_id, unpublished_only, target_queue_url,
+  replay_id, ${exactTime("from_at")} AS from_at, ${exactTime("to_at")} AS to_at, user_id, source, unpublished_only, target_queue_url,
   selected::float8 AS selected, selected_estimated, sent::float8 AS sent, failed::float8 AS failed, ${exactTime("after_created_at")} AS after_created_at, after_event_id, finished_at IS NOT NULL AS finished`;
 
 function toStoredReplay(row: z.infer<typeof replayRow>): StoredReplay {
@@ -31,6 +32,7 @@ function toStoredReplay(row: z.infer<typeof replayRow>): StoredReplay {
     from: row.from_at,
     to: row.to_at,
     userId: row.user_id,
+    source: row.source,
     unpublishedOnly: row.unpublished_only,
     targetQueueUrl: row.target_queue_url,
     selected: row.selected,
@@ -46,6 +48,7 @@ function selectionConditions(selection: ReplaySelection) {
   const conditions = [sql.fragment`created_at < ${selection.to}::timestamptz`];
   if (selection.from !== null) conditions.push(sql.fragment`created_at >= ${selection.from}::timestamptz`);
   if (selection.userId !== null) conditions.push(sql.fragment`user_id = ${selection.userId}`);
+  if (selection.source !== null) conditions.push(sql.fragment`source = ${selection.source}`);
   // Written as the partial index's predicate, so the planner can use events_unpublished_created_at_event_id_idx.
   if (selection.unpublishedOnly) conditions.push(sql.fragment`published_at IS NULL`);
   return conditions;
@@ -71,8 +74,8 @@ export function postgresReplayStore(pool: DatabasePool, exactCountLimit = 1_000_
 
     async create(replay) {
       const row = await pool.one(sql.type(replayRow)`
-        INSERT INTO replays (replay_id, from_at, to_at, user_id, unpublished_only, target_queue_url, selected, selected_estimated)
-        VALUES (${replay.replayId}, ${replay.from}::timestamptz, ${replay.to}::timestamptz, ${replay.userId}, ${replay.unpublishedOnly},
+        INSERT INTO replays (replay_id, from_at, to_at, user_id, source, unpublished_only, target_queue_url, selected, selected_estimated)
+        VALUES (${replay.replayId}, ${replay.from}::timestamptz, ${replay.to}::timestamptz, ${replay.userId}, ${replay.source}, ${replay.unpublishedOnly},
                 ${replay.targetQueueUrl}, ${replay.selected}, ${replay.selectedEstimated})
         RETURNING ${replayColumns}`);
       return toStoredReplay(row);

@@ -53,6 +53,9 @@ export function notificationAttributes(event: StoredEvent, extra: Readonly<Recor
   const attributes: Record<string, string> = {
     [messageAttributeNames.eventId]: event.event_id,
     [messageAttributeNames.correlationId]: event.correlation_id,
+    // For subscribers' filter policies: one source's events, or one user's.
+    [messageAttributeNames.source]: event.source,
+    [messageAttributeNames.userId]: event.user_id,
     ...extra,
   };
   return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]));

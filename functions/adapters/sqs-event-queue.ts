@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from "@aws-sdk/client-sqs";
 import type { BatchSendFailure, EventQueue } from "../shared/ports";
-import { queueMessageAttributes, type QueueMessage } from "../shared/queue-message";
+import { queueMessageAttributes, sourceOfMessage, type QueueMessage } from "../shared/queue-message";
 
 // AWS: one SendMessageBatch call carries at most 10 entries, and at most 256 KiB counting every
 // entry's body and message attributes (names, data types and values).
@@ -10,12 +10,18 @@ export const maxBytesPerBatchCall = 262_144;
 interface Entry {
   readonly body: string;
   readonly attributes: Record<string, MessageAttributeValue>;
+  /**
+   * AWS: on a standard queue a MessageGroupId makes SQS a fair queue, with the group as the tenant:
+   * a source that floods the queue is deprioritised so the others' messages keep a short dwell time.
+   */
+  readonly groupId: string;
 }
 
 function entryOf(message: QueueMessage): Entry {
   return {
     body: JSON.stringify(message),
     attributes: queueMessageAttributes(message),
+    groupId: sourceOfMessage(message),
   };
 }
 
@@ -49,7 +55,7 @@ export function sqsEventQueue(client: SQSClient, queueUrl: string): EventQueue {
   return {
     async send(message: QueueMessage) {
       const entry = entryOf(message);
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: entry.body, MessageAttributes: entry.attributes }));
+      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: entry.body, MessageAttributes: entry.attributes, MessageGroupId: entry.groupId }));
     },
 
     async sendBatch(messages) {
@@ -67,7 +73,12 @@ async function sendGroup(client: SQSClient, queueUrl: string, entries: readonly 
     const result = await client.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: group.map((index) => ({ Id: String(index), MessageBody: entries[index].body, MessageAttributes: entries[index].attributes })),
+        Entries: group.map((index) => ({
+          Id: String(index),
+          MessageBody: entries[index].body,
+          MessageAttributes: entries[index].attributes,
+          MessageGroupId: entries[index].groupId,
+        })),
       }),
     );
     const sent = new Set((result.Successful ?? []).map((s) => Number(s.Id)));

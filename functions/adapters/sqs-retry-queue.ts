@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { sqsClientConfig } from "../shared/aws-clients";
 import type { ReceivedMessage, RetryQueue } from "../shared/ports";
+import { messageAttributeNames } from "../shared/queue-message";
 
 // AWS: ChangeMessageVisibilityBatch takes at most 10 entries per call.
 const maxEntriesPerCall = 10;
@@ -18,7 +19,10 @@ export function openSqsRetryQueue(env: NodeJS.ProcessEnv, queueUrl: string, dead
 /** The events queue and its DLQ as the processor's RetryQueue. */
 export function sqsRetryQueue(client: SQSClient, queueUrl: string, deadLetterQueueUrl: string): RetryQueue {
   const send = async (url: string, message: ReceivedMessage, attributes: Readonly<Record<string, string>>, delaySeconds?: number) => {
-    await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: message.body, MessageAttributes: attributesOf(message, attributes), DelaySeconds: delaySeconds }));
+    // The copy stays in its source's fair-queue group; a message sent before sources has no attribute and no group.
+    const groupId = message.attributes[messageAttributeNames.source];
+    const copy = { QueueUrl: url, MessageBody: message.body, MessageAttributes: attributesOf(message, attributes), DelaySeconds: delaySeconds };
+    await client.send(new SendMessageCommand(groupId === undefined ? copy : { ...copy, MessageGroupId: groupId }));
   };
   return {
     async defer(entries) {

@@ -11,8 +11,8 @@ export interface InvalidItem {
 }
 
 export interface BatchKeys {
-  /** The API key's id: idempotency keys are per caller. */
-  readonly caller: string;
+  /** The caller's source: idempotency keys are per source. */
+  readonly source: string;
   /** The request's Idempotency-Key header; item i without a key of its own uses `<header>:<i>`. */
   readonly header: string | undefined;
   readonly newEventId: () => string;
@@ -52,7 +52,7 @@ export function decodeBatchItems(items: readonly unknown[], keys: BatchKeys): { 
       return;
     }
     const key = typeof ownKey === "string" ? ownKey : keys.header === undefined ? undefined : `${keys.header}:${index}`;
-    valid.push({ index, event: decoded.event, eventId: key === undefined ? keys.newEventId() : eventIdForKey(keys.caller, key) });
+    valid.push({ index, event: decoded.event, eventId: key === undefined ? keys.newEventId() : eventIdForKey(keys.source, key) });
   });
   return { valid, invalid };
 }

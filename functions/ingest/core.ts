@@ -40,11 +40,12 @@ export class EnqueueError extends Error {
 export async function ingestEvent(
   ports: IngestPorts,
   settings: IngestSettings,
+  source: string,
   event: EventInput,
   correlationId: string,
   eventId: string = ports.ids.newEventId(),
 ): Promise<Accepted> {
-  const prepared = await prepareMessage(ports, settings, event, correlationId, eventId);
+  const prepared = await prepareMessage(ports, settings, source, event, correlationId, eventId);
   await attempt("sqs", () => ports.queue.send(prepared.message));
   return prepared.accepted;
 }
@@ -58,6 +59,7 @@ export interface PreparedMessage {
 export async function prepareMessage(
   ports: IngestPorts,
   settings: IngestSettings,
+  source: string,
   event: EventInput,
   correlationId: string,
   eventId: string,
@@ -65,7 +67,7 @@ export async function prepareMessage(
   const receivedAt = ports.clock.now();
   const payload = JSON.stringify(event);
   const payloadSha256 = sha256Hex(payload);
-  const header = { eventId, correlationId, receivedAt };
+  const header = { source, eventId, correlationId, receivedAt };
   const inline = inlineQueueMessage(header, event, payloadSha256);
   if (Buffer.byteLength(JSON.stringify(inline)) <= settings.largePayloadThresholdBytes) {
     return { message: inline, accepted: { eventId, payloadMode: "INLINE", payloadSha256 } };
@@ -105,12 +107,13 @@ export type BatchItemOutcome =
 export async function ingestBatch(
   ports: IngestPorts,
   settings: IngestSettings,
+  source: string,
   events: readonly BatchEvent[],
   correlationId: string,
 ): Promise<BatchItemOutcome[]> {
   const prepared = await Promise.all(
     events.map((e) =>
-      prepareMessage(ports, settings, e.event, correlationId, e.eventId).then(
+      prepareMessage(ports, settings, source, e.event, correlationId, e.eventId).then(
         (message): PreparedMessage | EnqueueError => message,
         (error: unknown) => (error instanceof EnqueueError ? error : new EnqueueError("s3", error)),
       ),

@@ -7,6 +7,7 @@ import { byResource } from "../shared/http";
 import { randomIds, systemClock } from "../shared/ids";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
+import { sourceDirectoryFromEnv } from "../shared/sources";
 import { envNames, eventQueue } from "../topology";
 import { createBatchIngestHandler } from "./post-events-batch";
 import { defaultMaxBatchEvents } from "./batch-request";
@@ -34,6 +35,7 @@ const deps = {
   },
   log: createLogger("ingest", env),
   metrics: createMetrics("ingest"),
+  sources: sourceDirectoryFromEnv(env, envNames.sourceKeys),
 };
 
 export const handler = byResource({

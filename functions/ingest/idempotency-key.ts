@@ -16,18 +16,14 @@ export function isIdempotencyKey(value: unknown): value is string {
   return typeof value === "string" && keyPattern.test(value);
 }
 
-/** Whose keys these are: the API key's id, so keys of different API keys never collide. */
-export function callerOf(request: Pick<APIGatewayProxyEvent, "requestContext">): string {
-  const identity = request.requestContext?.identity;
-  return identity?.apiKeyId ?? identity?.apiKey ?? "";
-}
-
 /**
- * A client that retries with the same idempotency key (under the same API key) gets the same
- * event_id, so the processor's ON CONFLICT keeps one row.
+ * A client that retries with the same idempotency key under the same source gets the same
+ * event_id, so the processor's ON CONFLICT keeps one row. Keys belong to the source, not to one of
+ * its API keys: a retry under the source's rotated key is still the same event, and the same key
+ * string under two sources names two events.
  */
-export function eventIdForKey(caller: string, key: string): string {
-  return uuidv5(idempotencyNamespace, `${caller}\n${key}`);
+export function eventIdForKey(source: string, key: string): string {
+  return uuidv5(idempotencyNamespace, `${source}\n${key}`);
 }
 
 /** The Idempotency-Key header, checked; undefined when the request has none. */
@@ -37,8 +33,8 @@ export function idempotencyKeyHeader(request: IdempotencyRequest): { ok: true; k
   return { ok: false, message: `Idempotency-Key ${idempotencyKeyRule}` };
 }
 
-export function idempotentEventId(request: IdempotencyRequest): IdempotentEventId {
+export function idempotentEventId(request: IdempotencyRequest, source: string): IdempotentEventId {
   const header = idempotencyKeyHeader(request);
   if (!header.ok) return header;
-  return { ok: true, eventId: header.key === undefined ? undefined : eventIdForKey(callerOf(request), header.key) };
+  return { ok: true, eventId: header.key === undefined ? undefined : eventIdForKey(source, header.key) };
 }

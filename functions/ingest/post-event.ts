@@ -1,9 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import { decodeEventInput } from "../shared/event-schema";
-import { errorResponse, jsonResponse, requestScope } from "../shared/http";
+import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "../shared/http";
 import type { Logger } from "../shared/logger";
-import { recordMetric, type MetricsRecorder } from "../shared/metrics";
+import { recordMetric, sourceDimension, type MetricsRecorder } from "../shared/metrics";
+import { sourceOfRequest, type SourceDirectory } from "../shared/sources";
 import { EnqueueError, ingestEvent, type IngestPorts, type IngestSettings } from "./core";
 import { idempotentEventId } from "./idempotency-key";
 import { readJsonBody } from "./request-body";
@@ -17,26 +18,34 @@ export interface IngestHandlerDeps {
   readonly settings: IngestHandlerSettings;
   readonly log: Logger;
   readonly metrics: MetricsRecorder;
+  /** Which source each API key id belongs to. */
+  readonly sources: SourceDirectory;
 }
 
 /** POST /events: HTTP in, core call, HTTP out. Every answer carries the correlation id. */
-export function createIngestHandler({ ports, settings, log, metrics }: IngestHandlerDeps) {
+export function createIngestHandler({ ports, settings, log, metrics, sources }: IngestHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const started = performance.now();
-    const { correlationId, headers, log: requestLog } = requestScope(request, context, log, ports.ids.newCorrelationId);
-    const response = await respond();
+    const scope = requestScope(request, context, log, ports.ids.newCorrelationId);
+    const { correlationId, headers } = scope;
+    const source = sourceOfRequest(request, sources);
+    if (source === undefined) return forbiddenResponse(headers);
+    const requestLog = scope.log.child({ source });
+    // A second dimension set: every ingest metric per source as well as per function.
+    metrics.addDimensions({ [sourceDimension]: source });
+    const response = await respond(source);
     recordMetric(metrics, response.statusCode === 202 ? "ingest_success" : "ingest_failure", 1);
     recordMetric(metrics, "ingest_latency_ms", performance.now() - started);
     metrics.publishStoredMetrics();
     return response;
 
-    async function respond(): Promise<APIGatewayProxyResult> {
+    async function respond(source: string): Promise<APIGatewayProxyResult> {
       const body = readJsonBody(request, settings.maxBodyBytes);
       if (!body.ok) {
         requestLog.info({ status: body.problem.status, error: body.problem.error }, "request rejected");
         return errorResponse(body.problem.status, body.problem.error, body.problem.message, headers);
       }
-      const idempotency = idempotentEventId(request);
+      const idempotency = idempotentEventId(request, source);
       if (!idempotency.ok) return errorResponse(400, "invalid_idempotency_key", idempotency.message, headers);
       const decoded = decodeEventInput(body.value);
       if (!decoded.ok) {
@@ -45,7 +54,7 @@ export function createIngestHandler({ ports, settings, log, metrics }: IngestHan
         return errorResponse(400, "validation_failed", `invalid fields: ${fields}`, headers, { details: decoded.details });
       }
       try {
-        const accepted = await ingestEvent(ports, settings, decoded.event, correlationId, idempotency.eventId);
+        const accepted = await ingestEvent(ports, settings, source, decoded.event, correlationId, idempotency.eventId);
         if (accepted.payloadMode === "S3") recordMetric(metrics, "s3_puts", 1);
         recordMetric(metrics, "sqs_sent", 1);
         requestLog.info({ event_id: accepted.eventId, payload_mode: accepted.payloadMode, bytes: body.bytes }, "event enqueued");

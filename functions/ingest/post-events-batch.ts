@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { performance } from "node:perf_hooks";
-import { errorResponse, jsonResponse, requestScope } from "../shared/http";
-import { recordMetric } from "../shared/metrics";
+import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "../shared/http";
+import { recordMetric, sourceDimension } from "../shared/metrics";
 import { ingestBatch, type BatchItemOutcome } from "./core";
 import { batchItems, decodeBatchItems, type InvalidItem } from "./batch-request";
 import type { IngestHandlerDeps, IngestHandlerSettings } from "./post-event";
-import { callerOf, idempotencyKeyHeader } from "./idempotency-key";
+import { idempotencyKeyHeader } from "./idempotency-key";
+import { sourceOfRequest } from "../shared/sources";
 import { readJsonBody } from "./request-body";
 
 export interface BatchHandlerSettings extends IngestHandlerSettings {
@@ -16,25 +17,34 @@ export interface BatchHandlerDeps extends IngestHandlerDeps {
   readonly settings: BatchHandlerSettings;
 }
 
+/** `status` tells the three apart (the OpenAPI document's discriminator); a failed one also has the error shape's `error` and `message`. */
 type ItemResult =
-  | { index: number; event_id: string; status: "enqueued" }
-  | { index: number; error: "validation_failed"; details: InvalidItem["details"] }
-  | { index: number; error: "enqueue_failed" };
+  | { index: number; status: "enqueued"; event_id: string }
+  | { index: number; status: "validation_failed"; error: "validation_failed"; message: string; details: InvalidItem["details"] }
+  | { index: number; status: "enqueue_failed"; error: "enqueue_failed"; message: string };
+
+const invalidItemMessage = "The event is not valid; details names each problem.";
+const unsentItemMessage = "The queue or S3 did not take the event; nothing was accepted for it: resend it.";
 
 /**
  * POST /events/batch: a well-formed batch is always answered 207 with one result per event, in
  * request order; only a body that is not a batch at all is refused as a whole.
  */
-export function createBatchIngestHandler({ ports, settings, log, metrics }: BatchHandlerDeps) {
+export function createBatchIngestHandler({ ports, settings, log, metrics, sources }: BatchHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const started = performance.now();
-    const { correlationId, headers, log: requestLog } = requestScope(request, context, log, ports.ids.newCorrelationId);
-    const response = await respond();
+    const scope = requestScope(request, context, log, ports.ids.newCorrelationId);
+    const { correlationId, headers } = scope;
+    const source = sourceOfRequest(request, sources);
+    if (source === undefined) return forbiddenResponse(headers);
+    const requestLog = scope.log.child({ source });
+    metrics.addDimensions({ [sourceDimension]: source });
+    const response = await respond(source);
     recordMetric(metrics, "ingest_latency_ms", performance.now() - started);
     metrics.publishStoredMetrics();
     return response;
 
-    async function respond(): Promise<APIGatewayProxyResult> {
+    async function respond(source: string): Promise<APIGatewayProxyResult> {
       const rejected = (status: number, error: string, message: string) => {
         requestLog.info({ status, error }, "batch rejected");
         recordMetric(metrics, "ingest_failure", 1);
@@ -47,8 +57,8 @@ export function createBatchIngestHandler({ ports, settings, log, metrics }: Batc
       const batch = batchItems(body.value, settings.maxBatchEvents);
       if (!batch.ok) return rejected(400, "invalid_batch", batch.message);
 
-      const { valid, invalid } = decodeBatchItems(batch.items, { caller: callerOf(request), header: header.key, newEventId: ports.ids.newEventId });
-      const outcomes = await ingestBatch(ports, settings, valid, correlationId);
+      const { valid, invalid } = decodeBatchItems(batch.items, { source, header: header.key, newEventId: ports.ids.newEventId });
+      const outcomes = await ingestBatch(ports, settings, source, valid, correlationId);
       const results = [...invalid.map(invalidResult), ...outcomes.map(outcomeResult)].sort((a, b) => a.index - b.index);
       record(outcomes, invalid);
       const anyUnsent = outcomes.some((o) => !o.enqueued);
@@ -77,9 +87,10 @@ export function createBatchIngestHandler({ ports, settings, log, metrics }: Batc
 }
 
 function invalidResult({ index, details }: InvalidItem): ItemResult {
-  return { index, error: "validation_failed", details };
+  return { index, status: "validation_failed", error: "validation_failed", message: invalidItemMessage, details };
 }
 
 function outcomeResult(outcome: BatchItemOutcome): ItemResult {
-  return outcome.enqueued ? { index: outcome.index, event_id: outcome.accepted.eventId, status: "enqueued" } : { index: outcome.index, error: "enqueue_failed" };
+  if (outcome.enqueued) return { index: outcome.index, status: "enqueued", event_id: outcome.accepted.eventId };
+  return { index: outcome.index, status: "enqueue_failed", error: "enqueue_failed", message: unsentItemMessage };
 }

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { sha256Hex } from "../shared/hash";
 import type { EventNotifier, EventRepository, Log, NewEvent, PayloadStore, PersistResult } from "../shared/ports";
-import { parseQueueMessage, type QueueMessage } from "../shared/queue-message";
+import { parseQueueMessage, sourceOfMessage, type QueueMessage } from "../shared/queue-message";
 import { decodeEventInput } from "../shared/event-schema";
 
 export interface ProcessorPorts {
@@ -143,6 +143,7 @@ function toNewEvent(message: QueueMessage, payload: unknown): NewEvent | undefin
   if (!decoded.ok) return undefined;
   const s3 = "payload_ref" in message;
   return {
+    source: sourceOfMessage(message),
     eventId: message.event_id,
     correlationId: message.correlation_id,
     event: decoded.event,

@@ -110,6 +110,7 @@ function logFailure(log: Log, failure: MessageFailure, message: QueuedMessage, d
     message_id: failure.messageId,
     event_id: failure.eventId,
     correlation_id: failure.correlationId,
+    source: message.attributes[messageAttributeNames.source],
     receive_count: message.receiveCount,
     failure: failure.kind,
     reason: failure.reason,

@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../shared/logger";
-import { recordMetric, type MetricsRecorder } from "../shared/metrics";
+import { recordMetric, recordPerSource, type MetricsRecorder } from "../shared/metrics";
+import { defaultSourceName } from "../shared/sources";
 import type { RetryQueue } from "../shared/ports";
 import { messageAttributeNames } from "../shared/queue-message";
 import { processBatch, type ProcessorPorts, type QueueBatchOutcome } from "./core";
@@ -32,6 +33,7 @@ export function createProcessorHandler({ ports, retries, visibilityTimeoutSecond
       logProcessed(log, event, outcome);
       recordMetric(metrics, "processed_success", event.Records.length - outcome.failures.length);
       recordMetric(metrics, "processed_failure", outcome.failures.length);
+      recordBySource(metrics, event.Records, new Set(outcome.failures.map((f) => f.messageId)));
       if (settled.deferred > 0) {
         recordMetric(metrics, "deferred_batches", 1);
         recordMetric(metrics, "deferred_messages", settled.deferred);
@@ -52,6 +54,18 @@ export function createProcessorHandler({ ports, retries, visibilityTimeoutSecond
       metrics.publishStoredMetrics();
     }
   };
+}
+
+/** processed_success and processed_failure per source, from the messages' source attribute. */
+function recordBySource(metrics: MetricsRecorder, records: readonly SQSRecord[], failed: ReadonlySet<string>): void {
+  const counts = { processed_success: new Map<string, number>(), processed_failure: new Map<string, number>() };
+  for (const record of records) {
+    const source = record.messageAttributes[messageAttributeNames.source]?.stringValue ?? defaultSourceName;
+    const bucket = failed.has(record.messageId) ? counts.processed_failure : counts.processed_success;
+    bucket.set(source, (bucket.get(source) ?? 0) + 1);
+  }
+  recordPerSource(metrics, "processed_success", counts.processed_success);
+  recordPerSource(metrics, "processed_failure", counts.processed_failure);
 }
 
 function queuedMessage(record: SQSRecord): QueuedMessage {
@@ -77,6 +91,7 @@ function logProcessed(log: Logger, event: SQSEvent, outcome: QueueBatchOutcome):
   for (const record of event.Records) {
     if (failed.has(record.messageId)) continue;
     const correlation = {
+      source: record.messageAttributes[messageAttributeNames.source]?.stringValue,
       correlation_id: record.messageAttributes[messageAttributeNames.correlationId]?.stringValue,
       event_id: record.messageAttributes[messageAttributeNames.eventId]?.stringValue,
     };

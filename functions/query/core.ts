@@ -6,9 +6,9 @@ export interface QueryPorts {
   readonly events: Pick<EventRepository, "findById" | "list" | "findMetadata">;
 }
 
-/** The stored event with this id (a UUID, any case), if there is one. */
-export function findEvent(ports: QueryPorts, eventId: string): Promise<StoredEvent | undefined> {
-  return ports.events.findById(eventId.toLowerCase());
+/** The stored event with this id (a UUID, any case), if there is one of this source: another source's is as absent as an unknown id. */
+export function findEvent(ports: QueryPorts, eventId: string, source: string): Promise<StoredEvent | undefined> {
+  return ports.events.findById(eventId.toLowerCase(), source);
 }
 
 export interface Page {

@@ -1,9 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { errorResponse, jsonResponse, requestScope } from "../shared/http";
+import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "../shared/http";
 import { uuidPattern } from "../shared/id-formats";
 import type { Logger } from "../shared/logger";
 import { recordMetric, type MetricsRecorder } from "../shared/metrics";
 import type { IdSource } from "../shared/ports";
+import { sourceOfRequest, type SourceDirectory } from "../shared/sources";
 import { findEvent, type QueryPorts } from "./core";
 import { singleEventResponse } from "./response-size";
 
@@ -12,6 +13,8 @@ export interface QueryHandlerDeps {
   readonly ids: IdSource;
   readonly log: Logger;
   readonly metrics: MetricsRecorder;
+  /** Which source each API key id belongs to: a caller reads only its own source's events. */
+  readonly sources: SourceDirectory;
 }
 
 /** The answer of either query route when the event store cannot be reached. */
@@ -20,18 +23,21 @@ export function storeUnavailable(headers: Readonly<Record<string, string>>): API
 }
 
 /** GET /events/{id}. */
-export function createQueryHandler({ ports, ids, log, metrics }: QueryHandlerDeps) {
+export function createQueryHandler({ ports, ids, log, metrics, sources }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const eventId = request.pathParameters?.id ?? "";
     const scope = requestScope(request, context, log, ids.newCorrelationId);
     const { headers } = scope;
-    const requestLog = scope.log.child({ event_id: eventId });
+    const source = sourceOfRequest(request, sources);
+    if (source === undefined) return forbiddenResponse(headers);
+    const requestLog = scope.log.child({ event_id: eventId, source });
     try {
       if (!uuidPattern.test(eventId)) {
         recordMetric(metrics, "query_failure", 1);
         return errorResponse(400, "invalid_event_id", "event id must be a UUID", headers);
       }
-      const found = await findEvent(ports, eventId);
+      // Another source's event is answered exactly as an unknown id: its existence is not disclosed.
+      const found = await findEvent(ports, eventId, source);
       if (!found) {
         recordMetric(metrics, "query_not_found", 1);
         return jsonResponse(404, { error: "not_found", message: `no event ${eventId}` }, headers);

@@ -4,6 +4,8 @@ import { byResource } from "../shared/http";
 import { randomIds } from "../shared/ids";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
+import { sourceDirectoryFromEnv } from "../shared/sources";
+import { envNames } from "../topology";
 import { createQueryHandler } from "./get-event";
 import { createListHandler } from "./list-events";
 
@@ -15,6 +17,7 @@ const deps = {
   ids: randomIds(),
   log: createLogger("query", env),
   metrics: createMetrics("query"),
+  sources: sourceDirectoryFromEnv(env, envNames.sourceKeys),
 };
 
 export const handler = byResource({

@@ -1,15 +1,20 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { errorResponse, jsonResponse, requestScope } from "../shared/http";
+import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "../shared/http";
 import { recordMetric } from "../shared/metrics";
+import { sourceOfRequest } from "../shared/sources";
 import { readPage } from "./core";
 import { storeUnavailable, type QueryHandlerDeps } from "./get-event";
 import { encodeCursor, maxCursorLength, parseListRequest } from "./listing";
 import { proxyResultBytes, type ServedEvent } from "./response-size";
 
-/** GET /events?user_id=…: one page of a user's events, newest first, and the cursor of the next. */
-export function createListHandler({ ports, ids, log, metrics }: QueryHandlerDeps) {
+/** GET /events?user_id=…: one page of a user's events of the caller's source, newest first, and the cursor of the next. */
+export function createListHandler({ ports, ids, log, metrics, sources }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
-    const { headers, log: requestLog } = requestScope(request, context, log, ids.newCorrelationId);
+    const scope = requestScope(request, context, log, ids.newCorrelationId);
+    const { headers } = scope;
+    const source = sourceOfRequest(request, sources);
+    if (source === undefined) return forbiddenResponse(headers);
+    const requestLog = scope.log.child({ source });
     try {
       const parsed = parseListRequest(request.queryStringParameters);
       if (!parsed.ok) {
@@ -19,7 +24,7 @@ export function createListHandler({ ports, ids, log, metrics }: QueryHandlerDeps
       }
       const listing = (served: readonly ServedEvent[], nextCursor: string | null) => jsonResponse(200, { events: served, next_cursor: nextCursor }, headers);
       // Sized with the longest cursor, so the page's real cursor can only make the answer smaller.
-      const { served, next } = await readPage(ports, parsed.query, proxyResultBytes(listing([], "_".repeat(maxCursorLength))));
+      const { served, next } = await readPage(ports, { ...parsed.query, source }, proxyResultBytes(listing([], "_".repeat(maxCursorLength))));
       recordMetric(metrics, "query_success", 1);
       return listing(served, next ? encodeCursor(next) : null);
     } catch (error) {

@@ -31,14 +31,14 @@ export function decodeCursor(cursor: string): EventSortKey | undefined {
 }
 
 export type ListRequest =
-  | { ok: true; query: EventListQuery }
+  | { ok: true; query: Omit<EventListQuery, "source"> }
   | { ok: false; error: "invalid_query"; details: ValidationDetail[] }
   | { ok: false; error: "invalid_cursor"; details: ValidationDetail[] };
 
 /**
  * GET /events parameters: user_id is required so every listing is served by the (user_id,
  * created_at, event_id) index; from (inclusive) and to (exclusive) bound created_at; a limit over
- * the maximum is lowered to it.
+ * the maximum is refused, as the OpenAPI document's `maximum` says, rather than lowered.
  */
 export function parseListRequest(parameters: Readonly<Record<string, string | undefined>> | null): ListRequest {
   const given = parameters ?? {};
@@ -54,7 +54,9 @@ export function parseListRequest(parameters: Readonly<Record<string, string | un
   if (from !== undefined && to !== undefined && isRfc3339DateTime(from) && isRfc3339DateTime(to) && Date.parse(from) > Date.parse(to)) {
     details.push({ path: "to", message: "must not be before from" });
   }
-  if (limit !== undefined && !/^[1-9]\d{0,8}$/.test(limit)) details.push({ path: "limit", message: `must be a whole number from 1 (at most ${maxListLimit} are returned)` });
+  if (limit !== undefined && !(/^[1-9]\d{0,8}$/.test(limit) && Number(limit) <= maxListLimit)) {
+    details.push({ path: "limit", message: `must be a whole number from 1 to ${maxListLimit}` });
+  }
   if (details.length > 0) return { ok: false, error: "invalid_query", details };
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   if (cursor !== undefined && after === undefined) {
@@ -67,7 +69,7 @@ export function parseListRequest(parameters: Readonly<Record<string, string | un
       from: from?.toUpperCase(),
       to: to?.toUpperCase(),
       after,
-      limit: limit === undefined ? defaultListLimit : Math.min(Number(limit), maxListLimit),
+      limit: limit === undefined ? defaultListLimit : Number(limit),
     },
   };
 }

@@ -22,6 +22,8 @@ export interface ReplaySettings {
   /** The stack config key that lists them, named when a queue is refused. */
   readonly queueUrlsKey: string;
   readonly maxWindowKey: string;
+  /** The stack's sources: a replay of any other is refused, naming these. */
+  readonly sources: readonly string[];
 }
 
 type Refusal = { readonly ok: false; readonly problem: string };
@@ -66,9 +68,11 @@ async function start(ports: ReplayPorts, settings: ReplaySettings, request: Extr
 }
 
 function resolveSelection(selection: Extract<ReplayRequest, { action: "start" }>["selection"], settings: ReplaySettings, now: Date): ReplaySelection | Refusal {
+  const source = selection.source ?? null;
+  if (source !== null && !settings.sources.includes(source)) return refuse(`--source ${JSON.stringify(source)} is not a source of this stack; its sources: ${settings.sources.join(", ")}`);
   if (selection.kind === "unpublished") {
     if (!Number.isInteger(selection.olderThanSeconds) || selection.olderThanSeconds < 0) return refuse("the age of unpublished events must be a whole number of seconds");
-    return { from: null, to: new Date(now.getTime() - selection.olderThanSeconds * 1000).toISOString(), userId: null, unpublishedOnly: true };
+    return { from: null, to: new Date(now.getTime() - selection.olderThanSeconds * 1000).toISOString(), userId: null, source, unpublishedOnly: true };
   }
   const from = parseInstant(selection.from);
   const to = parseInstant(selection.to);
@@ -80,7 +84,7 @@ function resolveSelection(selection: Extract<ReplayRequest, { action: "start" }>
     return refuse(`the window spans ${days.toFixed(1)} days, over the maximum of ${settings.maxWindowDays} (stack config ${settings.maxWindowKey}); replay it in parts`);
   }
   if (selection.userId !== undefined && selection.userId.trim() === "") return refuse("--user-id must not be empty");
-  return { from: selection.from, to: selection.to, userId: selection.userId ?? null, unpublishedOnly: false };
+  return { from: selection.from, to: selection.to, userId: selection.userId ?? null, source, unpublishedOnly: false };
 }
 
 function queueAllowed(queueUrl: string, allowed: readonly string[]): boolean {
@@ -146,6 +150,7 @@ function stateOf(replay: StoredReplay): ReplayState {
     from: replay.from,
     to: replay.to,
     userId: replay.userId,
+    source: replay.source,
     unpublishedOnly: replay.unpublishedOnly,
     target: replay.targetQueueUrl === null ? { kind: "topic" } : { kind: "queue", queueUrl: replay.targetQueueUrl },
     selected: replay.selected,

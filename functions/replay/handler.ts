@@ -8,6 +8,7 @@ import { lazyDatabasePool } from "../shared/database";
 import { optionalInteger, optionalString, requireString } from "../shared/env";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
+import { knownSources, sourceDirectoryFromEnv } from "../shared/sources";
 import { envNames, replayLimits } from "../topology";
 import { createReplayHandler } from "./invocation";
 
@@ -21,6 +22,7 @@ const settings = {
   queueUrls: (optionalString(env, envNames.replayQueueUrls) ?? "").split(",").map((url) => url.trim()).filter(Boolean),
   queueUrlsKey: `fluxa:${replayLimits.queueUrlsKey}`,
   maxWindowKey: `fluxa:${replayLimits.maxWindowDaysKey}`,
+  sources: knownSources(sourceDirectoryFromEnv(env, envNames.sourceKeys)),
 };
 
 export const handler = createReplayHandler({

@@ -6,8 +6,8 @@ import { PathReporter } from "io-ts/lib/PathReporter";
  * What the replay function is invoked with and answers: the CLI starts a replay, then asks for it
  * page by page; each invocation does one bounded piece of work and returns.
  */
-const Window = t.intersection([t.type({ kind: t.literal("window"), from: t.string, to: t.string }), t.partial({ userId: t.string })]);
-const Unpublished = t.type({ kind: t.literal("unpublished"), olderThanSeconds: t.number });
+const Window = t.intersection([t.type({ kind: t.literal("window"), from: t.string, to: t.string }), t.partial({ userId: t.string, source: t.string })]);
+const Unpublished = t.intersection([t.type({ kind: t.literal("unpublished"), olderThanSeconds: t.number }), t.partial({ source: t.string })]);
 const Selection = t.union([Window, Unpublished]);
 const Target = t.union([t.type({ kind: t.literal("topic") }), t.type({ kind: t.literal("queue"), queueUrl: t.string })]);
 
@@ -28,6 +28,8 @@ export interface ReplayState {
   readonly from: string | null;
   readonly to: string;
   readonly userId: string | null;
+  /** null: every source. */
+  readonly source: string | null;
   readonly unpublishedOnly: boolean;
   readonly target: ReplayTarget;
   /** Events the selection held when the replay started. */

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { correlationIdHeader, gatewayResponse } from "../gateway-responses";
 import { correlationIdPattern } from "./id-formats";
 import type { Logger } from "./logger";
 
@@ -23,6 +24,15 @@ export function jsonResponse(
   };
 }
 
+/**
+ * What API Gateway answers a request without a valid API key; the functions answer the same to a key
+ * id their deployment does not know, so a caller cannot tell the two apart.
+ */
+export function forbiddenResponse(headers: Readonly<Record<string, string>> = {}): APIGatewayProxyResult {
+  const { statusCode, error, message } = gatewayResponse("INVALID_API_KEY");
+  return errorResponse(statusCode ?? 403, error, message, headers);
+}
+
 export function errorResponse(
   statusCode: number,
   error: string,
@@ -35,7 +45,7 @@ export function errorResponse(
 
 /** The caller's X-Correlation-ID when it is printable ASCII of at most 128 characters, else a new one. */
 export function correlationIdOf(event: Pick<APIGatewayProxyEvent, "headers">, newId: () => string): string {
-  const given = headerValue(event, "x-correlation-id")?.trim();
+  const given = headerValue(event, correlationIdHeader)?.trim();
   return given && correlationIdPattern.test(given) ? given : newId();
 }
 
@@ -67,7 +77,7 @@ export function requestScope(
   const correlationId = correlationIdOf(request, newCorrelationId);
   return {
     correlationId,
-    headers: { "X-Correlation-ID": correlationId },
+    headers: { [correlationIdHeader]: correlationId },
     log: log.child({ correlation_id: correlationId, aws_request_id: context.awsRequestId }),
   };
 }

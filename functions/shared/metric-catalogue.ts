@@ -1,8 +1,12 @@
 /**
  * Every EMF metric Fluxa's functions emit: its namespace (by emitting function), name, unit and
  * meaning. The handlers, the dashboard, the docs test and ARCHITECTURE.md all read this list.
- * Dimension: `service` = the emitting function's name.
+ * Dimension: `service` = the emitting function's name; ingest's metrics and the processor's
+ * processed counts also per `source`.
  */
+
+/** The dimension that splits a metric by source; its values come from stack config, so they are few. */
+export const sourceDimension = "source";
 
 export const metricNamespaces = { ingest: "Fluxa/Ingest", processor: "Fluxa/Processor", query: "Fluxa/Query", replay: "Fluxa/Replay" } as const;
 
@@ -54,6 +58,13 @@ export interface AwsMetricSpec {
 export const awsMetrics = {
   queueVisible: { namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible", unit: "Count", meaning: "Messages waiting to be received." },
   queueOldestAge: { namespace: "AWS/SQS", name: "ApproximateAgeOfOldestMessage", unit: "Seconds", meaning: "Age of the oldest message in the queue." },
+  queueNoisyGroups: { namespace: "AWS/SQS", name: "ApproximateNumberOfNoisyGroups", unit: "Count", meaning: "Message groups (sources) the fair queue deprioritises for flooding it." },
+  queueOldestAgeQuietGroups: {
+    namespace: "AWS/SQS",
+    name: "ApproximateAgeOfOldestMessageInQuietGroups",
+    unit: "Seconds",
+    meaning: "Age of the oldest message of the sources that are not flooding the queue.",
+  },
   lambdaInvocations: { namespace: "AWS/Lambda", name: "Invocations", unit: "Count", meaning: "Function invocations." },
   lambdaErrors: { namespace: "AWS/Lambda", name: "Errors", unit: "Count", meaning: "Invocations that ended in a function error." },
   lambdaThrottles: { namespace: "AWS/Lambda", name: "Throttles", unit: "Count", meaning: "Invocations refused for lack of concurrency." },

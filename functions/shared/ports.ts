@@ -25,6 +25,8 @@ export type PayloadMode = "INLINE" | "S3";
 
 /** An event as the processor hands it to the store. */
 export interface NewEvent {
+  /** The producer whose API key sent it. */
+  readonly source: string;
   readonly eventId: string;
   readonly correlationId: string;
   readonly event: EventInput;
@@ -37,6 +39,7 @@ export interface NewEvent {
 /** An event as stored and served by GET /events/{id}. */
 export interface StoredEvent {
   readonly event_id: string;
+  readonly source: string;
   readonly correlation_id: string;
   readonly user_id: string;
   readonly amount: number;
@@ -61,8 +64,9 @@ export interface EventSortKey {
   readonly eventId: string;
 }
 
-/** One user's events, newest first (created_at DESC, event_id DESC). */
+/** One source's events of one user, newest first (created_at DESC, event_id DESC). */
 export interface EventListQuery {
+  readonly source: string;
   readonly userId: string;
   /** Only events with created_at at or after this instant. */
   readonly from?: string;
@@ -94,7 +98,8 @@ export interface EventRepository {
   /** Stores the events atomically; an event_id already stored is left as it is. */
   persist(events: readonly NewEvent[]): Promise<PersistResult>;
   markPublished(eventIds: readonly string[]): Promise<void>;
-  findById(eventId: string): Promise<StoredEvent | undefined>;
+  /** The event, only if it belongs to this source: another source's event is as absent as an unknown id. */
+  findById(eventId: string, source: string): Promise<StoredEvent | undefined>;
   list(query: EventListQuery): Promise<EventPage>;
   /** The metadata of each of these events, by event_id. */
   findMetadata(eventIds: readonly string[]): Promise<Map<string, JsonObject | null>>;
@@ -106,6 +111,8 @@ export interface ReplaySelection {
   readonly from: string | null;
   readonly to: string;
   readonly userId: string | null;
+  /** Only this source's events; null: every source's. */
+  readonly source: string | null;
   /** Only events SNS never confirmed (published_at NULL). */
   readonly unpublishedOnly: boolean;
 }

@@ -4,6 +4,7 @@ import { PathReporter } from "io-ts/lib/PathReporter";
 import { isRfc3339DateTime } from "./event-schema";
 import { sha256Hex } from "./hash";
 import { correlationIdPattern, uuidPattern } from "./id-formats";
+import { defaultSourceName, sourceNamePattern } from "./sources";
 
 /** Any JSON value, but present: t.unknown alone would let a message without a payload through. */
 const PresentJson = new t.Type<unknown>(
@@ -27,13 +28,17 @@ function checkedString(name: string, valid: (value: string) => boolean, problem:
 // The processor stores a whole batch in one statement, which casts these to uuid and timestamptz
 // (and PostgreSQL's text refuses NUL): one value it refused would fail every message of the batch.
 // Checked here, such a message is poison on its own. PostgreSQL prints a uuid in lower case.
-const Envelope = t.type({
-  version: t.literal(1),
-  event_id: checkedString("event_id", (u) => uuidPattern.test(u), "must be a UUID", (u) => u.toLowerCase()),
-  correlation_id: checkedString("correlation_id", (u) => correlationIdPattern.test(u), "must be 1 to 128 printable ASCII characters"),
-  received_at: checkedString("received_at", isRfc3339DateTime, "must be an RFC 3339 date-time"),
-  payload_sha256: t.string,
-});
+const Envelope = t.intersection([
+  t.type({
+    version: t.literal(1),
+    event_id: checkedString("event_id", (u) => uuidPattern.test(u), "must be a UUID", (u) => u.toLowerCase()),
+    correlation_id: checkedString("correlation_id", (u) => correlationIdPattern.test(u), "must be 1 to 128 printable ASCII characters"),
+    received_at: checkedString("received_at", isRfc3339DateTime, "must be an RFC 3339 date-time"),
+    payload_sha256: t.string,
+  }),
+  // Absent on messages sent before sources existed: those belong to the default source.
+  t.partial({ source: checkedString("source", (u) => sourceNamePattern.test(u), "must be a source name") }),
+]);
 
 /**
  * The SQS message ingest sends: the payload inline, or a pointer to it in S3; always the SHA-256 of
@@ -48,6 +53,7 @@ export type PayloadRef = t.TypeOf<typeof PayloadRef>;
 
 /** What identifies a queue message, whatever carries its payload. */
 export interface MessageHeader {
+  readonly source: string;
   readonly eventId: string;
   readonly correlationId: string;
   readonly receivedAt: Date;
@@ -56,6 +62,7 @@ export interface MessageHeader {
 function envelope(header: MessageHeader, payloadSha256: string) {
   return {
     version: 1 as const,
+    source: header.source,
     event_id: header.eventId,
     correlation_id: header.correlationId,
     received_at: header.receivedAt.toISOString(),
@@ -80,6 +87,8 @@ export function s3QueueMessage(header: MessageHeader, ref: PayloadRef, payloadSh
 export const messageAttributeNames = {
   correlationId: "correlation_id",
   eventId: "event_id",
+  source: "source",
+  userId: "user_id",
   replay: "replay",
   replayId: "replay_id",
   /** Set by the processor on the copies it re-sends: how many receives of the event failed permanently. */
@@ -88,11 +97,17 @@ export const messageAttributeNames = {
   failureReason: "failure_reason",
 } as const;
 
+/** The source a queue message belongs to. */
+export function sourceOfMessage(message: QueueMessage): string {
+  return message.source ?? defaultSourceName;
+}
+
 /** The message attributes of a queue message, in the SDK's SendMessage shape. */
 export function queueMessageAttributes(message: QueueMessage): Record<string, { DataType: "String"; StringValue: string }> {
   return {
     [messageAttributeNames.correlationId]: { DataType: "String", StringValue: message.correlation_id },
     [messageAttributeNames.eventId]: { DataType: "String", StringValue: message.event_id },
+    [messageAttributeNames.source]: { DataType: "String", StringValue: sourceOfMessage(message) },
   };
 }
 

@@ -4,13 +4,14 @@ import type { EventInput } from "../../functions/shared/event-schema";
 import { uuidv7 } from "../../functions/shared/ids";
 import { inlineQueueMessage, queueMessageAttributes, type QueueMessage } from "../../functions/shared/queue-message";
 import { sampleEvent, sqsRecord } from "../lib/factories";
+import { defaultSourceName } from "../../functions/shared/sources";
 
 /** The body of every benchmark request: the README's example event, about 200 bytes of JSON. */
 export const eventBody = JSON.stringify(sampleEvent());
 
 /** An inline queue message as ingest writes it, with a fresh event id (UUIDv7, like ingest's). */
 export function queueMessage(correlationId: string, event: EventInput = sampleEvent()): QueueMessage {
-  return inlineQueueMessage({ eventId: uuidv7(Date.now()), correlationId, receivedAt: new Date() }, event);
+  return inlineQueueMessage({ source: defaultSourceName, eventId: uuidv7(Date.now()), correlationId, receivedAt: new Date() }, event);
 }
 
 /** What Lambda's event source mapping hands the processor: `size` fresh messages. */

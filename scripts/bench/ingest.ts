@@ -12,6 +12,7 @@ import { randomIds, systemClock } from "../../functions/shared/ids";
 import type { LocalStack } from "../local-stack/local-stack";
 import { eventBody } from "./fixtures";
 import { progress, ratio, summariseLatencies, type LatencySummary } from "./measure";
+import { defaultSourceName } from "../../functions/shared/sources";
 
 export interface IngestRun {
   readonly requestsPerSecond: number;
@@ -106,7 +107,7 @@ async function startBareIngestServer(stack: LocalStack, clients: { sqs: SQSClien
     request.on("end", () => {
       const decoded = decodeEventInput(JSON.parse(Buffer.concat(chunks).toString("utf8")));
       if (!decoded.ok) return void response.writeHead(400).end();
-      ingestEvent(ports, { largePayloadThresholdBytes: 262_144 }, decoded.event, randomUUID()).then(
+      ingestEvent(ports, { largePayloadThresholdBytes: 262_144 }, defaultSourceName, decoded.event, randomUUID()).then(
         (accepted) => {
           response.writeHead(202, { "content-type": "application/json" });
           response.end(JSON.stringify({ event_id: accepted.eventId, status: "enqueued" }));

@@ -5,6 +5,7 @@
 import type { FluxaConfig } from "../../stack-config/config";
 import { accessLogFormat } from "../../components/rest-api";
 import { notificationOf } from "../../functions/adapters/sns-event-notifier";
+import { sourceOfMessage } from "../../functions/shared/queue-message";
 import { stackCapacity, type StackCapacity } from "./capacity";
 import { costPerMillionEvents, type CostInputs, type PerMillionEvents } from "./costs";
 import { queueMessage } from "./fixtures";
@@ -70,6 +71,7 @@ function messageSizes(): { queueMessageBytes: number; notificationBytes: number 
   const message = queueMessage("0b7e6c1e-55d5-4c1b-9a38-2f3c8d0e1a2b", event);
   const stored = {
     event_id: message.event_id,
+    source: sourceOfMessage(message),
     correlation_id: message.correlation_id,
     user_id: event.user_id,
     amount: event.amount,
@@ -80,8 +82,8 @@ function messageSizes(): { queueMessageBytes: number; notificationBytes: number 
     payload_mode: "INLINE" as const,
     created_at: message.received_at,
   };
-  // SQS and SNS count message attributes (name, type and value) toward the size: event_id and correlation_id.
-  const attributes = 2 * ("String".length + 36) + "event_id".length + "correlation_id".length;
+  // SQS and SNS count message attributes (name, type and value) toward the size: event_id, correlation_id, source and user_id.
+  const attributes = 4 * "String".length + 2 * 36 + stored.source.length + stored.user_id.length + "event_id".length + "correlation_id".length + "source".length + "user_id".length;
   return { queueMessageBytes: Buffer.byteLength(JSON.stringify(message)) + attributes, notificationBytes: notificationOf(stored).bytes + attributes };
 }
 

@@ -14,12 +14,20 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
+/** A request as it passed through: which service, the SQS action (`x-amz-target`) if any, and its body. */
+export interface ProxiedRequest {
+  readonly service: Service;
+  readonly target: string | undefined;
+  readonly body: Buffer;
+}
+
 /**
  * An HTTP proxy on 127.0.0.1 in front of the SQS/SNS/S3 emulator that makes one service unavailable
  * for a while, the way an AWS regional outage looks to a client: 503 with a service error body
- * (the SDK retries it, then gives up). Nothing is forwarded anywhere but to `target`.
+ * (the SDK retries it, then gives up). Nothing is forwarded anywhere but to `target`. `onRequest`
+ * sees every request, e.g. to check a parameter the emulator does not keep.
  */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export async function startFaultProxy(target: string, onRequest?: (request: ProxiedRequest) => void): Promise<FaultProxy> {
   const upstream = new URL(target);
   if (upstream.hostname !== "127.0.0.1") throw new Error(`the fault proxy only forwards to 127.0.0.1, not ${upstream.hostname}`);
   const downUntil: Record<Service, number> = { sqs: 0, sns: 0, s3: 0 };
@@ -28,6 +36,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     void readBody(req).then(
       (body) => {
         const service = serviceOf(req, body);
+        onRequest?.({ service, target: typeof req.headers["x-amz-target"] === "string" ? req.headers["x-amz-target"] : undefined, body });
         if (Date.now() < downUntil[service]) {
           refused[service] += 1;
           return refuse(res, service);

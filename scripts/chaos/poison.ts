@@ -6,6 +6,7 @@ import { sha256Hex } from "../../functions/shared/hash";
 import { inlineQueueMessage, s3QueueMessage, type MessageHeader } from "../../functions/shared/queue-message";
 import { eventQueue, payloadObjectKey } from "../../functions/topology";
 import type { LogEntry } from "./observe";
+import { defaultSourceName } from "../../functions/shared/sources";
 
 export interface PoisonOutcome {
   /** event_ids of the messages found in the DLQ (and taken out of it). */
@@ -33,7 +34,7 @@ function event(userId: string) {
 }
 
 function header(eventId: string): MessageHeader {
-  return { eventId, correlationId: `corr-${eventId}`, receivedAt: new Date() };
+  return { source: defaultSourceName, eventId, correlationId: `corr-${eventId}`, receivedAt: new Date() };
 }
 
 const hashOf = (payload: unknown) => sha256Hex(JSON.stringify(payload));

@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { PayloadStore } from "../../functions/shared/ports";
 import { messageAttributeNames } from "../../functions/shared/queue-message";
+import { defaultSourceName } from "../../functions/shared/sources";
 import { formatTable } from "../lib/table";
 import { diagnose } from "./diagnose";
 
@@ -18,6 +19,8 @@ export interface DlqContext {
   readonly payloads: PayloadStore;
   readonly queueUrl: string | undefined;
   readonly dlqUrl: string;
+  /** Only this source's messages; undefined: every source's. */
+  readonly source?: string;
   readonly print: (text: string) => void;
 }
 
@@ -38,6 +41,12 @@ function fieldOf(message: Message, name: (typeof messageAttributeNames)[keyof ty
 
 const eventIdOf = (message: Message) => fieldOf(message, messageAttributeNames.eventId);
 const correlationIdOf = (message: Message) => fieldOf(message, messageAttributeNames.correlationId);
+/** A message sent before sources carries none: it is the default source's. */
+const sourceOf = (message: Message) => {
+  const source = fieldOf(message, messageAttributeNames.source);
+  return source === "?" ? defaultSourceName : source;
+};
+const selected = (ctx: DlqContext) => (message: Message) => ctx.source === undefined || sourceOf(message) === ctx.source;
 
 /**
  * Every message in the DLQ once, read without deleting: each receive hides a message for a few
@@ -63,7 +72,7 @@ export async function peekAll(ctx: DlqContext, limit = 10_000): Promise<Message[
     idle = fresh.length === 0 ? idle + 1 : 0;
   }
   await release(ctx, [...seen.values()]);
-  return [...seen.values()];
+  return [...seen.values()].filter(selected(ctx));
 }
 
 async function release(ctx: DlqContext, messages: readonly Message[]): Promise<void> {
@@ -78,6 +87,7 @@ export async function list(ctx: DlqContext): Promise<number> {
   const rows = await Promise.all(
     messages.map(async (m) => [
       String(m.MessageId),
+      sourceOf(m),
       eventIdOf(m),
       correlationIdOf(m),
       m.Attributes?.ApproximateReceiveCount ?? "?",
@@ -85,8 +95,8 @@ export async function list(ctx: DlqContext): Promise<number> {
       await diagnose(ctx.payloads, String(m.MessageId), m.Body ?? ""),
     ]),
   );
-  ctx.print(`${messages.length} message(s) in ${ctx.dlqUrl}`);
-  if (rows.length > 0) ctx.print(formatTable(["message_id", "event_id", "correlation_id", "receives", "first sent", "last failure reason (re-checked now)"], rows));
+  ctx.print(`${messages.length} message(s)${ctx.source === undefined ? "" : ` of source ${ctx.source}`} in ${ctx.dlqUrl}`);
+  if (rows.length > 0) ctx.print(formatTable(["message_id", "source", "event_id", "correlation_id", "receives", "first sent", "last failure reason (re-checked now)"], rows));
   return 0;
 }
 
@@ -106,6 +116,7 @@ export async function show(ctx: DlqContext, id: string): Promise<number> {
     JSON.stringify(
       {
         message_id: message.MessageId,
+        source: sourceOf(message),
         event_id: eventIdOf(message),
         correlation_id: correlationIdOf(message),
         receive_count: message.Attributes?.ApproximateReceiveCount,
@@ -130,6 +141,8 @@ export async function show(ctx: DlqContext, id: string): Promise<number> {
 export async function redrive(ctx: DlqContext, max: number): Promise<number> {
   if (!ctx.queueUrl) throw new Error("redrive needs the event queue: --queue-url (or FLUXA_QUEUE_URL)");
   let moved = 0;
+  // Another source's messages stay hidden for the walk, so each receive brings new ones; then they are released.
+  const skipped = new Map<string, Message>();
   while (moved < max) {
     const { Messages = [] } = await ctx.sqs.send(
       new ReceiveMessageCommand({
@@ -142,14 +155,23 @@ export async function redrive(ctx: DlqContext, max: number): Promise<number> {
     );
     if (Messages.length === 0) break;
     for (const message of Messages) {
+      if (!selected(ctx)(message)) {
+        skipped.set(String(message.MessageId), message);
+        continue;
+      }
       // The processor's poison count and reason start afresh: a redriven message gets three receives again.
       const { [messageAttributeNames.permanentFailures]: _count, [messageAttributeNames.failureReason]: _reason, ...attributes } = message.MessageAttributes ?? {};
-      await ctx.sqs.send(new SendMessageCommand({ QueueUrl: ctx.queueUrl, MessageBody: message.Body ?? "", MessageAttributes: attributes }));
+      // Back in its source's fair-queue group, as ingest sent it.
+      const group = attributes[messageAttributeNames.source]?.StringValue;
+      await ctx.sqs.send(
+        new SendMessageCommand({ QueueUrl: ctx.queueUrl, MessageBody: message.Body ?? "", MessageAttributes: attributes, ...(group ? { MessageGroupId: group } : {}) }),
+      );
       await ctx.sqs.send(new DeleteMessageCommand({ QueueUrl: ctx.dlqUrl, ReceiptHandle: message.ReceiptHandle }));
       moved += 1;
     }
   }
-  ctx.print(`moved ${moved} message(s) from ${ctx.dlqUrl} to ${ctx.queueUrl}`);
+  await release(ctx, [...skipped.values()]);
+  ctx.print(`moved ${moved} message(s)${ctx.source === undefined ? "" : ` of source ${ctx.source}`} from ${ctx.dlqUrl} to ${ctx.queueUrl}`);
   return 0;
 }
 

@@ -7,6 +7,22 @@ export function sampleEvent(overrides: Partial<EventInput> = {}): EventInput {
   return { ...seedSample, metadata: { ...seedSample.metadata }, ...overrides };
 }
 
+/** A deployment's source directory for tests: two keys of `web` (as while rotating) and one of `mobile`. */
+export const testSourceDirectory: ReadonlyMap<string, string> = new Map([
+  ["key-web-1", "web"],
+  ["key-web-2", "web"],
+  ["key-mobile-1", "mobile"],
+]);
+
+/** The source of `apiRequest`'s default caller, and of `newEvent` and `storedEvent`. */
+export const testSource = "web";
+
+/** The request context API Gateway passes for a request admitted with this API key id. */
+export function callerContext(apiKeyId: string): APIGatewayProxyEvent["requestContext"] {
+  return { identity: { apiKeyId } } as APIGatewayProxyEvent["requestContext"];
+}
+
+/** A REST API proxy event, by default admitted with `key-web-1` (source `web`). */
 export function apiRequest(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return {
     resource: "/events",
@@ -18,7 +34,7 @@ export function apiRequest(overrides: Partial<APIGatewayProxyEvent> = {}): APIGa
     multiValueQueryStringParameters: null,
     pathParameters: null,
     stageVariables: null,
-    requestContext: {} as APIGatewayProxyEvent["requestContext"],
+    requestContext: callerContext("key-web-1"),
     body: JSON.stringify(sampleEvent()),
     isBase64Encoded: false,
     ...overrides,
@@ -50,6 +66,7 @@ export const testEventId = (n: number) => `00000000-0000-7000-8000-${String(n).p
 /** Event n as the processor hands it to the store. */
 export function newEvent(n: number, overrides: Partial<NewEvent> = {}): NewEvent {
   return {
+    source: testSource,
     eventId: testEventId(n),
     correlationId: `corr-${n}`,
     event: sampleEvent({ user_id: `user-${n}` }),
@@ -67,6 +84,7 @@ export function storedEvent(n: number, metadata: StoredEvent["metadata"] = { sou
     ...sampleEvent(),
     metadata,
     event_id: testEventId(n),
+    source: testSource,
     correlation_id: `c${n}`,
     payload_mode: "INLINE",
     created_at: "2024-01-15T10:30:01.000Z",

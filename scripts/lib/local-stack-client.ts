@@ -15,6 +15,8 @@ export interface TestStack {
   readonly stack: LocalStack;
   /** Every JSON log line the functions wrote. */
   readonly logs: FunctionLogEntry[];
+  /** The stack's own messages (migrations applied, throttles), as `npm start` prints them. */
+  readonly stackMessages: string[];
   /** A pool on the stack's database, to count what was stored. */
   readonly db: DatabasePool;
   readonly apiKey: string;
@@ -32,7 +34,9 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
   };
   // The visibility timeout is short enough for a poisoned message to reach the DLQ in seconds, and
   // longer than the 1 s batching window plus a batch's processing, or in-flight messages are received again.
-  const stack = await startLocalStack({ port: 0, dataDir, quiet: true, apiKeys: ["e2e-key"], visibilityTimeoutSeconds: 3, onFunctionLog, ...options });
+  const stackMessages: string[] = [];
+  const onStackMessage = (message: string) => stackMessages.push(message);
+  const stack = await startLocalStack({ port: 0, dataDir, quiet: true, apiKeys: ["e2e-key"], visibilityTimeoutSeconds: 3, onFunctionLog, onStackMessage, ...options });
   const db = await createDatabasePool({ DATABASE_URL: stack.databaseUrl });
   const sqs = new SQSClient({
     endpoint: stack.awsEndpointUrl,
@@ -42,6 +46,7 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
   return {
     stack,
     logs,
+    stackMessages,
     db,
     apiKey: "e2e-key",
     sqs,

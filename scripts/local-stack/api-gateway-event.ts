@@ -2,6 +2,11 @@ import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { RouteSpec } from "../../functions/topology";
 
+/** API Gateway gives each key an id of its own; locally a digest of the key stands in for it. */
+export function localApiKeyId(apiKey: string): string {
+  return createHash("sha256").update(apiKey).digest("hex").slice(0, 10);
+}
+
 export type RouteMatch =
   | { readonly found: true; readonly route: RouteSpec; readonly pathParameters: Readonly<Record<string, string>> }
   | { readonly found: false };
@@ -101,8 +106,7 @@ export function proxyEvent(
         accessKey: null,
         accountId: null,
         apiKey: facts.apiKey,
-        // API Gateway gives each key an id of its own; a digest of the key stands in for it.
-        apiKeyId: facts.apiKey === null ? null : createHash("sha256").update(facts.apiKey).digest("hex").slice(0, 10),
+        apiKeyId: facts.apiKey === null ? null : localApiKeyId(facts.apiKey),
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,

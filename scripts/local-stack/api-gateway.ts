@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { integrationFailureResponse, type RouteSpec } from "../../functions/topology";
+import { correlationIdHeader, gatewayResponse, gatewayResponseBody, type GatewayResponseType } from "../../functions/gateway-responses";
+import type { RouteSpec } from "../../functions/topology";
 import { matchRoute, proxyEvent } from "./api-gateway-event";
 import { InvocationError, responseSizeTooLarge, throttledErrorType, type LambdaFunctions } from "./lambda-runtime";
 import { lambdaProxyResponse, type GatewayResponse } from "./lambda-proxy-response";
@@ -25,43 +26,36 @@ export interface ApiGateway {
   stop(): Promise<void>;
 }
 
-const gatewayError = (statusCode: number, errorType: string, message: string): GatewayResponse => ({
-  statusCode,
-  headers: [
-    ["Content-Type", "application/json"],
-    ["x-amzn-ErrorType", errorType],
-  ],
-  body: Buffer.from(JSON.stringify({ message })),
-});
+/** The answer the deployed API's gateway response of this type gives (components/gateway-responses.ts). */
+function gatewayAnswer(responseType: GatewayResponseType): GatewayResponse {
+  const spec = gatewayResponse(responseType);
+  if (spec.statusCode === undefined) throw new Error(`${responseType} keeps the status of the refusal it covers; the local gateway gives none`);
+  const retryAfter: Array<[string, string]> = spec.retryAfterSeconds === undefined ? [] : [["Retry-After", String(spec.retryAfterSeconds)]];
+  return {
+    statusCode: spec.statusCode,
+    headers: [["Content-Type", "application/json"], ["x-amzn-ErrorType", spec.amznErrorType], ...retryAfter],
+    body: Buffer.from(JSON.stringify(gatewayResponseBody(spec))),
+    fromGateway: true,
+  };
+}
 
-// REST APIs answer an unknown resource or method with 403, not 404, whether or not a key was sent.
-const missingAuthenticationToken = gatewayError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
-const forbidden = gatewayError(403, "ForbiddenException", "Forbidden");
-const requestTooLong = gatewayError(413, "RequestEntityTooLargeException", "Request Too Long");
-const internalServerError = gatewayError(502, "InternalServerErrorException", "Internal server error");
+const requestTooLarge = gatewayAnswer("REQUEST_TOO_LARGE");
+const noRoute = gatewayAnswer("MISSING_AUTHENTICATION_TOKEN");
+const invalidApiKey = gatewayAnswer("INVALID_API_KEY");
+const integrationFailure = gatewayAnswer("INTEGRATION_FAILURE");
+const functionFailed = gatewayAnswer("DEFAULT_5XX");
 
 /**
  * Invocations API Gateway reports as INTEGRATION_FAILURE: Lambda refused the invoke (throttled), or
- * the function's result passed the payload limit. Other function errors stay a bare 502.
+ * the function's result passed the payload limit. Other function errors are DEFAULT_5XX's 502.
  */
 const integrationFailureErrorTypes: ReadonlySet<string> = new Set([throttledErrorType, responseSizeTooLarge.errorType]);
-
-/** The deployed API's INTEGRATION_FAILURE gateway response; API Gateway keeps the error type header it would have sent. */
-const integrationFailure: GatewayResponse = {
-  statusCode: integrationFailureResponse.statusCode,
-  headers: [
-    ["Content-Type", "application/json"],
-    ["x-amzn-ErrorType", "InternalServerErrorException"],
-    ["Retry-After", String(integrationFailureResponse.retryAfterSeconds)],
-  ],
-  body: Buffer.from(JSON.stringify(integrationFailureResponse.body)),
-};
 
 export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGateway> {
   const server = createServer((request, response) => {
     const requestId = randomUUID();
     handle(options, request, requestId)
-      .catch(() => internalServerError)
+      .catch(() => functionFailed)
       .then((answer) => send(response, requestId, answer), () => response.destroy());
   });
   await new Promise<void>((resolve, reject) => {
@@ -75,19 +69,20 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
 async function handle(options: ApiGatewayOptions, request: IncomingMessage, requestId: string): Promise<GatewayResponse> {
   const receivedAt = new Date();
   const body = await readLimitedBody(request, maxRequestBodyBytes);
-  if (!body) return requestTooLong;
+  if (!body) return requestTooLarge;
   const url = request.url ?? "/";
   const method = request.method ?? "GET";
   const match = matchRoute(options.routes, method, new URL(url, "http://local").pathname);
-  if (!match.found) return missingAuthenticationToken;
+  if (!match.found) return noRoute;
   const apiKey = headerValue(request, "x-api-key");
-  if (match.route.apiKeyRequired && (apiKey === undefined || !options.apiKeys.includes(apiKey))) return forbidden;
+  if (match.route.apiKeyRequired && (apiKey === undefined || !options.apiKeys.includes(apiKey))) return invalidApiKey;
   const integration = match.route.integration;
   if (integration.kind === "mock") {
     return {
       statusCode: integration.statusCode,
       headers: [["Content-Type", "application/json"]],
       body: Buffer.from(JSON.stringify(integration.body)),
+      fromGateway: true,
     };
   }
   const event = proxyEvent(
@@ -96,9 +91,9 @@ async function handle(options: ApiGatewayOptions, request: IncomingMessage, requ
     { requestId, stage: options.stage ?? "local", receivedAt, apiKey: match.route.apiKeyRequired ? (apiKey ?? null) : null },
   );
   try {
-    return lambdaProxyResponse(await options.functions.invoke(integration.function, event)) ?? internalServerError;
+    return lambdaProxyResponse(await options.functions.invoke(integration.function, event)) ?? functionFailed;
   } catch (error) {
-    return error instanceof InvocationError && integrationFailureErrorTypes.has(error.errorType) ? integrationFailure : internalServerError;
+    return error instanceof InvocationError && integrationFailureErrorTypes.has(error.errorType) ? integrationFailure : functionFailed;
   }
 }
 
@@ -107,11 +102,12 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
-
 function send(response: ServerResponse, requestId: string, answer: GatewayResponse): void {
   response.statusCode = answer.statusCode;
   for (const [name, value] of answer.headers) response.appendHeader(name, value);
   response.setHeader("x-amzn-RequestId", requestId);
+  // As deployed: API Gateway's own answers (gateway responses, the mock) carry its request id.
+  if (answer.fromGateway) response.setHeader(correlationIdHeader, requestId);
   response.end(answer.body);
 }
 

@@ -1,3 +1,5 @@
+import * as path from "node:path";
+import { defaultDataDir, runningStackFile } from "../lib/running-local-stack";
 import { readmeSampleEvent } from "../lib/sample-event";
 import { functionNames } from "../../functions/topology";
 import type { LocalStack, LocalSizing } from "./local-stack";
@@ -5,7 +7,7 @@ import type { LocalStack, LocalSizing } from "./local-stack";
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 export function banner(stack: LocalStack, now: Date = new Date()): string {
-  const [key] = stack.apiKeys;
+  const [key] = stack.sources[0].keys;
   const hour = 3_600_000;
   const end = new Date(Math.ceil(now.getTime() / hour) * hour);
   const lastHour = { from: new Date(end.getTime() - hour).toISOString(), to: end.toISOString() };
@@ -13,7 +15,8 @@ export function banner(stack: LocalStack, now: Date = new Date()): string {
     "",
     "Fluxa local stack is ready",
     `  API        ${stack.apiUrl}`,
-    `  API key    ${key}`,
+    ...stack.sources.map((source, i) => `  ${i === 0 ? "sources   " : "          "} ${source.name}: ${source.keys.join(", ")}`),
+    `  SNS topic  ${stack.topicArn} (filter on the source and user_id attributes)`,
     `  database   ${stack.databaseUrl}`,
     `  AWS        ${stack.awsEndpointUrl} (${stack.region})`,
     `  queue      ${stack.queueUrl}`,
@@ -23,12 +26,18 @@ export function banner(stack: LocalStack, now: Date = new Date()): string {
     "Try:",
     `  curl -i -X POST ${stack.apiUrl}/events -H "x-api-key: ${key}" -H "content-type: application/json" -d ${shellQuote(JSON.stringify(readmeSampleEvent))}`,
     `  curl -i ${stack.apiUrl}/health`,
-    `  npm run dlq -- list --endpoint ${stack.awsEndpointUrl} --dlq-url ${stack.dlqUrl}`,
-    `  npm run replay -- --function replay --lambda-endpoint ${stack.lambdaEndpointUrl} --from ${lastHour.from} --to ${lastHour.to} --dry-run`,
+    `  ${cliEnvironment(stack.dataDir)}npm run dlq -- list`,
+    `  ${cliEnvironment(stack.dataDir)}npm run replay -- --from ${lastHour.from} --to ${lastHour.to} --dry-run`,
     "",
+    `The CLIs find this stack's ports in ${path.join(stack.dataDir, runningStackFile)} while it runs.`,
     "Ctrl-C stops it (queued messages are kept in memory only; stored events stay in PostgreSQL).",
     "",
   ].join("\n");
+}
+
+/** The CLIs look in the default data directory; a stack elsewhere is found through the variable npm start read. */
+function cliEnvironment(dataDir: string): string {
+  return dataDir === defaultDataDir ? "" : `FLUXA_DATA_DIR=${shellQuote(dataDir)} `;
 }
 
 /** What throttles: each reservation, and the processor mapping's bound. */

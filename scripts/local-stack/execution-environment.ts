@@ -22,6 +22,10 @@ export interface FunctionConfiguration {
   readonly quiet: boolean;
   /** Receives each line the function writes to stdout (its JSON logs), whether quiet or not. */
   readonly onLogLine?: (line: string) => void;
+  /** Unless quiet, each complete line is written to the host's stdout as this renders it; without it, as written. */
+  readonly formatLogLine?: (line: string) => string;
+  /** Called each time an invocation is refused at the reserved concurrency, with the function's throttle count so far. */
+  readonly onThrottle?: (reservedConcurrency: number, throttles: number) => void;
 }
 
 /** A failed invocation, in the shape Lambda reports it (`errorType`, `errorMessage`). */
@@ -125,9 +129,11 @@ export class ExecutionEnvironment {
     if (text === "") return;
     const lines = (this.partialLine + text).split("\n");
     this.partialLine = lines.pop() ?? "";
-    const { quiet, onLogLine } = this.configuration;
+    const { quiet, onLogLine, formatLogLine } = this.configuration;
     for (const line of lines) onLogLine?.(line);
-    if (!quiet) process.stdout.write(text);
+    if (quiet) return;
+    if (formatLogLine) process.stdout.write(lines.map(formatLogLine).join(""));
+    else process.stdout.write(text);
   }
 
   private settle(reply: WorkerReply): void {

@@ -14,6 +14,8 @@ export interface LocalLinkTargets {
   readonly databasePoolSize?: number;
   /** Queues a replay may send to: the local stack allows every queue of its own emulator (`<prefix>*`). */
   readonly replayQueueUrls: string;
+  /** API key id → source, as deployed functions get it. */
+  readonly sourceKeys: string;
 }
 
 export interface RuntimeSettings {
@@ -41,6 +43,7 @@ export function functionEnvironment(
     topicArn: targets.topicArn,
     database: { kind: "url", url: targets.databaseUrl, ...(targets.databasePoolSize === undefined ? {} : { poolSize: String(targets.databasePoolSize) }) },
     replay: { queueUrls: targets.replayQueueUrls, maxWindowDays: String(replayLimits.defaultMaxWindowDays) },
+    sourceKeys: targets.sourceKeys,
   };
   return {
     AWS_REGION: settings.region,

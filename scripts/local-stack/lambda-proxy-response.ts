@@ -3,6 +3,8 @@ export interface GatewayResponse {
   /** In order; a name may repeat. */
   readonly headers: ReadonlyArray<readonly [string, string]>;
   readonly body: Buffer;
+  /** Answered by API Gateway itself (a gateway response or a mock integration), not by a function. */
+  readonly fromGateway?: boolean;
 }
 
 type HeaderValue = string | number | boolean;

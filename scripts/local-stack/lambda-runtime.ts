@@ -81,6 +81,7 @@ class FunctionPool {
     const limit = this.configuration.reservedConcurrency;
     if (limit !== undefined && this.inFlight >= limit) {
       this.throttles += 1;
+      this.configuration.onThrottle?.(limit, this.throttles);
       throw new InvocationError(throttledErrorType, "Rate Exceeded.");
     }
     this.invocations += 1;

@@ -1,25 +1,38 @@
-import { eventQueue, functionNames, routes, visibilityTimeoutSeconds } from "../../functions/topology";
+import { eventQueue, functionNames, routes, visibilityTimeoutSeconds, type FunctionName } from "../../functions/topology";
 import { buildFunctions, bundleDirectory, defaultBundleDir } from "../../bundling/function-bundles";
+import { recordRunningStack, refuseIfRunning } from "../lib/running-local-stack";
 import { startApiGateway } from "./api-gateway";
 import { localApiKey } from "./api-keys";
 import { startAwsEmulator } from "./aws-emulator";
 import { awsClients, destroyAwsClients, ensureAwsResources } from "./aws-resources";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { functionEnvironment, type LocalLinkTargets } from "./function-environment";
+import { prettyFunctionLog } from "./function-log-format";
 import { startLambdaApi } from "./lambda-api";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
-import { resolveSettings, type LocalStackOptions, type LocalStackSettings } from "./settings";
+import { refuseIfPortInUse } from "./port-in-use";
+import { resolveSettings, type LocalSource, type LocalStackOptions, type LocalStackSettings } from "./settings";
+import { localApiKeyId } from "./api-gateway-event";
+import { defaultSourceName, encodeSourceDirectory } from "../../functions/shared/sources";
 import { stackSizing, topologySizing, withOverrides, type LocalSizing } from "./sizing";
 import { startSqsEventSource } from "./sqs-event-source";
+import { throttleMessage } from "./throttle-report";
 
-export type { LocalStackOptions } from "./settings";
+export type { LocalSource, LocalStackOptions } from "./settings";
 export { InvocationError, throttledErrorType, type LambdaFunctions } from "./lambda-runtime";
 export type { LocalSizing } from "./sizing";
 
 export interface LocalStack {
   /** `http://127.0.0.1:<port>`; e.g. `${apiUrl}/events`. */
   apiUrl: string;
+  /** Where PostgreSQL's data, the local key and the running stack's record (`stack.json`, read by the CLIs) live. */
+  dataDir: string;
+  /** Every key the gateway admits, of every source. */
   apiKeys: string[];
+  /** The sources and their keys (FLUXA_SOURCES; else `default` with the API keys). */
+  sources: readonly LocalSource[];
+  /** The functions' source directory (API key id → source), as SOURCE_DIRECTORY carries it. */
+  sourceKeys: string;
   databaseUrl: string;
   /** How the functions and the processor's mapping are bounded and sized (the stack's, or the topology's defaults). */
   sizing: LocalSizing;
@@ -48,12 +61,17 @@ const region = "us-east-1";
 /** Starts everything `npm start` runs; options win over the environment (see LocalStackOptions). */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const settings = resolveSettings(options, process.env);
-  const say = (message: string) => settings.quiet || console.log(message);
+  const say = (message: string) => {
+    settings.onStackMessage?.(message);
+    if (!settings.quiet) console.log(message);
+  };
   const stoppers: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stoppers.splice(0).reverse()) await stop();
   };
   try {
+    refuseIfRunning(settings.dataDir);
+    await refuseIfPortInUse(settings.port);
     const stackOrDefaults = settings.stack === undefined ? topologySizing() : stackSizing(settings.stack);
     const sizing = withOverrides(stackOrDefaults, { reservedConcurrency: settings.reservedConcurrency, maximumConcurrency: settings.pollerConcurrency });
     const bundleDir = settings.bundleDir ?? buildBundles();
@@ -64,7 +82,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const resources = await ensureAwsResources(clients, settings.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(sizing.functions.processor.timeoutSeconds));
     // The emulator's queue URLs differ only in their last segment, the queue's name.
     const replayQueueUrls = `${resources.queueUrl.slice(0, resources.queueUrl.lastIndexOf("/") + 1)}*`;
-    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls }));
+    const sources = settings.sources ?? [{ name: defaultSourceName, keys: settings.apiKeys ?? [localApiKey(settings.dataDir)] }];
+    const sourceKeys = encodeSourceDirectory(sources.flatMap((source) => source.keys.map((key) => [localApiKeyId(key), source.name] as const)));
+    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, say, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls, sourceKeys }));
     const { applied } = (await runtime.invoke("migrate", {})) as { applied?: string[] };
     say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);
     await started(
@@ -82,12 +102,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         onPollError: (error) => settings.quiet || console.error(`polling ${resources.queueUrl} failed:`, error),
       }),
     );
-    const apiKeys = settings.apiKeys ?? [localApiKey(settings.dataDir)];
+    const apiKeys = sources.flatMap((source) => [...source.keys]);
     const gateway = await started(stoppers, startApiGateway({ routes, functions: runtime, apiKeys, port: settings.port }));
     const lambdaApi = await started(stoppers, startLambdaApi(runtime, functionNames));
+    const { queueUrl, dlqUrl } = resources;
+    const forgetRecord = recordRunningStack(settings.dataDir, {
+      apiUrl: gateway.url,
+      awsEndpointUrl,
+      region,
+      queueUrl,
+      dlqUrl,
+      lambdaEndpointUrl: lambdaApi.url,
+      replayFunction: "replay" satisfies FunctionName,
+    });
+    stoppers.push(() => Promise.resolve(forgetRecord()));
     return {
       apiUrl: gateway.url,
+      dataDir: settings.dataDir,
       apiKeys,
+      sources,
+      sourceKeys,
       databaseUrl,
       sizing,
       awsEndpointUrl,
@@ -125,10 +159,13 @@ function lambdaRuntime(
   settings: LocalStackSettings,
   sizing: LocalSizing,
   bundleDir: string,
+  say: (message: string) => void,
   targets: LocalLinkTargets & { awsEndpointUrl: string },
 ): LambdaRuntime {
   const configurations = functionNames.map((name) => ({
     name,
+    onThrottle: (reservedConcurrency: number, throttles: number) => say(throttleMessage(name, reservedConcurrency, throttles)),
+    formatLogLine: settings.logFormat === "pretty" ? prettyFunctionLog(name, Boolean(process.stdout.isTTY)) : undefined,
     bundleDir: bundleDirectory(name, bundleDir),
     ...sizing.functions[name],
     environment: functionEnvironment(

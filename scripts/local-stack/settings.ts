@@ -1,5 +1,14 @@
 import * as path from "node:path";
 import { functionNames, type FunctionName } from "../../functions/topology";
+import { sourceNamePattern } from "../../functions/shared/sources";
+import { defaultDataDir } from "../lib/running-local-stack";
+import { logFormats, type LogFormat } from "./function-log-format";
+
+/** A local source and the keys it is called with. */
+export interface LocalSource {
+  readonly name: string;
+  readonly keys: readonly string[];
+}
 
 export interface LocalStackOptions {
   /** API port; 0 picks a free one. Default: env PORT, else 3000. */
@@ -10,8 +19,10 @@ export interface LocalStackOptions {
   databaseUrl?: string;
   /** Use this SQS/SNS/S3 endpoint (e.g. LocalStack) instead of fauxqs. Default: env AWS_ENDPOINT_URL, else in-process fauxqs. */
   awsEndpointUrl?: string;
-  /** Keys accepted in `x-api-key`. Default: env FLUXA_API_KEYS (comma-separated), else one generated key kept in the data dir. */
+  /** Keys accepted in `x-api-key`, all of the source `default`. Default: env FLUXA_API_KEYS (comma-separated), else one generated key kept in the data dir. */
   apiKeys?: string[];
+  /** Sources and their keys; wins over apiKeys. Default: env FLUXA_SOURCES (`web:key-1,web:key-2,mobile:key-3`). */
+  sources?: readonly LocalSource[];
   /** The event queue's visibility timeout. Default: env FLUXA_VISIBILITY_TIMEOUT_SECONDS, else the topology's multiple of the processor's timeout (the stack's, if given). */
   visibilityTimeoutSeconds?: number;
   /**
@@ -26,10 +37,14 @@ export interface LocalStackOptions {
   functionEnvironment?: Partial<Record<FunctionName, Record<string, string>>>;
   /** LOG_LEVEL of every function. Default: env LOG_LEVEL, else info. */
   logLevel?: string;
+  /** How function logs are printed: `pretty` (one readable line per entry and metric) or `json` (as written). Default: env FLUXA_LOG_FORMAT, else pretty when stdout is a terminal. */
+  logFormat?: LogFormat;
   /** Silence function logs and the stack's own messages. Default false. */
   quiet?: boolean;
   /** Called with each log line a function writes (tests read the functions' JSON logs with it). */
   onFunctionLog?: (functionName: FunctionName, line: string) => void;
+  /** Called with each of the stack's own messages (migrations applied, each throttle), quiet or not. */
+  onStackMessage?: (message: string) => void;
   /** Use bundles already in `<bundleDir>/<function>/index.mjs` instead of building into dist/functions. */
   bundleDir?: string;
   /** Execution environments (worker threads) of a function without reserved concurrency; beyond them invocations wait. Default 2. */
@@ -38,10 +53,20 @@ export interface LocalStackOptions {
   pollerConcurrency?: number;
 }
 
-type OptionalSettings = "databaseUrl" | "awsEndpointUrl" | "apiKeys" | "bundleDir" | "onFunctionLog" | "visibilityTimeoutSeconds" | "stack" | "pollerConcurrency";
+type OptionalSettings =
+  | "databaseUrl"
+  | "awsEndpointUrl"
+  | "apiKeys"
+  | "sources"
+  | "bundleDir"
+  | "onFunctionLog"
+  | "onStackMessage"
+  | "visibilityTimeoutSeconds"
+  | "stack"
+  | "pollerConcurrency";
 export type LocalStackSettings = Required<Omit<LocalStackOptions, OptionalSettings>> & Pick<LocalStackOptions, OptionalSettings>;
 
-export const defaultDataDir = path.resolve(__dirname, "..", "..", ".fluxa");
+export { defaultDataDir };
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 export class SettingError extends Error {
@@ -52,21 +77,24 @@ export class SettingError extends Error {
 }
 
 /** Options win over the environment; a malformed environment variable fails with its name. */
-export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessEnv): LocalStackSettings {
+export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessEnv, stdoutIsTerminal = Boolean(process.stdout.isTTY)): LocalStackSettings {
   return {
     port: options.port ?? read(env, "PORT", parsePort) ?? 3000,
     dataDir: path.resolve(options.dataDir ?? read(env, "FLUXA_DATA_DIR", parseNonEmpty) ?? defaultDataDir),
     databaseUrl: options.databaseUrl ?? read(env, "DATABASE_URL", parsePostgresUrl),
     awsEndpointUrl: options.awsEndpointUrl ?? read(env, "AWS_ENDPOINT_URL", parseHttpUrl),
     apiKeys: options.apiKeys ?? read(env, "FLUXA_API_KEYS", parseKeyList),
+    sources: options.sources ?? read(env, "FLUXA_SOURCES", parseSourceKeys),
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? read(env, "FLUXA_VISIBILITY_TIMEOUT_SECONDS", parseVisibilityTimeout),
     stack: options.stack ?? read(env, "FLUXA_STACK", parseStackName),
     reservedConcurrency: options.reservedConcurrency ?? read(env, "FLUXA_RESERVED_CONCURRENCY", parseReservations) ?? {},
     functionEnvironment: options.functionEnvironment ?? {},
     logLevel: options.logLevel ?? read(env, "LOG_LEVEL", parseLogLevel) ?? "info",
+    logFormat: options.logFormat ?? read(env, "FLUXA_LOG_FORMAT", parseLogFormat) ?? (stdoutIsTerminal ? "pretty" : "json"),
     quiet: options.quiet ?? false,
     bundleDir: options.bundleDir,
     onFunctionLog: options.onFunctionLog,
+    onStackMessage: options.onStackMessage,
     poolSize: options.poolSize ?? 2,
     pollerConcurrency: options.pollerConcurrency ?? read(env, "FLUXA_MAXIMUM_CONCURRENCY", parseMaximumConcurrency),
   };
@@ -112,8 +140,25 @@ const parseKeyList: Parser<string[]> = (value) => {
   return keys.every((key) => key.length > 0) ? { ok: true, value: keys } : { ok: false, expected: "comma-separated non-empty keys" };
 };
 
+/** `source:key` pairs, comma-separated; a key belongs to one source only. */
+export const parseSourceKeys: Parser<LocalSource[]> = (value) => {
+  const expected = "comma-separated <source>:<key> pairs, e.g. web:key-web-1,mobile:key-mob-1 (a source name matches ^[a-z][a-z0-9-]{0,31}$; each key once)";
+  const sources = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const pair of value.split(",")) {
+    const match = /^\s*([^:\s]+):(\S+)\s*$/.exec(pair);
+    if (!match || !sourceNamePattern.test(match[1]) || seen.has(match[2])) return { ok: false, expected };
+    seen.add(match[2]);
+    sources.set(match[1], [...(sources.get(match[1]) ?? []), match[2]]);
+  }
+  return { ok: true, value: [...sources].map(([name, keys]) => ({ name, keys })) };
+};
+
 const parseLogLevel: Parser<string> = (value) =>
   logLevels.includes(value.toLowerCase()) ? { ok: true, value: value.toLowerCase() } : { ok: false, expected: logLevels.join("|") };
+
+const parseLogFormat: Parser<LogFormat> = (value) =>
+  (logFormats as readonly string[]).includes(value.toLowerCase()) ? { ok: true, value: value.toLowerCase() as LogFormat } : { ok: false, expected: logFormats.join("|") };
 
 const parseStackName: Parser<string> = (value) =>
   /^[\w.-]+$/.test(value) ? { ok: true, value } : { ok: false, expected: "a stack name such as dev or prod (Pulumi.<stack>.yaml)" };

@@ -5,6 +5,7 @@ import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/cli
 import { sha256Hex } from "../../functions/shared/hash";
 import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
 import { dlqMain } from "../../scripts/dlq";
+import { banner } from "../../scripts/local-stack/banner";
 import { eventually, startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
 import { sampleEvent } from "../../scripts/lib/factories";
 
@@ -13,12 +14,13 @@ describe("npm run dlq against the local stack", function () {
   let t: TestStack;
   const ids = { missing: randomUUID(), altered: randomUUID(), sound: randomUUID() };
 
-  const dlq = async (...argv: string[]) => {
+  const dlqWith = async (env: Record<string, string>, ...argv: string[]) => {
     const printed: string[] = [];
     const flags = ["--endpoint", t.stack.awsEndpointUrl, "--region", t.stack.region, "--dlq-url", t.stack.dlqUrl, "--queue-url", t.stack.queueUrl];
-    const code = await dlqMain([...argv, ...flags], {}, (text) => printed.push(text));
+    const code = await dlqMain([...argv, ...flags], env, (text) => printed.push(text));
     return { code, out: printed.join("\n") };
   };
+  const dlq = (...argv: string[]) => dlqWith({}, ...argv);
 
   const depth = async (queueUrl: string) => {
     const { Attributes = {} } = await t.sqs.send(
@@ -32,7 +34,7 @@ describe("npm run dlq against the local stack", function () {
     // Dead letters as the processor leaves them: an S3 pointer whose object is gone, one whose object
     // was altered after the hash was taken, and a sound message that failed only on a dependency.
     const payload = sampleEvent({ user_id: "dlq-cli" });
-    const header = (eventId: string) => ({ eventId, correlationId: `corr-${eventId.slice(0, 8)}`, receivedAt: new Date() });
+    const header = (eventId: string) => ({ source: "default", eventId, correlationId: `corr-${eventId.slice(0, 8)}`, receivedAt: new Date() });
     const payloadSha256 = sha256Hex(JSON.stringify(payload));
     const s3 = new S3Client({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, forcePathStyle: true, credentials: { accessKeyId: "t", secretAccessKey: "t" } });
     await s3.send(new PutObjectCommand({ Bucket: t.stack.bucket, Key: `raw/2024-01-15/${ids.altered}.json`, Body: JSON.stringify({ ...payload, amount: 1e6 }) }));
@@ -66,6 +68,29 @@ describe("npm run dlq against the local stack", function () {
     expect(line(ids.missing)).to.include(`corr-${ids.missing.slice(0, 8)}`).and.include("does not exist");
     expect(line(ids.altered)).to.include("SHA-256 does not match");
     expect(line(ids.sound)).to.include("valid now");
+  });
+
+  it("keeps to one source's messages with --source, and refuses a source the stack does not have, naming its sources", async () => {
+    expect((await dlq("list", "--source", "default")).out).to.include("3 message(s) of source default");
+    const localSources = { FLUXA_SOURCES: "web:k1,mobile:k2" };
+    expect((await dlqWith(localSources, "list", "--source", "mobile")).out).to.include("0 message(s) of source mobile");
+    expect((await dlqWith(localSources, "redrive", "--source", "mobile")).out).to.include("moved 0 message(s) of source mobile");
+    expect(await depth(t.stack.dlqUrl), "another source's messages stay").to.equal(3);
+    const refusal = await dlq("list", "--source", "mobile").catch((error: unknown) => String(error));
+    expect(refusal).to.include('--source "mobile" is not a source of this stack; its sources: default');
+    const prod = await dlq("list", "--source", "web", "--stack", "prod").catch((error: unknown) => String(error));
+    expect(prod).to.include("its sources: default, mobile, partner");
+  });
+
+  it("lists the running local stack's DLQ with no flags, found through its data directory as the banner says", async () => {
+    const line = banner(t.stack).split("\n").find((text) => text.includes("npm run dlq --"));
+    expect(line).to.equal(`  FLUXA_DATA_DIR='${t.stack.dataDir}' npm run dlq -- list`);
+    const printed: string[] = [];
+
+    const code = await dlqMain(["list"], { FLUXA_DATA_DIR: t.stack.dataDir }, (text) => printed.push(text));
+
+    expect(code).to.equal(0);
+    expect(printed.join("\n")).to.include(ids.missing);
   });
 
   it("shows one message by event_id, body included", async () => {

@@ -51,6 +51,10 @@ describe("local stack limits: reserved concurrency throttles as on Lambda", func
     assert.equal(throttled.headers.get("retry-after"), "1");
     assert.equal(throttled.body.error, "service_unavailable");
     assert.equal(t.stack.functions.throttleCount("ingest"), 1);
+    assert.deepEqual(
+      t.stackMessages.filter((message) => message.startsWith("throttled: ingest")),
+      ["throttled: ingest at its reserved concurrency 1 (TooManyRequestsException); 1 since start"],
+    );
     sqsGate.open();
     assert.equal((await first).status, 202);
     const retried = await postEvent(t, sampleEvent({ user_id: "second" }));

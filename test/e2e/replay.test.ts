@@ -148,10 +148,12 @@ describe("npm run replay on the local stack", function () {
       await drainQueue(t.sqs, t.stack.snsTapQueueUrl);
     });
 
-    it("runs the line the npm start banner prints, as pasted", async () => {
+    it("runs the line the npm start banner prints, as pasted: it finds the stack through its data directory", async () => {
       const line = banner(t.stack).split("\n").find((text) => text.includes("npm run replay --"));
-      const args = String(line).trim().split(/\s+/).slice(4);
-      const run = await runScript("replay", args);
+      const [, dataDir, args] = /^\s*FLUXA_DATA_DIR='([^']+)' npm run replay -- (.*)$/.exec(String(line)) ?? [];
+      expect(dataDir, line).to.equal(t.stack.dataDir);
+      expect(args, line).to.not.include("--lambda-endpoint");
+      const run = await runScript("replay", args.split(" "), { FLUXA_DATA_DIR: dataDir });
       expect(run.code, run.stderr).to.equal(0);
       expect(run.stdout).to.match(/^dry run: \d+ event\(s\) selected; nothing sent$/m);
     });
@@ -162,6 +164,7 @@ describe("npm run replay on the local stack", function () {
         ["a reversed window", () => ["--from", "2024-12-02T00:00:00Z", "--to", "2024-12-01T00:00:00Z"], /must be before --to/],
         ["an unknown flag", () => ["--form", "2024-12-01T00:00:00Z"], /Unknown option '--form'/],
         ["a window over the maximum", () => ["--from", "2024-01-01T00:00:00Z", "--to", "2024-03-01T00:00:00Z"], /over the maximum of 31 \(stack config fluxa:replayMaxWindowDays\)/],
+        ["an unknown source", () => ["--from", "2024-12-01T00:00:00Z", "--to", "2024-12-02T00:00:00Z", "--source", "nope"], /--source "nope" is not a source of this stack; its sources: default/],
         ["an unknown replay id", () => ["--resume", "7a1d0c4e-0000-4000-8000-000000000000"], /no replay with id "7a1d0c4e-0000-4000-8000-000000000000"/],
         ["a queue that does not exist", (url) => ["--from", "2024-12-01T00:00:00Z", "--to", "2024-12-02T00:00:00Z", "--queue-url", `${url.slice(0, url.lastIndexOf("/"))}/no-such-queue`], /queue .*\/no-such-queue does not exist/],
         ["a queue of another account", () => ["--from", "2024-12-01T00:00:00Z", "--to", "2024-12-02T00:00:00Z", "--queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/elsewhere"], /is not a replay target: add it to stack config fluxa:replayQueueUrls/],

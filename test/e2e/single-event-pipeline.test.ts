@@ -5,9 +5,10 @@ import { sql } from "slonik";
 import { inlineQueueMessage, type QueueMessage } from "../../functions/shared/queue-message";
 import { call, drainQueue, eventually, postEvent, startTestStack, waitForEvent, type TestStack } from "../../scripts/lib/local-stack-client";
 import { sampleEvent } from "../../scripts/lib/factories";
+import { defaultSourceName } from "../../functions/shared/sources";
 
 function inlineMessage(eventId: string, userId: string): QueueMessage {
-  return inlineQueueMessage({ eventId, correlationId: `corr-${userId}`, receivedAt: new Date() }, sampleEvent({ user_id: userId }));
+  return inlineQueueMessage({ source: defaultSourceName, eventId, correlationId: `corr-${userId}`, receivedAt: new Date() }, sampleEvent({ user_id: userId }));
 }
 
 describe("local stack end to end (npm start's stack, over HTTP)", function () {
@@ -68,11 +69,11 @@ describe("local stack end to end (npm start's stack, over HTTP)", function () {
     s3.destroy();
   });
 
-  it("refuses /events without a valid API key with 403 Forbidden", async () => {
+  it("refuses /events without a valid API key with 403 invalid_api_key", async () => {
     for (const key of [null, "wrong-key"]) {
       const post = await call(t, "POST", "/events", { key, body: JSON.stringify(sampleEvent()), headers: { "Content-Type": "application/json" } });
       expect(post.status).to.equal(403);
-      expect(post.body).to.deep.equal({ message: "Forbidden" });
+      expect(post.body.error).to.equal("invalid_api_key");
       const get = await call(t, "GET", "/events/01a21393-3846-7825-a33f-d85a90235848", { key });
       expect(get.status).to.equal(403);
     }

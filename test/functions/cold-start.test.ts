@@ -110,7 +110,14 @@ describe("cold start configuration", () => {
   });
 
   it("loads when its environment is complete", () => {
-    expect(load("ingest", { EVENTS_QUEUE_URL: "http://q", PAYLOAD_BUCKET: "b" }).status).to.equal(0);
+    expect(load("ingest", { EVENTS_QUEUE_URL: "http://q", PAYLOAD_BUCKET: "b", SOURCE_DIRECTORY: '{"k1":"web"}' }).status).to.equal(0);
+  });
+
+  it("fails ingest and query at load time without a source directory, or with a malformed one, naming the variable", () => {
+    const ingest = { EVENTS_QUEUE_URL: "http://q", PAYLOAD_BUCKET: "b" };
+    expect(load("ingest", ingest).stderr).to.include("SOURCE_DIRECTORY is required");
+    expect(load("ingest", { ...ingest, SOURCE_DIRECTORY: "web" }).stderr).to.include("SOURCE_DIRECTORY must be a JSON object of API key id to source name");
+    expect(load("query", { DATABASE_URL: "postgres://127.0.0.1:9/fluxa", SOURCE_DIRECTORY: '{"k1":"Web Team"}' }).stderr).to.include('SOURCE_DIRECTORY names source "Web Team" for key k1');
   });
 
   it("checks ranges, booleans and database settings", () => {

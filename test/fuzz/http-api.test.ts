@@ -15,6 +15,7 @@ const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.en
 
 interface Answer {
   readonly status: number;
+  readonly correlationId: string | null;
   readonly text: string;
 }
 
@@ -22,7 +23,7 @@ async function send(t: TestStack, request: FuzzRequest): Promise<Answer> {
   const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, value === apiKeyPlaceholder ? t.apiKey : value]));
   const body = request.bodyBase64 !== undefined ? Buffer.from(request.bodyBase64, "base64") : request.body;
   const response = await fetch(`${t.stack.apiUrl}${request.path}`, { method: request.method, headers, body: request.method === "GET" ? undefined : body });
-  return { status: response.status, text: await response.text() };
+  return { status: response.status, correlationId: response.headers.get("x-correlation-id"), text: await response.text() };
 }
 
 function jsonObject(text: string): Record<string, unknown> | undefined {
@@ -52,7 +53,7 @@ describe("hostile input: property-based fuzz of the HTTP API", function () {
     await t?.stop();
   });
 
-  it(`answers every hostile request with a 4xx and a JSON error body, and every valid one with 202 (${numRuns} generated + seed corpus)`, async () => {
+  it(`answers every hostile request with a 4xx and a JSON error body, and every valid one with 202, each with X-Correlation-ID (${numRuns} generated + seed corpus)`, async () => {
     const corpus = seedCorpus();
     await fc.assert(
       fc.asyncProperty(fuzzRequest, async (request) => {
@@ -64,9 +65,10 @@ describe("hostile input: property-based fuzz of the HTTP API", function () {
         const what = `${request.label}: ${answer.status} ${answer.text.slice(0, 300)}`;
         expect(answer.status, what).to.be.below(500);
         expect(body, `${what} (body is not a JSON object)`).to.not.equal(undefined);
+        expect(answer.correlationId, `${what} (no X-Correlation-ID)`).to.be.a("string");
         if (request.mustReject) {
           expect(answer.status, what).to.be.within(400, 499);
-          expect(typeof (body?.error ?? body?.message), `${what} (no error in the body)`).to.equal("string");
+          expect([typeof body?.error, typeof body?.message], `${what} (not the error shape)`).to.deep.equal(["string", "string"]);
         } else {
           expect(answer.status, what).to.equal(202);
           accepted.set(String(body?.event_id), request.body ?? "");

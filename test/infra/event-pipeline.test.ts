@@ -9,7 +9,7 @@ const account = "arn:aws:lambda:eu-west-1:123456789012:function";
 const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-mock";
 const databaseEnv = [envNames.databaseHost, envNames.databasePort, envNames.databaseName, envNames.databaseSecretArn, envNames.databaseSsl, envNames.databasePoolSize, "NODE_EXTRA_CA_CERTS"];
 const expectedEnv: Record<FunctionName, string[]> = {
-  ingest: [envNames.logLevel, envNames.queueUrl, envNames.payloadBucket],
+  ingest: [envNames.logLevel, envNames.queueUrl, envNames.payloadBucket, envNames.sourceKeys],
   processor: [
     envNames.logLevel,
     envNames.queueUrl,
@@ -19,9 +19,9 @@ const expectedEnv: Record<FunctionName, string[]> = {
     envNames.topicArn,
     ...databaseEnv,
   ],
-  query: [envNames.logLevel, ...databaseEnv],
+  query: [envNames.logLevel, ...databaseEnv, envNames.sourceKeys],
   migrate: [envNames.logLevel, ...databaseEnv],
-  replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays],
+  replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays, envNames.sourceKeys],
 };
 
 for (const stack of ["dev", "prod"] as const) {
@@ -203,7 +203,7 @@ for (const stack of ["dev", "prod"] as const) {
       }
     });
 
-    it("deploys to a stage with JSON access logs and throttling, behind an API key and usage plan", () => {
+    it("deploys to a stage with JSON access logs and throttling, behind each source's API keys and usage plan", () => {
       const stage = one(run, "aws:apigateway/stage:Stage", "fluxa-pipeline-stage").inputs;
       assert.equal(stage.deployment, "fluxa-pipeline-deployment-id");
       const logs = stage.accessLogSettings as { destinationArn: string; format: string };
@@ -213,23 +213,15 @@ for (const stack of ["dev", "prod"] as const) {
       const settings = one(run, "aws:apigateway/methodSettings:MethodSettings", "fluxa-pipeline-throttling").inputs;
       assert.equal(settings.methodPath, "*/*");
       assert.deepEqual(settings.settings, { throttlingRateLimit: api.throttleRateLimit, throttlingBurstLimit: api.throttleBurstLimit, metricsEnabled: true });
+      // The default source keeps the names of the one key and plan deployed before sources (test/infra/sources.test.ts has the rest).
+      const [source] = run.config.sources;
       const plan = one(run, "aws:apigateway/usagePlan:UsagePlan", "fluxa-pipeline-usage-plan").inputs;
-      assert.deepEqual(plan.throttleSettings, { rateLimit: api.throttleRateLimit, burstLimit: api.throttleBurstLimit });
-      assert.deepEqual(plan.quotaSettings, { limit: api.quotaLimit, period: api.quotaPeriod });
+      assert.deepEqual(plan.apiStages, [{ apiId: "fluxa-pipeline-api-id", stage: `v1` }]);
+      assert.deepEqual(plan.throttleSettings, { rateLimit: source.rateLimit, burstLimit: source.burstLimit });
+      assert.deepEqual(plan.quotaSettings, { limit: source.quotaLimit, period: source.quotaPeriod });
       const key = one(run, "aws:apigateway/usagePlanKey:UsagePlanKey", "fluxa-pipeline-usage-plan-key").inputs;
       assert.deepEqual([key.keyId, key.keyType, key.usagePlanId], ["fluxa-pipeline-key-id", "API_KEY", "fluxa-pipeline-usage-plan-id"]);
       assert.match(run.outputs.apiEndpoint, /^https:\/\/.+\/v1$/);
-    });
-
-    it("answers a throttled function (INTEGRATION_FAILURE, else a bare 500) with 503, Retry-After and a JSON error", () => {
-      const responses = ofType(run, "aws:apigateway/response:Response");
-      assert.deepEqual(responses.map((r) => r.name), ["fluxa-pipeline-integration-failure"]);
-      const { inputs } = responses[0];
-      assert.deepEqual([inputs.restApiId, inputs.responseType, inputs.statusCode], ["fluxa-pipeline-api-id", "INTEGRATION_FAILURE", "503"]);
-      assert.deepEqual(inputs.responseParameters, { "gatewayresponse.header.Retry-After": "'1'" });
-      const templates = inputs.responseTemplates as Record<string, string>;
-      assert.deepEqual(Object.keys(templates), ["application/json"]);
-      assert.equal((JSON.parse(templates["application/json"]) as { error: string }).error, "service_unavailable");
     });
 
     it("manages API Gateway's account-wide logging role only in the stack that owns it (prod)", () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import { loadConfig, type FluxaConfig } from "../../stack-config/config";
 import { promiseOf, runOffline, type Registration } from "../../scripts/preview/mock-engine";
 import { createFluxa } from "../../components/program";
@@ -8,7 +9,7 @@ import type { FluxaOutputs } from "../../components/stack-outputs";
 import { readStackConfig } from "../../scripts/preview/stack-file";
 
 export { promiseOf };
-export type Outputs = { readonly [K in keyof FluxaOutputs]: string };
+export type Outputs = { readonly [K in keyof FluxaOutputs]: FluxaOutputs[K] extends pulumi.Output<infer T> ? T : never };
 
 export interface StackRun {
   readonly stack: string;
@@ -36,8 +37,8 @@ async function runOnce(stack: string): Promise<StackRun> {
     const config = loadConfig();
     return { config, outputs: createFluxa(config, { bundleDir }) };
   });
-  const entries = await Promise.all(Object.entries(result.outputs).map(async ([key, output]): Promise<[string, string]> => [key, await promiseOf(output)]));
-  return { stack, config: result.config, registrations, outputs: Object.fromEntries(entries) as Outputs, bundleDir };
+  const entries = await Promise.all(Object.entries(result.outputs).map(async ([key, output]): Promise<[string, unknown]> => [key, await promiseOf<unknown>(output)]));
+  return { stack, config: result.config, registrations, outputs: Object.fromEntries(entries) as unknown as Outputs, bundleDir };
 }
 
 /** Registrations of one type; `aws:lambda/function:Function` etc. */

@@ -22,6 +22,7 @@ for (const stack of ["dev", "prod"] as const) {
       const expected = [
         `fluxa-dlq-depth-${stack}`,
         `fluxa-queue-age-${stack}`,
+        `fluxa-quiet-groups-age-${stack}`,
         `fluxa-processor-deferring-${stack}`,
         `fluxa-deferred-age-${stack}`,
         `fluxa-api-5xx-${stack}`,
@@ -49,6 +50,11 @@ for (const stack of ["dev", "prod"] as const) {
       );
       const age = alarms.get(`fluxa-queue-age-${stack}`)!;
       assert.deepEqual([age.metricName, age.dimensions, age.threshold], ["ApproximateAgeOfOldestMessage", { QueueName: `fluxa-events-${stack}` }, run.config.alarms.queueAgeSeconds]);
+      const quiet = alarms.get(`fluxa-quiet-groups-age-${stack}`)!;
+      assert.deepEqual(
+        [quiet.metricName, quiet.dimensions, quiet.statistic, quiet.threshold],
+        ["ApproximateAgeOfOldestMessageInQuietGroups", { QueueName: `fluxa-events-${stack}` }, "Maximum", run.config.alarms.queueAgeSeconds],
+      );
       const api = alarms.get(`fluxa-api-5xx-${stack}`)!;
       assert.deepEqual([api.namespace, api.metricName, api.dimensions, api.threshold], ["AWS/ApiGateway", "5XXError", { ApiName: `fluxa-${stack}`, Stage: "v1" }, run.config.alarms.api5xx]);
       for (const fn of functionNames) {
@@ -79,6 +85,9 @@ for (const stack of ["dev", "prod"] as const) {
       const emf = new Set(metricNames.map((name) => `${metricNamespaces[metricCatalogue[name].service]} ${name}`));
       assert.deepEqual(alarmed.filter((m) => !catalogued.has(m) && !emf.has(m)), [], "every alarm watches a catalogued metric");
       assert.ok(metrics.includes("AWS/RDS CPUUtilization DBInstanceIdentifier fluxa-store-db-1a2b3c"));
+      for (const { name } of run.config.sources) {
+        for (const metric of ["ingest_success", "ingest_failure"]) assert.ok(metrics.includes(`Fluxa/Ingest ${metric} service ingest source ${name}`), `${metric} of ${name}`);
+      }
       assert.equal(run.outputs.dashboardUrl, `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=fluxa-${stack}`);
     });
   });

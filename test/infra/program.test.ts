@@ -13,7 +13,9 @@ describe("Fluxa program", () => {
   for (const stack of ["dev", "prod"] as const) {
     it(`runs to completion for ${stack} and resolves every stack output`, async () => {
       const run = await runStack(stack);
-      for (const [name, value] of Object.entries(run.outputs)) assert.ok(typeof value === "string" && value.length > 0, name);
+      for (const [name, value] of Object.entries(run.outputs)) {
+        assert.ok(typeof value === "string" ? value.length > 0 : Object.keys(value).length > 0, name);
+      }
       const components = run.registrations.filter((r) => r.type.startsWith("fluxa:")).map((r) => `${r.type} ${r.name}`);
       assert.deepEqual(components.sort(), [
         "fluxa:index:EventPipeline fluxa-pipeline",
@@ -35,11 +37,21 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-throttling.settings",
       "fluxa-pipeline-usage-plan.quotaSettings",
       "fluxa-pipeline-usage-plan.throttleSettings",
+      // Sources: the same two in both, with their own limits, and a partner only in prod.
+      "fluxa-pipeline-source-mobile-usage-plan.quotaSettings",
+      "fluxa-pipeline-source-mobile-usage-plan.throttleSettings",
+      "fluxa-pipeline-source-partner-key-1 only in prod",
+      "fluxa-pipeline-source-partner-usage-plan only in prod",
+      "fluxa-pipeline-source-partner-usage-plan-key-1 only in prod",
       // Log retention (the payload bucket's access logs too) and alarm thresholds.
       "fluxa-pipeline-access-logs-lifecycle.rules",
       ...["api-access", "ingest", "migrate", "processor", "query", "replay"].map((g) => `fluxa-observability-${g}-logs.retentionInDays`),
       ...["ingest", "migrate", "processor", "query", "replay"].map((fn) => `fluxa-observability-${fn}-errors.threshold`),
       "fluxa-observability-queue-age.alarmDescription",
+      "fluxa-observability-quiet-groups-age.alarmDescription",
+      "fluxa-observability-quiet-groups-age.threshold",
+      // The dashboard graphs each stack's own sources.
+      "fluxa-observability-dashboard.dashboardBody",
       "fluxa-observability-queue-age.threshold",
       // RDS Proxy in prod: functions reach the database through it.
       "fluxa-network-db-sg.ingress",

@@ -13,9 +13,19 @@ async function redeploymentTrigger(apiRoutes: readonly RouteSpec[], functionSuff
     const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
     const fn = (name: FunctionName) =>
       new aws.lambda.Function(`${name}${functionSuffix}`, { role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs24.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}) }, { parent });
+    const config = loadConfig();
     createRestApi(
       "api",
-      { apiName: "fluxa-dev", stageName: "dev", routes: apiRoutes, functions: { ingest: fn("ingest"), query: fn("query") }, accessLogGroupArn: "arn:aws:logs:eu-west-1:123456789012:log-group:access", limits: loadConfig().api },
+      {
+        apiName: "fluxa-dev",
+        stageName: "dev",
+        routes: apiRoutes,
+        functions: { ingest: fn("ingest"), query: fn("query") },
+        accessLogGroupArn: "arn:aws:logs:eu-west-1:123456789012:log-group:access",
+        limits: config.api,
+        sources: config.sources,
+        sourceKeys: [],
+      },
       parent,
     );
   });

@@ -7,6 +7,13 @@ import { InvocationError } from "../../scripts/local-stack/lambda-runtime";
 
 const apiKey = "test-key";
 
+/** The `error` of a JSON error body; fails unless it has both `error` and `message`. */
+function errorCode(response: { text: string }): string {
+  const body = JSON.parse(response.text) as { error?: unknown; message?: unknown };
+  assert.equal(typeof body.message, "string", response.text);
+  return String(body.error);
+}
+
 interface Invocation {
   name: string;
   event: APIGatewayProxyEvent;
@@ -49,27 +56,31 @@ describe("local stack: API Gateway", () => {
     assert.equal(response.status, 200);
     assert.deepEqual(JSON.parse(response.text), { status: "healthy" });
     assert.match(response.headers.get("x-amzn-requestid") ?? "", /^[0-9a-f-]{36}$/);
+    assert.equal(response.headers.get("x-correlation-id"), response.headers.get("x-amzn-requestid"));
     assert.equal(invocations.length, 0);
   });
 
-  it("refuses a keyed route without a valid x-api-key", async () => {
+  it("refuses a keyed route without a valid x-api-key: 403 invalid_api_key, with API Gateway's request id as X-Correlation-ID", async () => {
     const missing = await call("POST", "/events", {}, "{}");
     const wrong = await call("POST", "/events", { "x-api-key": "nope" }, "{}");
 
     for (const response of [missing, wrong]) {
       assert.equal(response.status, 403);
-      assert.deepEqual(JSON.parse(response.text), { message: "Forbidden" });
+      assert.equal(errorCode(response), "invalid_api_key");
+      assert.equal(response.headers.get("x-amzn-errortype"), "ForbiddenException");
+      assert.equal(response.headers.get("x-correlation-id"), response.headers.get("x-amzn-requestid"));
     }
     assert.equal(invocations.length, 0);
   });
 
-  it("answers an unknown path or method with Missing Authentication Token", async () => {
+  it("answers an unknown path or method as the deployed MISSING_AUTHENTICATION_TOKEN response: 404 route_not_found", async () => {
     // GET /events/batch: the literal batch resource wins over {id}, and it has no GET.
     for (const [method, path] of [["GET", "/nope"], ["DELETE", "/events"], ["GET", "/events/"], ["GET", "/events/a/b"], ["GET", "/events/batch"]]) {
       const response = await call(method, path, { "x-api-key": apiKey });
 
-      assert.equal(response.status, 403, `${method} ${path}`);
-      assert.deepEqual(JSON.parse(response.text), { message: "Missing Authentication Token" });
+      assert.equal(response.status, 404, `${method} ${path}`);
+      assert.equal(errorCode(response), "route_not_found");
+      assert.ok(response.headers.get("x-correlation-id"));
     }
   });
 
@@ -130,7 +141,7 @@ describe("local stack: API Gateway", () => {
     assert.deepEqual(response.headers.getSetCookie(), ["a=1", "b=2"]);
   });
 
-  it("answers 502 Internal server error when the function fails or returns no proxy result", async () => {
+  it("answers 502 gateway_error when the function fails or returns no proxy result", async () => {
     const failures: Array<() => unknown> = [
       () => {
         throw new Error("boom");
@@ -144,7 +155,8 @@ describe("local stack: API Gateway", () => {
       const response = await call("POST", "/events", { "x-api-key": apiKey }, "{}");
 
       assert.equal(response.status, 502);
-      assert.deepEqual(JSON.parse(response.text), { message: "Internal server error" });
+      assert.equal(errorCode(response), "gateway_error");
+      assert.ok(response.headers.get("x-correlation-id"));
     }
   });
 
@@ -159,7 +171,8 @@ describe("local stack: API Gateway", () => {
     assert.equal(response.headers.get("retry-after"), "1");
     assert.equal(response.headers.get("content-type"), "application/json");
     assert.equal(response.headers.get("x-amzn-errortype"), "InternalServerErrorException");
-    assert.equal((JSON.parse(response.text) as { error: string }).error, "service_unavailable");
+    assert.equal(errorCode(response), "service_unavailable");
+    assert.equal(response.headers.get("x-correlation-id"), response.headers.get("x-amzn-requestid"));
   });
 
   it("still answers 502 when the function ran and failed", async () => {
@@ -173,17 +186,20 @@ describe("local stack: API Gateway", () => {
     assert.equal(response.headers.get("retry-after"), null);
   });
 
-  it("answers 413 to a body over API Gateway's 10 MB limit", async () => {
-    const status = await new Promise<number>((resolve, reject) => {
-      const outgoing = request(`${gateway.url}/events`, { method: "POST", headers: { "x-api-key": apiKey } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
+  it("answers a body over API Gateway's 10 MB limit 413 payload_too_large, in Fluxa's error shape", async () => {
+    const response = await new Promise<{ status: number; text: string; correlationId: unknown }>((resolve, reject) => {
+      const outgoing = request(`${gateway.url}/events`, { method: "POST", headers: { "x-api-key": apiKey } }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString(), correlationId: incoming.headers["x-correlation-id"] }));
       });
       outgoing.on("error", reject);
       outgoing.end(Buffer.alloc(maxRequestBodyBytes + 1, 0x20));
     });
 
-    assert.equal(status, 413);
+    assert.equal(response.status, 413);
+    assert.equal(errorCode(response), "payload_too_large");
+    assert.equal(typeof response.correlationId, "string");
     assert.equal(invocations.length, 0);
   });
 });

@@ -117,6 +117,20 @@ describe("local stack: Lambda runtime", () => {
     }
   });
 
+  it("prints each complete line as formatLogLine renders it, unless quiet", async () => {
+    const printed: string[] = [];
+    const formatting = new LambdaRuntime([{ ...probe, quiet: false, formatLogLine: (line) => `<${line}>\n` }], 1);
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (chunk: string | Uint8Array) => printed.push(String(chunk)) > 0;
+    try {
+      await formatting.invoke("probe", { action: "log" });
+    } finally {
+      process.stdout.write = write;
+      await formatting.stop();
+    }
+    assert.equal(printed.join(""), '<{"n":1}>\n<{"n":2}>\n<{"n":3}>\n');
+  });
+
   it("queues invocations beyond the pool size instead of running them in parallel", async () => {
     const results = await Promise.all([1, 2, 3].map((ms) => runtime.invoke("probe", { action: "sleep", ms })));
 
@@ -125,13 +139,15 @@ describe("local stack: Lambda runtime", () => {
   });
 
   it("throttles invocations beyond reserved concurrency at once, as Lambda does, and serves them again once a slot frees", async () => {
-    const reserved = new LambdaRuntime([{ ...probe, reservedConcurrency: 2 }], 1);
+    const throttles: Array<[number, number]> = [];
+    const reserved = new LambdaRuntime([{ ...probe, reservedConcurrency: 2, onThrottle: (reservation, count) => throttles.push([reservation, count]) }], 1);
     try {
       const running = [reserved.invoke("probe", { action: "sleep", ms: 300 }), reserved.invoke("probe", { action: "sleep", ms: 300 })];
 
       const throttled = await invocationError(reserved.invoke("probe", { action: "sleep", ms: 1 }));
 
       assert.deepEqual([throttled.errorType, throttled.message], ["TooManyRequestsException", "Rate Exceeded."]);
+      assert.deepEqual(throttles, [[2, 1]]);
       assert.deepEqual(await Promise.all(running), [{ slept: 300 }, { slept: 300 }]);
       assert.deepEqual(await reserved.invoke("probe", { action: "sleep", ms: 1 }), { slept: 1 });
       assert.deepEqual([reserved.invocationCount("probe"), reserved.throttleCount("probe"), reserved.peakConcurrency("probe")], [3, 1, 2]);

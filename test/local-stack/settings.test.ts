@@ -12,6 +12,7 @@ describe("local stack: settings", () => {
     assert.equal(settings.databaseUrl, undefined);
     assert.equal(settings.awsEndpointUrl, undefined);
     assert.equal(settings.apiKeys, undefined);
+    assert.equal(settings.sources, undefined);
     assert.equal(settings.stack, undefined);
     assert.deepEqual(settings.reservedConcurrency, {});
     assert.equal(settings.pollerConcurrency, undefined);
@@ -37,6 +38,22 @@ describe("local stack: settings", () => {
     assert.equal(resolveSettings({ visibilityTimeoutSeconds: 2 }, env).visibilityTimeoutSeconds, 2);
   });
 
+  it("reads FLUXA_SOURCES as source:key pairs, grouping each source's keys in order", () => {
+    const settings = resolveSettings({}, { FLUXA_SOURCES: "web:key-web-1, web:key-web-2,mobile:key-mob-1" });
+    assert.deepEqual(settings.sources, [
+      { name: "web", keys: ["key-web-1", "key-web-2"] },
+      { name: "mobile", keys: ["key-mob-1"] },
+    ]);
+  });
+
+  it("pretty-prints function logs on a terminal and passes them as JSON when piped, unless FLUXA_LOG_FORMAT or the option says", () => {
+    assert.equal(resolveSettings({}, {}, true).logFormat, "pretty");
+    assert.equal(resolveSettings({}, {}, false).logFormat, "json");
+    assert.equal(resolveSettings({}, { FLUXA_LOG_FORMAT: "json" }, true).logFormat, "json");
+    assert.equal(resolveSettings({}, { FLUXA_LOG_FORMAT: "Pretty" }, false).logFormat, "pretty");
+    assert.equal(resolveSettings({ logFormat: "json" }, { FLUXA_LOG_FORMAT: "pretty" }, true).logFormat, "json");
+  });
+
   it("fails on a malformed variable, naming it", () => {
     const malformed: Array<[string, string]> = [
       ["PORT", "80a"],
@@ -44,7 +61,12 @@ describe("local stack: settings", () => {
       ["DATABASE_URL", "mysql://x"],
       ["AWS_ENDPOINT_URL", "localhost:4566"],
       ["FLUXA_API_KEYS", "a,,b"],
+      ["FLUXA_SOURCES", "web"],
+      ["FLUXA_SOURCES", "Web:k1"],
+      ["FLUXA_SOURCES", "web:k1,mobile:k1"],
+      ["FLUXA_SOURCES", "web:k1,,mobile:k2"],
       ["LOG_LEVEL", "loud"],
+      ["FLUXA_LOG_FORMAT", "colour"],
       ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "0"],
       ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "43201"],
       ["FLUXA_VISIBILITY_TIMEOUT_SECONDS", "2.5"],

@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
+import { LocalStackAlreadyRunning, runningLocalStack } from "../../scripts/lib/running-local-stack";
 import { startLocalStack, type LocalStack } from "../../scripts/local-stack/local-stack";
 
 /** Everything published to the topic, read from the SNS tap (envelopes, not raw delivery). */
@@ -27,6 +28,7 @@ describe("local stack: startLocalStack with fixture bundles", function () {
   let dataDir: string;
   let stack: LocalStack;
   const apiKey = "local-stack-test-key";
+  const fixtureBundles = path.join(__dirname, "fixtures", "bundles");
 
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "fluxa-stack-"));
@@ -36,14 +38,36 @@ describe("local stack: startLocalStack with fixture bundles", function () {
       dataDir,
       quiet: true,
       apiKeys: [apiKey],
-      bundleDir: path.join(__dirname, "fixtures", "bundles"),
+      bundleDir: fixtureBundles,
       visibilityTimeoutSeconds: 1,
     });
   });
 
   after(async () => {
     await stack?.stop();
+    assert.equal(runningLocalStack(dataDir), undefined, "a stopped stack leaves no record for the CLIs");
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("records where the CLIs reach it in its data directory, and refuses a second stack there before starting anything", async () => {
+    const { awsEndpointUrl, region, queueUrl, dlqUrl, lambdaEndpointUrl } = stack;
+    assert.deepEqual(runningLocalStack(dataDir), { pid: process.pid, apiUrl: stack.apiUrl, awsEndpointUrl, region, queueUrl, dlqUrl, lambdaEndpointUrl, replayFunction: "replay" });
+
+    await assert.rejects(startLocalStack({ port: 0, dataDir, quiet: true, apiKeys: [apiKey], bundleDir: fixtureBundles }), LocalStackAlreadyRunning);
+    assert.equal(runningLocalStack(dataDir)?.apiUrl, stack.apiUrl);
+  });
+
+  it("refuses a port already taken at once, naming PORT", async () => {
+    const otherDataDir = mkdtempSync(path.join(tmpdir(), "fluxa-stack-"));
+    const takenPort = Number(new URL(stack.apiUrl).port);
+    try {
+      await assert.rejects(
+        startLocalStack({ port: takenPort, dataDir: otherDataDir, quiet: true, apiKeys: [apiKey], bundleDir: fixtureBundles }),
+        new Error(`PORT=${takenPort}: 127.0.0.1:${takenPort} is already in use (another npm start?); stop that, or set PORT to a free port (0 picks one)`),
+      );
+    } finally {
+      rmSync(otherDataDir, { recursive: true, force: true });
+    }
   });
 
   it("has applied migrations by invoking the migrate function against the fluxa database", async () => {

@@ -34,6 +34,7 @@ describe("seed-events, verify-deployment and load-test against the local stack",
     expect(run.stdout).to.match(/^DLQ empty\s+pass\s+0 visible, 0 in flight/m);
     expect(run.stdout).to.match(/^alarms OK\s+skip\s+no --stack/m);
     expect(run.stdout).to.include("4 passed, 0 failed, 1 skipped");
+    expect(run.stderr).to.not.include("differs from SQSClient resolved endpoint");
   });
 
   it("verify-deployment fails (exit 1) once a message sits in the DLQ", async () => {

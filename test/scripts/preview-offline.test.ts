@@ -11,14 +11,18 @@ describe("preview:offline", function () {
   before(() => (dir = mkdtempSync(path.join(tmpdir(), "fluxa-preview-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("prints each stack's connection budget, and its capacity from the bench results given", async () => {
+  let benchResults: string;
+  before(() => {
     // One processor environment at dev's batch of 10 and prod's of 50, as a bench run would have measured it.
-    const benchResults = path.join(dir, "bench-results.json");
+    benchResults = path.join(dir, "bench-results.json");
     const batches = [
       { batchSize: 10, fluxa: { eventsPerSecond: 1000 } },
       { batchSize: 50, fluxa: { eventsPerSecond: 2000 } },
     ];
     writeFileSync(benchResults, JSON.stringify({ date: "2026-12-03T07:00:00.000Z", processor: { batches } }));
+  });
+
+  it("prints each stack's connection budget, and its capacity from the bench results given", async () => {
     const run = await runScript("preview-offline", ["--diff", "--bench-results", benchResults]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include("Connection budget of dev: max_connections 112 (db.t4g.micro: 1 GiB / 9531392), 5 reserved by RDS");
@@ -32,6 +36,16 @@ describe("preview:offline", function () {
     // prod: 25 ms a batch of 50 locally, × 1769/1024 = 1158 ev/s per environment, × 50 = 57886; its throttle admits 100,000.
     expect(run.stdout).to.match(/Capacity of prod \(.*\): 57886 events\/s, limited by the processor/);
     expect(run.stdout).to.include("API throttle 1000 requests/s: 1000 single-event POSTs, or 100000 events/s as full batch POSTs");
+  });
+
+  it("prints each source's limits and their sum against the stage's throttle and the capacity", async () => {
+    const run = await runScript("preview-offline", ["--diff", "--bench-results", benchResults]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.include("Sources of prod: 3");
+    expect(run.stdout).to.match(/partner\s+100\s+200\s+5000000 per month\s+1/);
+    // prod: 600 + 300 + 100 of the stage's 1,000 requests/s; dev: 30 + 20 of its 50.
+    expect(run.stdout).to.include("sum of rates 1000 requests/s against the stage's throttle 1000 requests/s (100%) and the capacity 57886 events/s (2%)");
+    expect(run.stdout).to.include("sum of rates 50 requests/s against the stage's throttle 50 requests/s (100%)");
   });
 
   it("prints how each stack's queue rides out an outage: backoff, the redrive policy's maxReceiveCount, the outage it survives", async () => {

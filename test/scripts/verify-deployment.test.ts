@@ -36,9 +36,10 @@ describe("verify-deployment", () => {
     expect(regionOf("not a url")).to.equal(undefined);
   });
 
-  it("gives the local emulator placeholder credentials and AWS none", () => {
+  it("gives the local emulator its own endpoint and placeholder credentials, and AWS none", () => {
     expect(sqsClientConfig("http://127.0.0.1:4566/000000000000/q", { AWS_REGION: "eu-central-1" })).to.deep.equal({
       region: "eu-central-1",
+      endpoint: "http://127.0.0.1:4566",
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
     expect(sqsClientConfig("https://sqs.eu-west-1.amazonaws.com/1/q", { AWS_REGION: "us-east-1" })).to.deep.equal({ region: "eu-west-1" });

@@ -16,6 +16,7 @@ export class FakeReplayStore implements ReplayStore {
       .filter((row) => selection.from === null || Date.parse(row.created_at) >= Date.parse(selection.from))
       .filter((row) => Date.parse(row.created_at) < Date.parse(selection.to))
       .filter((row) => selection.userId === null || row.user_id === selection.userId)
+      .filter((row) => selection.source === null || row.source === selection.source)
       .filter((row) => !selection.unpublishedOnly || !row.published)
       .sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
   }

@@ -74,6 +74,7 @@ export class FakeEventRepository implements EventRepository {
       this.hashes.set(e.eventId, e.payloadSha256);
       this.rows.set(e.eventId, {
         event_id: e.eventId,
+        source: e.source,
         correlation_id: e.correlationId,
         ...e.event,
         metadata: e.event.metadata ?? null,
@@ -93,9 +94,10 @@ export class FakeEventRepository implements EventRepository {
     }
     return Promise.resolve();
   }
-  findById(eventId: string): Promise<StoredEvent | undefined> {
+  findById(eventId: string, source: string): Promise<StoredEvent | undefined> {
     if (this.failure) return Promise.reject(this.failure);
-    return Promise.resolve(this.rows.get(eventId));
+    const row = this.rows.get(eventId);
+    return Promise.resolve(row?.source === source ? row : undefined);
   }
   readonly listQueries: EventListQuery[] = [];
   list(query: EventListQuery): Promise<EventPage> {
@@ -104,7 +106,7 @@ export class FakeEventRepository implements EventRepository {
     const keyOf = (r: StoredEvent) => `${r.created_at} ${r.event_id}`;
     const after = query.after && `${new Date(query.after.createdAt).toISOString()} ${query.after.eventId}`;
     const matching = [...this.rows.values()]
-      .filter((r) => r.user_id === query.userId && (after === undefined || keyOf(r) < after))
+      .filter((r) => r.source === query.source && r.user_id === query.userId && (after === undefined || keyOf(r) < after))
       .filter((r) => (query.from === undefined || r.created_at >= query.from) && (query.to === undefined || r.created_at < query.to))
       .sort((a, b) => keyOf(b).localeCompare(keyOf(a)));
     const entries = matching.slice(0, query.limit).map(({ published: _published, ...event }) => ({
@@ -161,11 +163,30 @@ export function sequentialIds(): IdSource {
 
 export class RecordingMetrics implements MetricsRecorder {
   readonly emitted: { name: string; value: number }[] = [];
+  /** The dimension sets added since the last publish, and what each publish carried. */
+  dimensionSets: Record<string, string>[] = [];
+  readonly published: Record<string, string>[][] = [];
+  /** Metrics emitted on their own with a dimension (`singleMetric`). */
+  readonly single: { name: string; value: number; dimensions: Record<string, string> }[] = [];
   addMetric(name: string, _unit: unknown, value: number): this {
     this.emitted.push({ name, value });
     return this;
   }
-  publishStoredMetrics(): void {}
+  addDimensions(dimensions: Readonly<Record<string, string>>): this {
+    this.dimensionSets.push({ ...dimensions });
+    return this;
+  }
+  singleMetric() {
+    const dimensions: Record<string, string> = {};
+    return {
+      addDimension: (name: string, value: string) => void (dimensions[name] = value),
+      addMetric: (name: string, _unit: unknown, value: number) => void this.single.push({ name, value, dimensions: { ...dimensions } }),
+    };
+  }
+  publishStoredMetrics(): void {
+    this.published.push(this.dimensionSets);
+    this.dimensionSets = [];
+  }
   total(name: string): number {
     return this.emitted.filter((m) => m.name === name).reduce((sum, m) => sum + m.value, 0);
   }

@@ -47,14 +47,23 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     await stored(8, t, "bob");
     const expected = [7, 6, 5, 4, 3, 2, 1].map(eventId);
     for (const limit of [1, 2, 3, 7, 50]) {
-      const pages = await allPages({ userId: "alice", limit });
+      const pages = await allPages({ source: "web", userId: "alice", limit });
       expect(pages.flat(), `limit ${limit}`).to.deep.equal(expected);
       expect(pages.slice(0, -1).every((p) => p.length === limit), `limit ${limit}`).to.equal(true);
     }
-    expect((await suite.store.list({ userId: "alice", limit: 7 })).more).to.equal(false);
-    const six = await suite.store.list({ userId: "alice", limit: 6 });
+    expect((await suite.store.list({ source: "web", userId: "alice", limit: 7 })).more).to.equal(false);
+    const six = await suite.store.list({ source: "web", userId: "alice", limit: 6 });
     expect(six.more).to.equal(true);
     expect(six.entries.at(-1)?.key).to.deep.equal({ createdAt: "2024-01-15T10:00:00.000001Z", eventId: eventId(2) });
+  });
+
+  it("lists only the query's source: the same user's events of another source are not there", async () => {
+    await stored(1, "2024-01-15T09:00:00Z");
+    await suite.store.persist([newEvent(2, { source: "mobile", event: sampleEvent({ user_id: "alice" }) })]);
+    const ids = async (source: string) => (await suite.store.list({ source, userId: "alice", limit: 10 })).entries.map((e) => e.event.event_id);
+    expect(await ids("web")).to.deep.equal([eventId(1)]);
+    expect(await ids("mobile")).to.deep.equal([eventId(2)]);
+    expect(await ids("default")).to.deep.equal([]);
   });
 
   it("filters by user and by created_at, from inclusive and to exclusive", async () => {
@@ -63,17 +72,17 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     await stored(3, "2024-01-15T11:00:00Z");
     await stored(4, "2024-01-15T10:30:00Z", "bob");
     const ids = async (query: Partial<EventListQuery>) =>
-      (await suite.store.list({ userId: "alice", limit: 50, ...query })).entries.map((e) => e.event.event_id);
+      (await suite.store.list({ source: "web", userId: "alice", limit: 50, ...query })).entries.map((e) => e.event.event_id);
     expect(await ids({ from: "2024-01-15T10:00:00Z" })).to.deep.equal([eventId(3), eventId(2)]);
     expect(await ids({ to: "2024-01-15T10:00:00Z" })).to.deep.equal([eventId(1)]);
     expect(await ids({ from: "2024-01-15T11:00:00+01:00", to: "2024-01-15T11:00:00Z" })).to.deep.equal([eventId(2)]);
-    expect(await ids({ userId: "bob" })).to.deep.equal([eventId(4)]);
-    expect(await ids({ userId: "carol" })).to.deep.equal([]);
+    expect(await ids({ source: "web", userId: "bob" })).to.deep.equal([eventId(4)]);
+    expect(await ids({ source: "web", userId: "carol" })).to.deep.equal([]);
   });
 
   it("returns at most limit events, as the API serves them", async () => {
     for (let n = 1; n <= 5; n++) await stored(n, `2024-01-15T10:00:0${n}Z`);
-    const page = await suite.store.list({ userId: "alice", limit: 3 });
+    const page = await suite.store.list({ source: "web", userId: "alice", limit: 3 });
     expect(page.entries).to.have.length(3);
     expect(page.entries[0].event).to.include({ event_id: eventId(5), user_id: "alice", created_at: "2024-01-15T10:00:05.000Z", amount: 99.99 });
   });
@@ -82,7 +91,7 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     await stored(1, "2024-01-15T09:00:00Z");
     await stored(2, "2024-01-15T09:00:00Z", "bob");
     const forged = decodeCursor(Buffer.from(JSON.stringify(["9999-12-31T23:59:59Z", "ffffffff-ffff-7fff-bfff-ffffffffffff"])).toString("base64url"));
-    const page = await suite.store.list({ userId: "alice", limit: 50, after: forged });
+    const page = await suite.store.list({ source: "web", userId: "alice", limit: 50, after: forged });
     expect(page.entries.map((e) => e.event.event_id)).to.deep.equal([eventId(1)]);
   });
 
@@ -99,7 +108,7 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     }
     const served = await suite.store.findMetadata(metadata.map((_, i) => eventId(i + 1)));
     const exactBytes = (n: number) => bodyBytesOf(served.get(eventId(n)) ?? null);
-    const listed = async () => (await suite.store.list({ userId: "alice", limit: 50 })).entries;
+    const listed = async () => (await suite.store.list({ source: "web", userId: "alice", limit: 50 })).entries;
 
     const sized = await listed();
     expect(sized.map((e) => e.event.metadata)).to.deep.equal(metadata.map(() => null));
@@ -113,23 +122,24 @@ describe("PostgreSQL event store: listing (embedded PostgreSQL, real migrations)
     }
   });
 
-  it("serves a page from the (user_id, created_at, event_id) index without sorting", async () => {
-    // Statistics of many users' events: on an empty table every index costs the same.
+  it("serves a page from the (source, user_id, created_at, event_id) index without sorting", async () => {
+    // Statistics of many users' events of three sources: on an empty table every index costs the same.
     await suite.db.pool.query(sql.unsafe`
-      INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, payload_mode, payload_sha256, received_at, created_at)
-      SELECT md5(i::text)::uuid, 'c', 'user-' || (i % 200), 1, 'EUR', 'm', now(), 'INLINE', repeat('a', 64), now(), '2024-01-01Z'::timestamptz + i * interval '1 minute'
+      INSERT INTO events (event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp, payload_mode, payload_sha256, received_at, created_at)
+      SELECT md5(i::text)::uuid, (ARRAY['web', 'mobile', 'default'])[1 + i % 3], 'c', 'user-' || (i % 60), 1, 'EUR', 'm', now(), 'INLINE', repeat('a', 64), now(),
+             '2024-01-01Z'::timestamptz + i * interval '1 minute'
       FROM generate_series(1, 20000) AS i`);
     await suite.db.pool.query(sql.unsafe`ANALYZE events`);
     const plan = await suite.db.pool.connect(async (connection) => {
       await connection.query(sql.unsafe`SET enable_seqscan = off`);
       return connection.anyFirst(sql.unsafe`
         EXPLAIN SELECT event_id FROM events
-        WHERE user_id = 'alice' AND created_at >= '2024-01-01Z' AND created_at < '2024-02-01Z'
+        WHERE source = 'web' AND user_id = 'alice' AND created_at >= '2024-01-01Z' AND created_at < '2024-02-01Z'
           AND (created_at, event_id) < ('2024-01-15T10:00:00Z'::timestamptz, '00000000-0000-7000-8000-000000000001'::uuid)
         ORDER BY created_at DESC, event_id DESC LIMIT 51`);
     });
     const text = plan.join("\n");
-    expect(text).to.contain("events_user_id_created_at_event_id_idx");
+    expect(text).to.contain("events_source_user_id_created_at_event_id_idx");
     expect(text).to.not.match(/\bSort\b/);
   });
 });

@@ -65,13 +65,13 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
     const retried = await suite.store.persist([newEvent(1, { payloadSha256: "b".repeat(64), event: sampleEvent({ amount: 5 }) }), newEvent(2)]);
     expect(retried.conflicting).to.deep.equal([eventId(1)]);
     expect(retried.unpublished.map((e) => e.event_id)).to.deep.equal([eventId(2)]);
-    expect((await suite.store.findById(eventId(1)))?.amount).to.equal(99.99);
+    expect((await suite.store.findById(eventId(1), "web"))?.amount).to.equal(99.99);
   });
 
   it("serves an event as the API promises: numbers, timestamps, metadata, payload mode", async () => {
     const event = sampleEvent({ amount: 1234567.891, timestamp: "2024-01-15T12:30:00+02:00", metadata: { nested: { list: [1, "two", null] } } });
     await suite.store.persist([newEvent(7, { event })]);
-    const found = await suite.store.findById(eventId(7));
+    const found = await suite.store.findById(eventId(7), "web");
     expect(found).to.include({
       event_id: eventId(7),
       correlation_id: "corr-7",
@@ -84,7 +84,7 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
     });
     expect(found?.metadata).to.deep.equal({ nested: { list: [1, "two", null] } });
     expect(Number.isNaN(Date.parse(found?.created_at ?? ""))).to.equal(false);
-    expect(await suite.store.findById(eventId(8))).to.equal(undefined);
+    expect(await suite.store.findById(eventId(8), "web")).to.equal(undefined);
   });
 
   it("records, beside each event, the bytes its metadata as stored adds to a query answer", async () => {
@@ -92,13 +92,13 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
     await suite.store.persist([newEvent(1, { event: sampleEvent({ metadata }) }), newEvent(2, { event: sampleEvent({ metadata: undefined }) })]);
     const recorded = async (n: number) =>
       Number(await suite.db.pool.oneFirst(sql.unsafe`SELECT metadata_escaped_bytes FROM events WHERE event_id = ${eventId(n)}`));
-    expect(await recorded(1)).to.equal(bodyBytesOf((await suite.store.findById(eventId(1)))?.metadata));
+    expect(await recorded(1)).to.equal(bodyBytesOf((await suite.store.findById(eventId(1), "web"))?.metadata));
     expect(await recorded(2)).to.equal(bodyBytesOf(null));
   });
 
   it("stores amounts exactly in numeric, including extremes a double can hold", async () => {
     await suite.store.persist([newEvent(1, { event: sampleEvent({ amount: 1e21 }) }), newEvent(2, { event: sampleEvent({ amount: -0.000001 }) })]);
-    expect((await suite.store.findById(eventId(1)))?.amount).to.equal(1e21);
+    expect((await suite.store.findById(eventId(1), "web"))?.amount).to.equal(1e21);
     expect(await suite.db.pool.oneFirst(sql.unsafe`SELECT amount::text FROM events WHERE event_id = ${eventId(2)}`)).to.equal("-0.000001");
   });
 });

@@ -17,9 +17,9 @@ describe("PostgreSQL stores opened on first use", () => {
     expect(pool.attempts()).to.equal(0);
 
     let refused: unknown;
-    await events.findById("0190a5c4-0000-7000-8000-000000000001").catch((error: unknown) => (refused = error));
+    await events.findById("0190a5c4-0000-7000-8000-000000000001", "default").catch((error: unknown) => (refused = error));
     expect(String(refused)).to.include("ECONNREFUSED");
-    expect(await events.findById("0190a5c4-0000-7000-8000-000000000001")).to.equal(undefined);
+    expect(await events.findById("0190a5c4-0000-7000-8000-000000000001", "default")).to.equal(undefined);
     expect(await replays.find("7a1d0c4e-0000-4000-8000-000000000001")).to.equal(undefined);
   });
 });

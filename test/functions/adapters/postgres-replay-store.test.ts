@@ -7,7 +7,13 @@ import { useTestStore } from "../../support/database";
 import { newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
 
 const eventId = testEventId;
-const window = (from: string | null, to: string, userId: string | null = null, unpublishedOnly = false): ReplaySelection => ({ from, to, userId, unpublishedOnly });
+const window = (from: string | null, to: string, userId: string | null = null, unpublishedOnly = false, source: string | null = null): ReplaySelection => ({
+  from,
+  to,
+  userId,
+  source,
+  unpublishedOnly,
+});
 
 describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", function () {
   this.timeout(60_000);
@@ -45,6 +51,17 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
       [eventId(4), eventId(5)],
     ]);
     expect(await replays().count(selection)).to.deep.equal({ count: 4, estimated: false });
+  });
+
+  it("keeps to one source's events when asked, and remembers the source of the replay", async () => {
+    await stored(1, "2024-01-15T10:00:00Z");
+    await suite.store.persist([newEvent(2, { source: "mobile" })]);
+    await suite.db.pool.query(sql.unsafe`UPDATE events SET created_at = '2024-01-15T10:00:01Z' WHERE event_id = ${eventId(2)}`);
+    const day = (source: string | null) => window("2024-01-15T00:00:00Z", "2024-01-16T00:00:00Z", null, false, source);
+    expect(await allPages(day("mobile"), 10)).to.deep.equal([[eventId(2)]]);
+    expect(await allPages(day(null), 10)).to.deep.equal([[eventId(1), eventId(2)]]);
+    const created = await replays().create({ ...day("mobile"), replayId: "0b6f9c3e-5d1a-4c47-9a43-2f1f6f0d8a11", targetQueueUrl: null, selected: 1, selectedEstimated: false });
+    expect((await replays().find(created.replayId))?.source).to.equal("mobile");
   });
 
   it("keeps to one user's events when asked", async () => {
@@ -134,7 +151,9 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
     // sorts them, rather than walking the window in order; either way no page reads the table.
     const cases: [string, ReplaySelection, string, boolean][] = [
       ["a window", window("2024-01-04T00:00:00Z", "2024-01-06T00:00:00Z"), "events_created_at_event_id_idx", false],
-      ["one user's window", window("2024-01-04T00:00:00Z", "2024-01-06T00:00:00Z", "user-7"), "events_user_id_created_at_event_id_idx", true],
+      // Either user index: (user_id, …) or, every row here being of one source, (source, user_id, …).
+      ["one user's window", window("2024-01-04T00:00:00Z", "2024-01-06T00:00:00Z", "user-7"), "user_id_created_at_event_id_idx", true],
+      ["one source's user's window", window("2024-01-04T00:00:00Z", "2024-01-06T00:00:00Z", "user-7", false, "default"), "events_source_user_id_created_at_event_id_idx", true],
       ["the outbox sweep", window(null, "2024-01-16T00:00:00Z", null, true), "events_unpublished_created_at_event_id_idx", false],
     ];
     for (const [name, selection, index, sortAllowed] of cases) {

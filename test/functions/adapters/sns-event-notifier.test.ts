@@ -1,10 +1,21 @@
 import { expect } from "chai";
-import { maxNotificationBytes, notificationOf, publishBatches } from "../../../functions/adapters/sns-event-notifier";
+import { maxNotificationBytes, notificationAttributes, notificationOf, publishBatches } from "../../../functions/adapters/sns-event-notifier";
 import { storedEvent as stored } from "../../../scripts/lib/factories";
 
 describe("SNS notifications", () => {
   it("carry the stored event", () => {
     expect(JSON.parse(notificationOf(stored(1)).body)).to.deep.equal(stored(1));
+  });
+
+  it("carry the source and user_id as message attributes, for subscribers' filter policies, beside a replay's", () => {
+    const attributes = notificationAttributes({ ...stored(1), source: "mobile", user_id: "u-9" }, { replay: "true" });
+    expect(Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, value.StringValue]))).to.deep.equal({
+      event_id: stored(1).event_id,
+      correlation_id: "c1",
+      source: "mobile",
+      user_id: "u-9",
+      replay: "true",
+    });
   });
 
   it("leave out metadata that would take a notification over SNS's message size limit", () => {

@@ -6,7 +6,7 @@ import { sampleEvent } from "../../../scripts/lib/factories";
 
 function message(n: number, blobBytes = 0): QueueMessage {
   const payload = sampleEvent({ metadata: { blob: "x".repeat(blobBytes) } });
-  return inlineQueueMessage({ eventId: `id-${n}`, correlationId: "corr", receivedAt: new Date("2024-01-15T10:30:01.000Z") }, payload, "a".repeat(64));
+  return inlineQueueMessage({ source: "web", eventId: `id-${n}`, correlationId: "corr", receivedAt: new Date("2024-01-15T10:30:01.000Z") }, payload, "a".repeat(64));
 }
 
 /** An SQS client that records each SendMessageBatch call and answers with `answer`. */
@@ -39,13 +39,16 @@ describe("SQS event queue: SendMessageBatch", () => {
     for (const call of calls) {
       const entries = call.Entries ?? [];
       expect(entries.length).to.be.at.most(10);
-      const bytes = entries.reduce((sum, e) => sum + entryBytes({ body: e.MessageBody ?? "", attributes: e.MessageAttributes ?? {} }), 0);
+      const bytes = entries.reduce((sum, e) => sum + entryBytes({ body: e.MessageBody ?? "", attributes: e.MessageAttributes ?? {}, groupId: e.MessageGroupId ?? "" }), 0);
       expect(bytes).to.be.at.most(maxBytesPerBatchCall);
     }
     expect(sent[0].MessageAttributes).to.deep.equal({
       correlation_id: { DataType: "String", StringValue: "corr" },
       event_id: { DataType: "String", StringValue: sent[0].MessageBody && (JSON.parse(sent[0].MessageBody) as QueueMessage).event_id },
+      source: { DataType: "String", StringValue: "web" },
     });
+    // Fair queues: the source is the tenant.
+    expect(sent.map((e) => e.MessageGroupId)).to.deep.equal(Array(12).fill("web"));
   });
 
   it("reports entries SQS failed or did not confirm, and a whole call that failed, by position", async () => {

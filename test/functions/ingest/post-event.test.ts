@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createIngestHandler } from "../../../functions/ingest/post-event";
 import { sha256Hex } from "../../../functions/shared/hash";
 import { FakePayloadStore, FakeQueue, fixedClock, RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
-import { apiRequest, sampleEvent } from "../../../scripts/lib/factories";
+import { apiRequest, callerContext, sampleEvent, testSourceDirectory } from "../../../scripts/lib/factories";
 
 function setUp(largePayloadThresholdBytes = 262_144) {
   const queue = new FakeQueue();
@@ -14,6 +14,7 @@ function setUp(largePayloadThresholdBytes = 262_144) {
     settings: { largePayloadThresholdBytes, maxBodyBytes: 5 * 1024 * 1024 },
     log,
     metrics,
+    sources: testSourceDirectory,
   });
   const post = (overrides: Parameters<typeof apiRequest>[0] = {}) => handler(apiRequest(overrides), { awsRequestId: "req-1" });
   return { queue, payloads, metrics, lines, post };
@@ -78,18 +79,38 @@ describe("ingest", () => {
     expect(s3Down.queue.sent).to.have.length(0);
   });
 
-  it("gives retries with the same Idempotency-Key and API key the same event_id, and other keys or callers another", async () => {
+  it("gives retries with the same Idempotency-Key under the same source the same event_id, whichever of its keys, and other sources another", async () => {
     const { queue, post } = setUp();
     const asCaller = (apiKeyId: string, key: string) =>
-      post({
-        headers: { "Content-Type": "application/json", "Idempotency-Key": key },
-        requestContext: { identity: { apiKeyId } } as never,
-      });
-    const first = bodyOf(await asCaller("key-a", "order-1")).event_id;
-    expect(bodyOf(await asCaller("key-a", "order-1")).event_id).to.equal(first);
-    expect(bodyOf(await asCaller("key-a", "order-2")).event_id).to.not.equal(first);
-    expect(bodyOf(await asCaller("key-b", "order-1")).event_id).to.not.equal(first);
-    expect(queue.sent.map((m) => m.event_id).filter((id) => id === first)).to.have.length(2);
+      post({ headers: { "Content-Type": "application/json", "Idempotency-Key": key }, requestContext: callerContext(apiKeyId) });
+    const first = bodyOf(await asCaller("key-web-1", "order-1")).event_id;
+    expect(bodyOf(await asCaller("key-web-1", "order-1")).event_id).to.equal(first);
+    expect(bodyOf(await asCaller("key-web-2", "order-1")).event_id, "after a rotation").to.equal(first);
+    expect(bodyOf(await asCaller("key-web-1", "order-2")).event_id).to.not.equal(first);
+    expect(bodyOf(await asCaller("key-mobile-1", "order-1")).event_id, "another source").to.not.equal(first);
+    expect(queue.sent.map((m) => m.event_id).filter((id) => id === first)).to.have.length(3);
+  });
+
+  it("puts the caller's source on the message, its log lines and a metric dimension set; an unknown key id is 403 with nothing queued", async () => {
+    const { queue, post, metrics, lines } = setUp();
+    expect((await post({ requestContext: callerContext("key-mobile-1") })).statusCode).to.equal(202);
+    expect(queue.sent[0].source).to.equal("mobile");
+    expect(lines.find((l) => l.msg === "event enqueued")?.source).to.equal("mobile");
+    expect(metrics.published).to.deep.equal([[{ source: "mobile" }]]);
+    for (const requestContext of [callerContext("key-revoked"), callerContext(""), {} as never]) {
+      const refused = await post({ requestContext });
+      expect(refused.statusCode).to.equal(403);
+      expect(bodyOf(refused)).to.include({ error: "invalid_api_key" });
+    }
+    expect(queue.sent).to.have.length(1);
+  });
+
+  it("refuses a body field named source as an unknown field: the source comes from the key alone", async () => {
+    const { queue, post } = setUp();
+    const response = await post({ body: JSON.stringify({ ...sampleEvent(), source: "mobile" }) });
+    expect(response.statusCode).to.equal(400);
+    expect(bodyOf(response)).to.include({ error: "validation_failed" });
+    expect(queue.sent).to.have.length(0);
   });
 
   it("answers 400 to an Idempotency-Key that is empty, too long or not printable ASCII", async () => {

@@ -3,7 +3,7 @@ import { createBatchIngestHandler } from "../../../functions/ingest/post-events-
 import { createIngestHandler } from "../../../functions/ingest/post-event";
 import { byResource } from "../../../functions/shared/http";
 import { FakePayloadStore, FakeQueue, fixedClock, RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
-import { apiRequest, sampleEvent } from "../../../scripts/lib/factories";
+import { apiRequest, callerContext, sampleEvent, testSourceDirectory } from "../../../scripts/lib/factories";
 
 function setUp({ largePayloadThresholdBytes = 262_144, maxBatchEvents = 100 } = {}) {
   const queue = new FakeQueue();
@@ -15,18 +15,19 @@ function setUp({ largePayloadThresholdBytes = 262_144, maxBatchEvents = 100 } = 
     settings: { largePayloadThresholdBytes, maxBodyBytes: 5 * 1024 * 1024, maxBatchEvents },
     log,
     metrics,
+    sources: testSourceDirectory,
   };
   const handler = byResource({ "/events": createIngestHandler(deps), "/events/batch": createBatchIngestHandler(deps) });
   const post = (body: unknown, overrides: Parameters<typeof apiRequest>[0] = {}) =>
     handler(apiRequest({ resource: "/events/batch", path: "/events/batch", body: JSON.stringify(body), ...overrides }), { awsRequestId: "req-1" });
   const postSingle = (headers: Record<string, string>) =>
-    handler(apiRequest({ headers: { "Content-Type": "application/json", ...headers }, requestContext: { identity: { apiKeyId: "key-a" } } as never }), {
+    handler(apiRequest({ headers: { "Content-Type": "application/json", ...headers }, requestContext: callerContext("key-web-1") }), {
       awsRequestId: "req-2",
     });
   return { queue, payloads, metrics, lines, post, postSingle };
 }
 
-type Result = { index: number; event_id?: string; status?: string; error?: string; details?: { path: string }[] };
+type Result = { index: number; event_id?: string; status?: string; error?: string; message?: string; details?: { path: string }[] };
 
 function resultsOf(response: { body: string }): Result[] {
   return (JSON.parse(response.body) as { results: Result[] }).results;
@@ -34,7 +35,7 @@ function resultsOf(response: { body: string }): Result[] {
 
 const asCaller = (headers: Record<string, string> = {}) => ({
   headers: { "Content-Type": "application/json", ...headers },
-  requestContext: { identity: { apiKeyId: "key-a" } } as never,
+  requestContext: callerContext("key-web-1"),
 });
 
 describe("ingest: POST /events/batch", () => {
@@ -45,7 +46,7 @@ describe("ingest: POST /events/batch", () => {
     const results = resultsOf(response);
     expect(results.map((r) => r.index)).to.deep.equal([0, 1, 2]);
     expect(results[0]).to.deep.equal({ index: 0, event_id: queue.sent[0].event_id, status: "enqueued" });
-    expect(results[1]).to.include({ index: 1, error: "validation_failed" });
+    expect(results[1]).to.include({ index: 1, status: "validation_failed", error: "validation_failed" });
     expect(results[1].details?.map((d) => d.path)).to.deep.equal(["amount"]);
     expect(results[2]).to.deep.equal({ index: 2, event_id: queue.sent[1].event_id, status: "enqueued" });
     expect(queue.batchCalls).to.deep.equal([2]);
@@ -67,7 +68,8 @@ describe("ingest: POST /events/batch", () => {
     const response = await post({ events: [sampleEvent(), sampleEvent({ user_id: "refused" }), sampleEvent()] });
     expect(response.statusCode).to.equal(207);
     const results = resultsOf(response);
-    expect(results[1]).to.deep.equal({ index: 1, error: "enqueue_failed" });
+    expect(results[1]).to.include({ index: 1, status: "enqueue_failed", error: "enqueue_failed" });
+    expect(results[1].message).to.be.a("string");
     expect([results[0].status, results[2].status]).to.deep.equal(["enqueued", "enqueued"]);
     expect(response.headers?.["Retry-After"]).to.equal("1");
     expect(metrics.total("ingest_success")).to.equal(2);
@@ -78,9 +80,9 @@ describe("ingest: POST /events/batch", () => {
     const { queue, post } = setUp();
     queue.failure = new Error("SQS unavailable");
     const results = resultsOf(await post({ events: [sampleEvent(), sampleEvent()] }));
-    expect(results).to.deep.equal([
-      { index: 0, error: "enqueue_failed" },
-      { index: 1, error: "enqueue_failed" },
+    expect(results.map(({ index, status, error }) => ({ index, status, error }))).to.deep.equal([
+      { index: 0, status: "enqueue_failed", error: "enqueue_failed" },
+      { index: 1, status: "enqueue_failed", error: "enqueue_failed" },
     ]);
   });
 
@@ -96,7 +98,7 @@ describe("ingest: POST /events/batch", () => {
     const s3Down = setUp({ largePayloadThresholdBytes: 1024 });
     s3Down.payloads.failure = new Error("S3 unavailable");
     const mixed = resultsOf(await s3Down.post({ events: [big, sampleEvent()] }));
-    expect(mixed[0]).to.deep.equal({ index: 0, error: "enqueue_failed" });
+    expect(mixed[0]).to.include({ index: 0, status: "enqueue_failed", error: "enqueue_failed" });
     expect(mixed[1].status).to.equal("enqueued");
     expect(s3Down.queue.sent).to.have.length(1);
   });
@@ -153,5 +155,14 @@ describe("ingest: POST /events/batch", () => {
     const response = await post({ events: [sampleEvent()] }, { resource: "/elsewhere" });
     expect(response.statusCode).to.equal(404);
     expect(JSON.parse(response.body)).to.include({ error: "not_found" });
+  });
+  it("queues every event of a batch under the caller's source, and answers an unknown key id 403 with nothing queued", async () => {
+    const { queue, post } = setUp();
+    const response = await post({ events: [sampleEvent(), sampleEvent()] }, { requestContext: callerContext("key-mobile-1") });
+    expect(response.statusCode).to.equal(207);
+    expect(queue.sent.map((m) => m.source)).to.deep.equal(["mobile", "mobile"]);
+    const refused = await post({ events: [sampleEvent()] }, { requestContext: callerContext("key-unknown") });
+    expect(refused.statusCode).to.equal(403);
+    expect(queue.sent).to.have.length(2);
   });
 });

@@ -7,7 +7,7 @@ import { FakeEventRepository, FakeNotifier, FakePayloadStore, FakeRetryQueue, Re
 import { sampleEvent, sqsRecord, testEventId } from "../../../scripts/lib/factories";
 
 const eventId = testEventId;
-const header = (n: number) => ({ eventId: eventId(n), correlationId: `corr-${n}`, receivedAt: new Date("2024-01-15T10:30:01.000Z") });
+const header = (n: number, source = "web") => ({ source, eventId: eventId(n), correlationId: `corr-${n}`, receivedAt: new Date("2024-01-15T10:30:01.000Z") });
 
 function inlineMessage(n: number, payload = sampleEvent({ user_id: `user-${n}` })): QueueMessage {
   return inlineQueueMessage(header(n), payload);
@@ -58,6 +58,27 @@ describe("processor", () => {
     expect(notifier.published.map((e) => e.event_id)).to.deep.equal([eventId(1), eventId(2), eventId(3)]);
     expect(metrics.total("processed_success")).to.equal(3);
     expect(metrics.emitted.map((m) => m.name)).to.include.members(["db_latency_ms", "publish_latency_ms", "process_latency_ms"]);
+  });
+
+  it("stores each event under the source its message carries, and counts processed messages per source as well", async () => {
+    const { events, metrics, deliverRecords, payloads } = setUp();
+    const withSource = (record: SQSRecord, source: string): SQSRecord => ({
+      ...record,
+      messageAttributes: { source: { stringValue: source, dataType: "String", stringListValues: [], binaryListValues: [] } },
+    });
+    const missing = s3Message(3, payloads);
+    payloads.objects.clear();
+    await deliverRecords([
+      withSource(sqsRecord("m1", JSON.stringify(inlineQueueMessage(header(1, "mobile"), sampleEvent()))), "mobile"),
+      withSource(sqsRecord("m2", JSON.stringify(inlineMessage(2))), "web"),
+      withSource(sqsRecord("m3", JSON.stringify(missing)), "web"),
+    ]);
+    expect([events.rows.get(eventId(1))?.source, events.rows.get(eventId(2))?.source]).to.deep.equal(["mobile", "web"]);
+    expect(metrics.single).to.deep.equal([
+      { name: "processed_success", value: 1, dimensions: { source: "mobile" } },
+      { name: "processed_success", value: 1, dimensions: { source: "web" } },
+      { name: "processed_failure", value: 1, dimensions: { source: "web" } },
+    ]);
   });
 
   it("keeps one row per event_id however often a message is delivered, and publishes it once when all went well", async () => {

@@ -3,17 +3,18 @@ import { createQueryHandler } from "../../../functions/query/get-event";
 import type { EventInput } from "../../../functions/shared/event-schema";
 import type { EventRepository, PayloadMode } from "../../../functions/shared/ports";
 import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds, unavailableStore } from "../../support/fakes";
-import { apiRequest, newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
+import { apiRequest, callerContext, newEvent, sampleEvent, testEventId, testSourceDirectory } from "../../../scripts/lib/factories";
 
 const id = testEventId(1);
 
 function setUp(events: EventRepository) {
   const metrics = new RecordingMetrics();
-  const handler = createQueryHandler({ ports: { events }, ids: sequentialIds(), log: recordingLogger().log, metrics });
-  const get = (eventId: string) =>
-    handler(apiRequest({ httpMethod: "GET", resource: "/events/{id}", path: `/events/${eventId}`, body: null, pathParameters: { id: eventId } }), {
-      awsRequestId: "req",
-    });
+  const handler = createQueryHandler({ ports: { events }, ids: sequentialIds(), log: recordingLogger().log, metrics, sources: testSourceDirectory });
+  const get = (eventId: string, apiKeyId = "key-web-1") =>
+    handler(
+      apiRequest({ httpMethod: "GET", resource: "/events/{id}", path: `/events/${eventId}`, body: null, pathParameters: { id: eventId }, requestContext: callerContext(apiKeyId) }),
+      { awsRequestId: "req" },
+    );
   return { metrics, get };
 }
 
@@ -66,6 +67,18 @@ describe("query", () => {
       expect(response.statusCode, bad).to.equal(400);
       expect(JSON.parse(response.body)).to.include({ error: "invalid_event_id" });
     }
+  });
+
+  it("answers another source's event exactly as an unknown id, serves it under either key of its own source, and an unknown key id 403", async () => {
+    const { get } = await setUpStoring(sampleEvent(), "INLINE");
+    const unknown = await setUp(new FakeEventRepository()).get(id);
+    const otherSource = await get(id, "key-mobile-1");
+    expect(otherSource.statusCode).to.equal(404);
+    expect(otherSource.body.replace(/corr-\d+/, "")).to.equal(unknown.body.replace(/corr-\d+/, ""));
+    expect(JSON.parse((await get(id, "key-web-2")).body)).to.include({ event_id: id, source: "web" });
+    const refused = await get(id, "key-revoked");
+    expect(refused.statusCode).to.equal(403);
+    expect(JSON.parse(refused.body)).to.include({ error: "invalid_api_key" });
   });
 
   it("answers 503 with a JSON error when the database is unreachable", async () => {

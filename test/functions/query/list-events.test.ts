@@ -3,19 +3,20 @@ import { createListHandler } from "../../../functions/query/list-events";
 import { decodeCursor, encodeCursor, parseListRequest } from "../../../functions/query/listing";
 import type { EventRepository, StoredEvent } from "../../../functions/shared/ports";
 import { FakeEventRepository, RecordingMetrics, recordingLogger, sequentialIds, unavailableStore } from "../../support/fakes";
-import { apiRequest, sampleEvent } from "../../../scripts/lib/factories";
+import { apiRequest, callerContext, sampleEvent, testSource, testSourceDirectory } from "../../../scripts/lib/factories";
 
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
 
 function storedEvent(n: number, createdAt: string, userId = "user123"): StoredEvent {
-  return { ...sampleEvent({ user_id: userId }), event_id: id(n), correlation_id: "c", metadata: null, payload_mode: "INLINE", created_at: createdAt };
+  return { ...sampleEvent({ user_id: userId }), event_id: id(n), source: testSource, correlation_id: "c", metadata: null, payload_mode: "INLINE", created_at: createdAt };
 }
 
 function setUp(events: EventRepository) {
   const metrics = new RecordingMetrics();
-  const handler = createListHandler({ ports: { events }, ids: sequentialIds(), log: recordingLogger().log, metrics });
-  const list = async (query: Record<string, string>) => {
-    const response = await handler(apiRequest({ httpMethod: "GET", resource: "/events", body: null, queryStringParameters: query }), { awsRequestId: "req" });
+  const handler = createListHandler({ ports: { events }, ids: sequentialIds(), log: recordingLogger().log, metrics, sources: testSourceDirectory });
+  const list = async (query: Record<string, string>, apiKeyId = "key-web-1") => {
+    const request = apiRequest({ httpMethod: "GET", resource: "/events", body: null, queryStringParameters: query, requestContext: callerContext(apiKeyId) });
+    const response = await handler(request, { awsRequestId: "req" });
     return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, lambdaBytes: Buffer.byteLength(JSON.stringify(response)) };
   };
   return { metrics, list };
@@ -27,22 +28,22 @@ describe("query: GET /events parameters", () => {
     return parsed.ok ? [] : parsed.details.map((d) => `${parsed.error} ${d.path}`);
   };
 
-  it("requires user_id and refuses unknown parameters, bad instants, from after to, and a limit that is not a positive whole number", () => {
+  it("requires user_id and refuses unknown parameters, bad instants, from after to, and a limit that is not a whole number from 1 to 500", () => {
     expect(invalid({})).to.deep.equal(["invalid_query user_id"]);
     expect(invalid({ user_id: "" })).to.deep.equal(["invalid_query user_id"]);
     expect(invalid({ user_id: "u".repeat(129) })).to.deep.equal(["invalid_query user_id"]);
     expect(invalid({ user_id: "u", userId: "u" })).to.deep.equal(["invalid_query userId"]);
     expect(invalid({ user_id: "u", from: "yesterday", to: "2024-02-30T00:00:00Z" })).to.deep.equal(["invalid_query from", "invalid_query to"]);
     expect(invalid({ user_id: "u", from: "2024-01-02T00:00:00Z", to: "2024-01-01T00:00:00Z" })).to.deep.equal(["invalid_query to"]);
-    for (const limit of ["0", "-1", "1.5", "ten", ""]) expect(invalid({ user_id: "u", limit }), limit).to.deep.equal(["invalid_query limit"]);
+    for (const limit of ["0", "-1", "1.5", "ten", "", "501", "100000"]) expect(invalid({ user_id: "u", limit }), limit).to.deep.equal(["invalid_query limit"]);
   });
 
-  it("defaults the limit to 50 and lowers one above 500 to 500", () => {
+  it("defaults the limit to 50 and takes any from 1 to 500 as given", () => {
     const limitOf = (query: Record<string, string>) => {
       const parsed = parseListRequest({ user_id: "u", ...query });
       return parsed.ok ? parsed.query.limit : undefined;
     };
-    expect([limitOf({}), limitOf({ limit: "7" }), limitOf({ limit: "500" }), limitOf({ limit: "100000" })]).to.deep.equal([50, 7, 500, 500]);
+    expect([limitOf({}), limitOf({ limit: "1" }), limitOf({ limit: "7" }), limitOf({ limit: "500" })]).to.deep.equal([50, 1, 7, 500]);
   });
 
   it("reads back the cursors it wrote and refuses anything else as invalid_cursor", () => {
@@ -77,6 +78,20 @@ describe("query: GET /events", () => {
     expect(second.body.next_cursor).to.equal(null);
     expect(store.listQueries[1].after).to.deep.equal({ createdAt: "2024-01-15T11:00:00.000Z", eventId: id(2) });
     expect(metrics.total("query_success")).to.equal(2);
+  });
+
+  it("lists only the caller's source: the same user's events of another source are not there, and an unknown key id is 403", async () => {
+    const store = new FakeEventRepository();
+    const web = storedEvent(1, "2024-01-15T10:00:00.000Z");
+    const mobile = { ...storedEvent(2, "2024-01-15T11:00:00.000Z"), source: "mobile" };
+    for (const row of [web, mobile]) store.rows.set(row.event_id, { ...row, published: true });
+    const { list } = setUp(store);
+    const ids = async (apiKeyId: string) => ((await list({ user_id: "user123" }, apiKeyId)).body.events as StoredEvent[]).map((e) => e.event_id);
+    expect(await ids("key-web-2")).to.deep.equal([id(1)]);
+    expect(await ids("key-mobile-1")).to.deep.equal([id(2)]);
+    expect(store.listQueries.map((q) => q.source)).to.deep.equal(["web", "mobile"]);
+    expect((await list({ user_id: "user123" }, "key-revoked")).status).to.equal(403);
+    expect(store.listQueries).to.have.length(2);
   });
 
   it("cuts pages by their size as Lambda counts it, so a walk under 6 MB a page serves every event once", async () => {

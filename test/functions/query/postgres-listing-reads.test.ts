@@ -5,7 +5,7 @@ import { proxyResultBytes, responseBudgetBytes } from "../../../functions/query/
 import type { EventRepository, StoredEvent } from "../../../functions/shared/ports";
 import { useTestStore } from "../../support/database";
 import { RecordingMetrics, recordingLogger, sequentialIds } from "../../support/fakes";
-import { apiRequest, newEvent, sampleEvent, testEventId } from "../../../scripts/lib/factories";
+import { apiRequest, newEvent, sampleEvent, testEventId, testSourceDirectory } from "../../../scripts/lib/factories";
 
 /** The store, counting the bytes of what each of its listing calls hands the query function. */
 function countingReads(store: EventRepository) {
@@ -40,7 +40,7 @@ describe("GET /events over PostgreSQL: what a listing reads (embedded PostgreSQL
     // Events stored before migration 005, sized from their jsonb instead.
     await suite.db.pool.query(sql.unsafe`UPDATE events SET metadata_escaped_bytes = NULL WHERE right(event_id::text, 1) IN ('3', '6', '9')`);
     const { counted, reads } = countingReads(suite.store);
-    const handler = createListHandler({ ports: { events: counted }, ids: sequentialIds(), log: recordingLogger().log, metrics: new RecordingMetrics() });
+    const handler = createListHandler({ ports: { events: counted }, ids: sequentialIds(), log: recordingLogger().log, metrics: new RecordingMetrics(), sources: testSourceDirectory });
 
     const pages: string[][] = [];
     let cursor: string | undefined;

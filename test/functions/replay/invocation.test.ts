@@ -12,6 +12,7 @@ const settings: ReplaySettings = {
   queueUrls: ["https://sqs.eu-west-1.amazonaws.com/123456789012/listed", "http://127.0.0.1:4566/000000000000/*"],
   queueUrlsKey: "fluxa:replayQueueUrls",
   maxWindowKey: "fluxa:replayMaxWindowDays",
+  sources: ["mobile", "web"],
 };
 const day = { kind: "window" as const, from: "2024-01-15T00:00:00Z", to: "2024-01-16T00:00:00Z" };
 
@@ -43,8 +44,8 @@ describe("replay function (core and invocation, on in-memory fakes of its ports)
     invoke = (request) => handler(request);
   });
 
-  async function stored(n: number, createdAt: string, options: { userId?: string; published?: boolean } = {}): Promise<void> {
-    await store.persist([newEvent(n, { event: sampleEvent({ user_id: options.userId ?? "alice" }) })]);
+  async function stored(n: number, createdAt: string, options: { userId?: string; published?: boolean; source?: string } = {}): Promise<void> {
+    await store.persist([newEvent(n, { source: options.source ?? "web", event: sampleEvent({ user_id: options.userId ?? "alice" }) })]);
     const row = store.rows.get(eventId(n))!;
     store.rows.set(eventId(n), { ...row, created_at: new Date(createdAt).toISOString(), published: options.published ?? true });
   }
@@ -60,6 +61,17 @@ describe("replay function (core and invocation, on in-memory fakes of its ports)
     if (!response.ok || !("replay" in response) || !response.page) throw new Error(JSON.stringify(response));
     return response;
   }
+
+  it("replays one source's events when asked, and refuses a source the stack does not have, naming its sources", async () => {
+    await stored(1, "2024-01-15T10:00:01Z", { source: "mobile" });
+    await stored(2, "2024-01-15T10:00:02Z");
+    const replay = await started({ selection: { ...day, source: "mobile" }, target: { kind: "topic" } });
+    expect(replay.source).to.equal("mobile");
+    await nextPage(replay.replayId, 10);
+    expect(topic.published.map((e) => [e.event_id, e.source])).to.deep.equal([[eventId(1), "mobile"]]);
+    const refused = await invoke({ action: "start", dryRun: true, selection: { ...day, source: "partner" }, target: { kind: "topic" } });
+    expect(refused).to.deep.equal({ ok: false, problem: '--source "partner" is not a source of this stack; its sources: mobile, web' });
+  });
 
   it("delivers the window oldest first with replay=true and its replay_id, page by page, and finishes", async () => {
     for (let n = 1; n <= 5; n++) await stored(n, `2024-01-15T10:00:0${n}Z`);

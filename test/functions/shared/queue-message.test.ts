@@ -1,14 +1,15 @@
 import { expect } from "chai";
-import { inlineQueueMessage, parseQueueMessage, queueMessageAttributes, s3QueueMessage } from "../../../functions/shared/queue-message";
+import { inlineQueueMessage, parseQueueMessage, queueMessageAttributes, s3QueueMessage, sourceOfMessage } from "../../../functions/shared/queue-message";
 import { sampleEvent } from "../../../scripts/lib/factories";
 
-const header = { eventId: "00000000-0000-7000-8000-000000000001", correlationId: "corr-1", receivedAt: new Date("2024-01-15T10:30:01.000Z") };
+const header = { source: "web", eventId: "00000000-0000-7000-8000-000000000001", correlationId: "corr-1", receivedAt: new Date("2024-01-15T10:30:01.000Z") };
 
 describe("queue message builders", () => {
   it("builds the inline envelope the processor decodes, hashed over the payload's JSON text", () => {
     const message = inlineQueueMessage(header, sampleEvent());
     expect(message).to.deep.equal({
       version: 1,
+      source: "web",
       event_id: header.eventId,
       correlation_id: "corr-1",
       received_at: "2024-01-15T10:30:01.000Z",
@@ -49,6 +50,14 @@ describe("queue message builders", () => {
     expect(queueMessageAttributes(inlineQueueMessage(header, {}))).to.deep.equal({
       correlation_id: { DataType: "String", StringValue: "corr-1" },
       event_id: { DataType: "String", StringValue: header.eventId },
+      source: { DataType: "String", StringValue: "web" },
     });
+  });
+
+  it("reads a message sent before sources, without one, as the default source's; refuses a malformed source", () => {
+    const { source: _source, ...withoutSource } = inlineQueueMessage(header, sampleEvent());
+    const parsed = parseQueueMessage(JSON.stringify(withoutSource));
+    expect(parsed.ok && sourceOfMessage(parsed.message)).to.equal("default");
+    expect(parseQueueMessage(JSON.stringify({ ...withoutSource, source: "Not A Source" })).ok).to.equal(false);
   });
 });
