@@ -15,7 +15,8 @@ import type { Architecture, FluxaConfig, FunctionSizing } from "../stack-config/
 import { createFunction, type FunctionNetwork } from "./lambda-function";
 import type { ResourceNames } from "./names";
 import type { LogGroupRef } from "./observability";
-import { denyInsecureTransportStatement, linkGrant, policyDocument, type LinkTargets } from "./policies";
+import { linkGrant, type LinkTargets } from "./policies";
+import { accessLogDeliveryStatement, createPrivateBucket } from "./private-bucket";
 import { createRestApi } from "./rest-api";
 import { createSourceKeys, sourceDirectory, sourceKeyOutputs } from "./source-keys";
 import type { SourceConfig } from "../stack-config/sources";
@@ -43,14 +44,19 @@ export interface EventPipelineArgs {
   readonly replay: LinkTargets["replay"];
   /** SQS → processor batching and the mapping's maximum concurrency. */
   readonly queue: FluxaConfig["queue"];
-  /** `raw/` payload expiry, and whether `pulumi destroy` may delete a non-empty bucket. */
+  /** `raw/` payload expiry, and whether `pulumi destroy` may delete a non-empty bucket (the payloads' or their access logs'). */
   readonly payload: FluxaConfig["payload"];
+  /** Days the payload bucket's server access logs are kept. */
+  readonly accessLogExpirationDays: number;
   readonly api: FluxaConfig["api"];
   /** The producers served, each with its keys and usage plan. */
   readonly sources: readonly SourceConfig[];
   /** Digest of `migrations/`: the migrate function is invoked whenever it changes. */
   readonly migrationsHash: string;
 }
+
+/** Where the payload bucket's server access logs go in the log bucket. */
+const accessLogPrefix = "payloads/";
 
 /**
  * API Gateway → ingest → SQS → processor → PostgreSQL and SNS, plus query, migrate and replay.
@@ -73,7 +79,7 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
 
   constructor(name: string, args: EventPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fluxa:index:EventPipeline", name, {}, opts);
-    const bucket = this.createPayloadBucket(name, args.payload);
+    const bucket = this.createPayloadBucket(name, args.payload, args.accessLogExpirationDays);
     const visibilityTimeout = visibilityTimeoutSeconds(args.functions[eventQueue.consumer].timeoutSeconds);
     const { queue, deadLetterQueue } = this.createQueues(name, args.names, visibilityTimeout);
     const topic = new aws.sns.Topic(`${name}-events-topic`, { kmsMasterKeyId: "alias/aws/sns" }, { parent: this });
@@ -167,40 +173,24 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
     );
   }
 
-  private createPayloadBucket(name: string, payload: FluxaConfig["payload"]): aws.s3.Bucket {
-    const opts = { parent: this };
-    const bucket = new aws.s3.Bucket(`${name}-payloads`, { forceDestroy: payload.forceDestroy }, opts);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-payloads-public-access`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      opts,
+  /** The payload bucket, and the bucket its server access logs go to (which logs nowhere itself: it would log its own log writes). */
+  private createPayloadBucket(name: string, payload: FluxaConfig["payload"], accessLogExpirationDays: number): aws.s3.Bucket {
+    const bucket = createPrivateBucket(
+      `${name}-payloads`,
+      { forceDestroy: payload.forceDestroy, expiration: { ruleId: "expire-raw-payloads", prefix: payloadKeyPrefix, days: payload.expirationDays } },
+      this,
     );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-payloads-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      opts,
-    );
-    new aws.s3.BucketPolicy(
-      `${name}-payloads-policy`,
-      { bucket: bucket.id, policy: policyDocument([denyInsecureTransportStatement(bucket.arn)]) },
-      { parent: this, dependsOn: [publicAccess] },
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-payloads-lifecycle`,
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const logs = createPrivateBucket(
+      `${name}-access-logs`,
       {
-        bucket: bucket.id,
-        rules: [
-          {
-            id: "expire-raw-payloads",
-            status: "Enabled",
-            filter: { prefix: payloadKeyPrefix },
-            expiration: { days: payload.expirationDays },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-          },
-        ],
+        forceDestroy: payload.forceDestroy,
+        expiration: { ruleId: "expire-access-logs", prefix: accessLogPrefix, days: accessLogExpirationDays },
+        statements: (logsArn) => [accessLogDeliveryStatement(logsArn, accessLogPrefix, { arn: bucket.arn, account })],
       },
-      opts,
+      this,
     );
+    new aws.s3.BucketLogging(`${name}-payloads-logging`, { bucket: bucket.id, targetBucket: logs.id, targetPrefix: accessLogPrefix }, { parent: this });
     return bucket;
   }
 
@@ -211,7 +201,7 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
   private createQueues(name: string, names: ResourceNames, visibilityTimeout: number): { queue: aws.sqs.Queue; deadLetterQueue: aws.sqs.Queue } {
     const deadLetterQueue = new aws.sqs.Queue(
       `${name}-dlq`,
-      { name: names.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: eventQueue.dlqRetentionSeconds },
+      { name: names.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: eventQueue.dlqRetentionSeconds, maxMessageSize: eventQueue.dlqMaxMessageBytes },
       { parent: this },
     );
     const queue = new aws.sqs.Queue(
@@ -221,6 +211,7 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
         sqsManagedSseEnabled: true,
         visibilityTimeoutSeconds: visibilityTimeout,
         messageRetentionSeconds: eventQueue.retentionSeconds,
+        maxMessageSize: eventQueue.maxMessageBytes,
         redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: safetyNetReceiveCount(visibilityTimeout) }),
       },
       { parent: this },

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import type { AwsService } from "../functions/topology";
 import type { NatStrategy } from "../stack-config/config";
 import { databasePort } from "./event-store";
 
@@ -9,10 +10,24 @@ export interface NetworkArgs {
   readonly region: string;
   /** How private subnets reach AWS APIs: NAT gateways, or ("none") VPC endpoints only. */
   readonly natStrategy: NatStrategy;
-  /** Without NAT, also an SQS interface endpoint (the replay function sends to listed queues). Default false. */
-  readonly sqsEndpoint?: boolean;
+  /** The AWS services the functions in the VPC call (`servicesCalledFromVpc()`): each gets a route. */
+  readonly services: readonly AwsService[];
   /** Make a security group for an RDS Proxy between the functions and the database. Default false. */
   readonly proxy?: boolean;
+}
+
+/** How a function in the VPC reaches an AWS service. */
+export type ServiceRoute = "gateway endpoint" | "interface endpoint" | "NAT";
+
+/** AWS: S3 (like DynamoDB) has gateway endpoints: free, routed through the route tables, no NAT charge per GB. */
+const gatewayEndpointServices: ReadonlySet<AwsService> = new Set(["s3"]);
+
+/** The route to each service: a gateway endpoint where AWS offers one, else NAT, or without NAT an interface endpoint. */
+export function serviceRoutes(natStrategy: NatStrategy, services: readonly AwsService[]): { service: AwsService; route: ServiceRoute }[] {
+  return services.map((service) => ({
+    service,
+    route: gatewayEndpointServices.has(service) ? "gateway endpoint" : natStrategy === "none" ? "interface endpoint" : "NAT",
+  }));
 }
 
 const natStrategies: Record<NatStrategy, awsx.types.enums.ec2.NatGatewayStrategy> = {
@@ -23,7 +38,7 @@ const natStrategies: Record<NatStrategy, awsx.types.enums.ec2.NatGatewayStrategy
 
 /**
  * The VPC the database and the functions that reach it live in: private (or, without NAT, isolated)
- * subnets in 2 AZs, the S3 gateway endpoint, interface endpoints when there is no NAT, and the
+ * subnets in 2 AZs, a route to every AWS service those functions call (`serviceRoutes`), and the
  * security groups that let only the functions (or their proxy) reach PostgreSQL.
  */
 export class Network extends pulumi.ComponentResource {
@@ -39,6 +54,8 @@ export class Network extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fluxa:index:Network", name, {}, opts);
     const natStrategy = args.natStrategy;
+    const routes = serviceRoutes(natStrategy, args.services);
+    const servicesRoutedBy = (route: ServiceRoute) => routes.filter((r) => r.route === route).map((r) => r.service);
     const formerParent = pulumi.createUrn(formerComponentName, "fluxa:index:EventStore");
     const child = (role: string) => ({ parent: this, aliases: [{ name: `${formerComponentName}-${role}`, parent: formerParent }] });
 
@@ -51,9 +68,9 @@ export class Network extends pulumi.ComponentResource {
         subnetStrategy: "Auto",
         subnetSpecs: natStrategy === "none" ? [{ type: "Isolated", cidrMask: 20 }] : [{ type: "Public", cidrMask: 24 }, { type: "Private", cidrMask: 20 }],
         natGateways: { strategy: natStrategies[natStrategy] },
-        // The S3 gateway endpoint is free and keeps payload reads off the NAT; "Auto" attaches it to the VPC's route tables.
+        // "Auto" attaches the gateway endpoints to the VPC's route tables.
         vpcEndpointStrategy: "Auto",
-        vpcEndpointSpecs: [{ serviceName: `com.amazonaws.${args.region}.s3`, vpcEndpointType: "Gateway" }],
+        vpcEndpointSpecs: servicesRoutedBy("gateway endpoint").map((service) => ({ serviceName: `com.amazonaws.${args.region}.${service}`, vpcEndpointType: "Gateway" })),
       },
       child("vpc"),
     );
@@ -90,7 +107,9 @@ export class Network extends pulumi.ComponentResource {
       },
       child("db-sg"),
     );
-    const endpoints = natStrategy === "none" ? this.createInterfaceEndpoints(name, args, vpc.vpcId, subnetIds, [functionsSg, ...(proxySg ? [proxySg] : [])], child) : [];
+    const interfaceServices = servicesRoutedBy("interface endpoint");
+    const endpoints =
+      interfaceServices.length > 0 ? this.createInterfaceEndpoints(name, args.region, interfaceServices, vpc.vpcId, subnetIds, [functionsSg, ...(proxySg ? [proxySg] : [])], child) : [];
 
     this.functionSubnetIds = pulumi.all([subnetIds, pulumi.all(endpoints.map((e) => e.id))]).apply(([ids]) => ids);
     this.functionSecurityGroupId = functionsSg.id;
@@ -106,10 +125,11 @@ export class Network extends pulumi.ComponentResource {
     });
   }
 
-  /** Without NAT, the functions reach Secrets Manager and SNS (and SQS, if asked) through interface endpoints. */
+  /** Without NAT, the functions reach these services through interface endpoints with private DNS. */
   private createInterfaceEndpoints(
     name: string,
-    { region, sqsEndpoint }: NetworkArgs,
+    region: string,
+    services: readonly AwsService[],
     vpcId: pulumi.Output<string>,
     subnetIds: pulumi.Output<string[]>,
     clients: aws.ec2.SecurityGroup[],
@@ -124,7 +144,7 @@ export class Network extends pulumi.ComponentResource {
       },
       child("endpoints-sg"),
     );
-    return ["secretsmanager", "sns", ...(sqsEndpoint ? ["sqs"] : [])].map(
+    return services.map(
       (service) =>
         new aws.ec2.VpcEndpoint(
           `${name}-${service}-endpoint`,

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { eventQueue, visibilityTimeoutSeconds } from "../functions/topology";
+import { eventQueue, servicesCalledFromVpc, visibilityTimeoutSeconds } from "../functions/topology";
 import { buildFunctions, defaultBundleDir, repositoryRoot } from "../bundling/function-bundles";
 import type { FluxaConfig } from "../stack-config/config";
 import { EventPipeline } from "./event-pipeline";
@@ -29,7 +29,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
 
   const network = new Network(
     "fluxa-network",
-    { region: config.region, natStrategy: config.natStrategy, sqsEndpoint: config.replay.queueUrls.length > 0, proxy: config.database.proxy },
+    { region: config.region, natStrategy: config.natStrategy, services: servicesCalledFromVpc(), proxy: config.database.proxy },
     opts,
   );
   const database = new EventStore(
@@ -78,6 +78,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       queue: config.queue,
       replay: config.replay,
       payload: config.payload,
+      accessLogExpirationDays: config.logRetentionDays,
       api: config.api,
       sources: config.sources,
       migrationsHash: hashDirectory(path.join(repositoryRoot, "migrations")),

@@ -17,6 +17,24 @@ export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as cons
 export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets", "sourceKeys"] as const;
 export type Link = (typeof linkNames)[number];
 
+/** An AWS service API a function calls; a function in the VPC reaches each through NAT or a VPC endpoint. */
+export type AwsService = "sqs" | "sns" | "s3" | "secretsmanager";
+
+/** The AWS services each link's calls go to: what the network must route for a function in the VPC. */
+export const linkServices: Readonly<Record<Link, readonly AwsService[]>> = {
+  queue: ["sqs"],
+  queueConsumer: ["sqs"],
+  deadLetterQueue: ["sqs"],
+  payloadBucketWrite: ["s3"],
+  payloadBucketRead: ["s3"],
+  topic: ["sns"],
+  // PostgreSQL itself is inside the VPC; its password is read from the RDS-managed secret.
+  database: ["secretsmanager"],
+  replayTargets: ["sqs"],
+  // Configuration only: the key directory travels in the environment.
+  sourceKeys: [],
+};
+
 export interface FunctionSpec {
   /** Source entry, relative to the repository root; it exports `handler`. */
   readonly entry: string;
@@ -88,6 +106,12 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
 
 export const functionNames = Object.keys(functionSpecs) as FunctionName[];
 
+/** The AWS services the functions that run in the VPC call, each once, sorted. */
+export function servicesCalledFromVpc(specs: Readonly<Record<string, FunctionSpec>> = functionSpecs): AwsService[] {
+  const services = Object.values(specs).flatMap((spec) => (spec.inVpc ? spec.links.flatMap((link) => linkServices[link]) : []));
+  return [...new Set(services)].sort();
+}
+
 export type HttpMethod = "GET" | "POST";
 
 export type Integration =
@@ -151,6 +175,19 @@ export const eventQueue = {
   /** AWS: 14 days, the most SQS keeps a message; the queue and the DLQ both keep that long. */
   retentionSeconds: 14 * 24 * 3600,
   dlqRetentionSeconds: 14 * 24 * 3600,
+  /**
+   * A message body above this carries an S3 pointer instead of the payload (ingest's default
+   * LARGE_PAYLOAD_THRESHOLD_BYTES). AWS: SQS takes up to 1 MiB but bills every started 64 KiB of a
+   * request; docs/COSTS.md ("Large payloads") shows where S3 is the cheaper way.
+   */
+  largePayloadThresholdBytes: 262_144,
+  /**
+   * The queue's MaximumMessageSize, set because Pulumi's default (256 KiB) is not SQS's (1 MiB):
+   * the threshold plus room for the attributes, which SQS counts in the size (ids, a failure count).
+   */
+  maxMessageBytes: 262_144 + 1_024,
+  /** AWS: the most SQS allows; the DLQ also takes the processor's copies, which add a failure_reason attribute. */
+  dlqMaxMessageBytes: 1_048_576,
 } as const;
 
 export function visibilityTimeoutSeconds(consumerTimeoutSeconds: number): number {

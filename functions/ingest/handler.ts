@@ -8,7 +8,7 @@ import { randomIds, systemClock } from "../shared/ids";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { sourceDirectoryFromEnv } from "../shared/sources";
-import { envNames } from "../topology";
+import { envNames, eventQueue } from "../topology";
 import { createBatchIngestHandler } from "./post-events-batch";
 import { defaultMaxBatchEvents } from "./batch-request";
 import { createIngestHandler } from "./post-event";
@@ -24,8 +24,11 @@ const deps = {
     ids: randomIds(),
   },
   settings: {
-    // SQS's classic message size limit; above it the payload goes to S3.
-    largePayloadThresholdBytes: optionalInteger(env, envNames.largePayloadThresholdBytes, 262_144, { min: 1_024, max: 1_048_576 }),
+    // Lower only: a message over the queue's MaximumMessageSize would be refused by SendMessage.
+    largePayloadThresholdBytes: optionalInteger(env, envNames.largePayloadThresholdBytes, eventQueue.largePayloadThresholdBytes, {
+      min: 1_024,
+      max: eventQueue.largePayloadThresholdBytes,
+    }),
     // Lambda's synchronous invocation payload limit is 6 MB; API Gateway's is 10 MB.
     maxBodyBytes: optionalInteger(env, envNames.maxBodyBytes, 5 * 1024 * 1024, { min: 1_024, max: 6_000_000 }),
     maxBatchEvents: optionalInteger(env, envNames.maxBatchEvents, defaultMaxBatchEvents, { min: 1, max: 1_000 }),

@@ -7,6 +7,8 @@ export interface OptionSpec {
   readonly default?: string;
   /** Shown in the usage text: `--endpoint <url>`. */
   readonly placeholder?: string;
+  /** Takes no value: "true" when given, else unset. */
+  readonly flag?: boolean;
 }
 
 export interface CommandSpec<O extends Record<string, OptionSpec>> {
@@ -29,7 +31,7 @@ export class UsageError extends Error {
 
 export function usage<O extends Record<string, OptionSpec>>(spec: CommandSpec<O>): string {
   const rows = Object.entries(spec.options).map(([name, option]) => {
-    const flag = `--${name} <${option.placeholder ?? "value"}>`;
+    const flag = option.flag ? `--${name}` : `--${name} <${option.placeholder ?? "value"}>`;
     const extras = [option.env && `env ${option.env}`, option.default !== undefined && `default ${option.default}`].filter(Boolean);
     return [flag, `${option.description}${extras.length > 0 ? ` (${extras.join("; ")})` : ""}`];
   });
@@ -56,14 +58,17 @@ export function parseCli<O extends Record<string, OptionSpec>>(
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { ...Object.fromEntries(Object.keys(spec.options).map((name) => [name, { type: "string" as const }])), help: { type: "boolean" } },
+      options: {
+        ...Object.fromEntries(Object.entries(spec.options).map(([name, option]) => [name, { type: option.flag ? ("boolean" as const) : ("string" as const) }])),
+        help: { type: "boolean" },
+      },
       allowPositionals: false,
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   if (parsed.values.help) return undefined;
-  const given = parsed.values as Record<string, string | undefined>;
+  const given = Object.fromEntries(Object.entries(parsed.values).map(([name, value]) => [name, value === true ? "true" : value])) as Record<string, string | undefined>;
   const values: Record<string, string | undefined> = {};
   for (const [name, option] of Object.entries(spec.options)) {
     values[name] = given[name] ?? (option.env ? env[option.env]?.trim() || undefined : undefined) ?? option.default;

@@ -49,10 +49,12 @@ export interface AwsResources {
 export async function ensureAwsResources(clients: AwsClients, visibilityTimeoutSeconds: number): Promise<AwsResources> {
   const dlq = await ensureQueue(clients.sqs, resourceNames.dlq, {
     MessageRetentionPeriod: String(eventQueue.dlqRetentionSeconds),
+    MaximumMessageSize: String(eventQueue.dlqMaxMessageBytes),
   });
   const queue = await ensureQueue(clients.sqs, resourceNames.queue, {
     VisibilityTimeout: String(visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(eventQueue.retentionSeconds),
+    MaximumMessageSize: String(eventQueue.maxMessageBytes),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: safetyNetReceiveCount(visibilityTimeoutSeconds) }),
   });
   const tap = await ensureQueue(clients.sqs, resourceNames.snsTapQueue, {});

@@ -7,6 +7,12 @@ export interface Registration {
   readonly inputs: Readonly<Record<string, unknown>>;
   /** False for component resources. */
   readonly custom: boolean;
+  /** What the engine would hold after the deploy: the inputs and the outputs the mocks compute. */
+  readonly state: Readonly<Record<string, unknown>>;
+  /** The resource's URN, as the engine built it (the parents' types chained before its own). */
+  readonly urn: string;
+  /** The id the mocks gave it (`<name>-id`). */
+  readonly id: string;
 }
 
 const account = "123456789012";
@@ -67,11 +73,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-    this.registrations.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true });
-    return { id: `${args.name}-id`, state: { ...inputs, ...computedOutputs(args.type, args.name, inputs) } };
+    const id = `${args.name}-id`;
+    const state = { ...inputs, ...computedOutputs(args.type, args.name, inputs) };
+    this.registrations.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true, state, id, urn: "" });
+    return { id, state };
   }
 
   call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+    if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: account, arn: `arn:aws:iam::${account}:user/mock`, userId: "mock" };
     throw new Error(`unexpected provider call ${args.token}: the program should not need one`);
   }
 }
@@ -96,5 +105,16 @@ export async function runOffline<T>(stack: string, config: Record<string, string
   pulumi.runtime.setAllConfig(config);
   const result = program();
   await pulumi.runtime.disconnect();
-  return { registrations: mocks.registrations, result };
+  return { registrations: withUrns(mocks.registrations), result };
+}
+
+/** Gives each registration the URN the mock monitor built for it, found by its type and name. */
+function withUrns(registrations: readonly Registration[]): Registration[] {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
+  const urns = [...monitor.getRegisteredResources().keys()];
+  return registrations.map((r) => {
+    const matching = urns.filter((urn) => urn.endsWith(`::${r.name}`) && urn.split("::")[2].split("$").pop() === r.type);
+    if (matching.length !== 1) throw new Error(`expected one URN for ${r.type} ${r.name}, found ${matching.length}`);
+    return { ...r, urn: matching[0] };
+  });
 }

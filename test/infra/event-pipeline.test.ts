@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { envNames, functionNames, functionSpecs, routes, type FunctionName } from "../../functions/topology";
+import { randomUUID } from "node:crypto";
+import { envNames, eventQueue, functionNames, functionSpecs, routes, type FunctionName } from "../../functions/topology";
 import { one, ofType, runStack, statementsOf, type StackRun } from "./harness";
 
 const account = "arn:aws:lambda:eu-west-1:123456789012:function";
@@ -51,6 +52,28 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(one(run, "aws:s3/bucket:Bucket", "fluxa-pipeline-payloads").inputs.forceDestroy, run.config.payload.forceDestroy);
     });
 
+    it("logs the payload bucket's requests to a private log bucket of its own that only S3's logging service, for that bucket, may write", () => {
+      const logging = one(run, "aws:s3/bucketLogging:BucketLogging", "fluxa-pipeline-payloads-logging").inputs;
+      assert.deepEqual(logging, { bucket: "fluxa-pipeline-payloads-id", targetBucket: "fluxa-pipeline-access-logs-id", targetPrefix: "payloads/" });
+      const publicAccess = one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "fluxa-pipeline-access-logs-public-access").inputs;
+      for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(publicAccess[flag], true, flag);
+      const sse = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "fluxa-pipeline-access-logs-encryption").inputs;
+      assert.deepEqual(sse.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+      const [deny, delivery] = statementsOf(one(run, "aws:s3/bucketPolicy:BucketPolicy", "fluxa-pipeline-access-logs-policy").inputs.policy);
+      assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+      assert.deepEqual(delivery, {
+        Sid: "AccessLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: ["s3:PutObject"],
+        Resource: ["arn:aws:s3:::fluxa-pipeline-access-logs-1a2b3c/payloads/*"],
+        Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::fluxa-pipeline-payloads-1a2b3c" }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+      });
+      const [rule] = one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "fluxa-pipeline-access-logs-lifecycle").inputs.rules as { expiration: unknown }[];
+      assert.deepEqual(rule.expiration, { days: run.config.logRetentionDays });
+      assert.deepEqual(ofType(run, "aws:s3/bucketLogging:BucketLogging").map((l) => l.inputs.bucket), ["fluxa-pipeline-payloads-id"]);
+    });
+
     it("encrypts both queues, keeps messages 14 days, redrives only as a safety net after a week of deferrals, and sizes the visibility timeout at 6x the processor's", () => {
       const queue = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-queue").inputs;
       const dlq = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-dlq").inputs;
@@ -64,6 +87,16 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(queue.visibilityTimeoutSeconds, 180);
       assert.equal(queue.messageRetentionSeconds, 14 * 24 * 3600);
       assert.equal(dlq.messageRetentionSeconds, 14 * 24 * 3600);
+    });
+
+    it("sets the queue's maximum message size to ingest's S3 threshold plus its largest attributes, and the DLQ's to SQS's most", () => {
+      const queue = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-queue").inputs;
+      const dlq = one(run, "aws:sqs/queue:Queue", "fluxa-pipeline-dlq").inputs;
+      // The largest attributes a message re-sent by the processor carries: both ids at their longest and a failure count.
+      const attributes = { correlation_id: "c".repeat(128), event_id: randomUUID(), permanent_failures: "2" };
+      const attributeBytes = Object.entries(attributes).reduce((sum, [name, value]) => sum + name.length + "String".length + value.length, 0);
+      assert.ok(Number(queue.maxMessageSize) >= eventQueue.largePayloadThresholdBytes + attributeBytes, `maxMessageSize ${String(queue.maxMessageSize)}`);
+      assert.equal(dlq.maxMessageSize, 1_048_576);
     });
 
     it("encrypts the events topic", () => {

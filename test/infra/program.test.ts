@@ -43,7 +43,8 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-source-partner-key-1 only in prod",
       "fluxa-pipeline-source-partner-usage-plan only in prod",
       "fluxa-pipeline-source-partner-usage-plan-key-1 only in prod",
-      // Log retention and alarm thresholds.
+      // Log retention (the payload bucket's access logs too) and alarm thresholds.
+      "fluxa-pipeline-access-logs-lifecycle.rules",
       ...["api-access", "ingest", "migrate", "processor", "query", "replay"].map((g) => `fluxa-observability-${g}-logs.retentionInDays`),
       ...["ingest", "migrate", "processor", "query", "replay"].map((fn) => `fluxa-observability-${fn}-errors.threshold`),
       "fluxa-observability-queue-age.alarmDescription",
@@ -84,6 +85,7 @@ describe("Fluxa program", () => {
       ...["allocatedStorage", "backupRetentionPeriod", "deletionProtection", "finalSnapshotIdentifier", "instanceClass", "multiAz", "skipFinalSnapshot"].map((p) => `fluxa-store-db.${p}`),
       // Bucket teardown and NAT strategy.
       "fluxa-pipeline-payloads.forceDestroy",
+      "fluxa-pipeline-access-logs.forceDestroy",
       "fluxa-network-vpc.natGateways",
     ].sort());
   });
@@ -96,12 +98,12 @@ describe("Fluxa program", () => {
       ({ registrations } = await runOffline("dev", config, () => createFluxa(loadConfig(), { bundleDir })));
     });
 
-    it("uses isolated subnets and reaches Secrets Manager and SNS through interface endpoints open to the functions", () => {
+    it("uses isolated subnets and reaches Secrets Manager, SNS and SQS through interface endpoints open to the functions", () => {
       const vpc = registrations.find((r) => r.type === "awsx:ec2:Vpc")!.inputs;
       assert.deepEqual(vpc.subnetSpecs, [{ type: "Isolated", cidrMask: 20 }]);
       assert.deepEqual(vpc.natGateways, { strategy: "None" });
       const endpoints = registrations.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint").map((r) => r.inputs);
-      assert.deepEqual(endpoints.map((e) => e.serviceName).sort(), ["com.amazonaws.eu-west-1.secretsmanager", "com.amazonaws.eu-west-1.sns"]);
+      assert.deepEqual(endpoints.map((e) => e.serviceName).sort(), ["com.amazonaws.eu-west-1.secretsmanager", "com.amazonaws.eu-west-1.sns", "com.amazonaws.eu-west-1.sqs"]);
       for (const endpoint of endpoints) {
         assert.deepEqual(endpoint.subnetIds, ["subnet-isolated-a", "subnet-isolated-b"]);
         assert.equal(endpoint.privateDnsEnabled, true);

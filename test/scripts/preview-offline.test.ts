@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { runScript } from "./run-script";
@@ -65,5 +65,55 @@ describe("preview:offline", function () {
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include("Capacity of dev: no bench results");
     expect(run.stdout).to.include("run npm run bench");
+  });
+
+  it("prints its usage on --help", async () => {
+    const run = await runScript("preview-offline", ["--help"]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.include("Usage: npm run preview:offline -- [options]");
+    for (const flag of ["--stack <name>", "--diff", "--policy ", "--policy-pack <dir>", "--bench-results <file>"]) expect(run.stdout).to.include(flag);
+  });
+
+  it("names the stacks that exist when asked for another, and refuses a value for --policy", async () => {
+    const unknown = await runScript("preview-offline", ["--stack", "staging"]);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include('unknown stack "staging": the stacks are dev, prod (Pulumi.<stack>.yaml)');
+    expect(unknown.stderr).not.to.include("ENOENT");
+    const valued = await runScript("preview-offline", ["--policy=strict"]);
+    expect(valued.code).to.equal(2);
+    expect(valued.stderr).to.include("Option '--policy' does not take an argument");
+  });
+
+  describe("--policy", () => {
+    const pack = (name: string, source: string) => {
+      const packDir = path.join(dir, name);
+      mkdirSync(packDir);
+      writeFileSync(path.join(packDir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+      writeFileSync(path.join(packDir, "pack.ts"), source);
+      return packDir;
+    };
+
+    it("exits 2 with the reason when the pack fails to load", async () => {
+      const broken = pack("broken", 'import "no-such-policy-dependency";\nexport const pack = { policies: [] };\n');
+      const run = await runScript("preview-offline", ["--stack", "dev", "--policy", "--policy-pack", broken]);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.match(/the policy pack in .*broken fails to load .*Cannot find module 'no-such-policy-dependency'/);
+    });
+
+    it("exits 1 listing every mandatory violation with its policy and resource, not only the first", async () => {
+      const noQueues = pack(
+        "no-queues",
+        `export const pack = { name: "fixture", enforcementLevel: "mandatory", config: {}, policies: [{
+          name: "no-queues", description: "no SQS queues",
+          validateResource: (args: { type: string; name: string }, report: (m: string) => void) => { if (args.type === "aws:sqs/queue:Queue") report("a queue: " + args.name); },
+        }] };\n`,
+      );
+      const run = await runScript("preview-offline", ["--stack", "dev", "--policy", "--policy-pack", noQueues, "--bench-results", path.join(dir, "missing.json")]);
+      expect(run.code, run.stderr).to.equal(1);
+      expect(run.stdout).to.include("mandatory  no-queues  urn:pulumi:dev::fluxa::fluxa:index:EventPipeline$aws:sqs/queue:Queue::fluxa-pipeline-queue");
+      expect(run.stdout).to.include("mandatory  no-queues  urn:pulumi:dev::fluxa::fluxa:index:EventPipeline$aws:sqs/queue:Queue::fluxa-pipeline-dlq");
+      expect(run.stdout).to.include("a queue: fluxa-pipeline-dlq");
+      expect(run.stdout).to.include("2 mandatory, 0 advisory violations");
+    });
   });
 });
