@@ -129,3 +129,17 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { "Content-Type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
+
+/** Mocha hooks for a suite: a fresh fake Fluxa for each test, and the test's client on it closed after it. */
+export function fakeFluxaPerTest(): { fake: FakeFluxa; client: FluxaClient | undefined } {
+  const suite = { fake: undefined as unknown as FakeFluxa, client: undefined as FluxaClient | undefined };
+  beforeEach(async () => {
+    suite.fake = await startFakeFluxa();
+    suite.client = undefined;
+  });
+  afterEach(async () => {
+    await suite.client?.close(0);
+    await suite.fake.stop();
+  });
+  return suite;
+}
