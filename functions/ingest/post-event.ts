@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { performance } from "node:perf_hooks";
 import { decodeEventInput } from "../shared/event-schema";
-import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "../shared/http";
+import { callerScope } from "../shared/caller-scope";
+import { errorResponse, jsonResponse } from "../shared/http";
 import type { Logger } from "../shared/logger";
 import { recordMetric, sourceDimension, type MetricsRecorder } from "../shared/metrics";
-import { sourceOfRequest, type SourceDirectory } from "../shared/sources";
+import type { SourceDirectory } from "../shared/sources";
 import { EnqueueError, ingestEvent, type IngestPorts, type IngestSettings } from "./core";
 import { idempotentEventId } from "./idempotency-key";
 import { readJsonBody } from "./request-body";
@@ -26,11 +27,9 @@ export interface IngestHandlerDeps {
 export function createIngestHandler({ ports, settings, log, metrics, sources }: IngestHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const started = performance.now();
-    const scope = requestScope(request, context, log, ports.ids.newCorrelationId);
-    const { correlationId, headers } = scope;
-    const source = sourceOfRequest(request, sources);
-    if (source === undefined) return forbiddenResponse(headers);
-    const requestLog = scope.log.child({ source });
+    const caller = callerScope(request, context, log, ports.ids.newCorrelationId, sources);
+    if ("refused" in caller) return caller.refused;
+    const { correlationId, headers, source, log: requestLog } = caller.scope;
     // A second dimension set: every ingest metric per source as well as per function.
     metrics.addDimensions({ [sourceDimension]: source });
     const response = await respond(source);

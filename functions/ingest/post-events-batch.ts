@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { performance } from "node:perf_hooks";
-import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "../shared/http";
+import { callerScope } from "../shared/caller-scope";
+import { errorResponse, jsonResponse } from "../shared/http";
 import { recordMetric, sourceDimension } from "../shared/metrics";
 import { ingestBatch, type BatchItemOutcome } from "./core";
 import { batchItems, decodeBatchItems, type InvalidItem } from "./batch-request";
 import type { IngestHandlerDeps, IngestHandlerSettings } from "./post-event";
 import { idempotencyKeyHeader } from "./idempotency-key";
-import { sourceOfRequest } from "../shared/sources";
 import { readJsonBody } from "./request-body";
 
 export interface BatchHandlerSettings extends IngestHandlerSettings {
@@ -33,11 +33,9 @@ const unsentItemMessage = "The queue or S3 did not take the event; nothing was a
 export function createBatchIngestHandler({ ports, settings, log, metrics, sources }: BatchHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const started = performance.now();
-    const scope = requestScope(request, context, log, ports.ids.newCorrelationId);
-    const { correlationId, headers } = scope;
-    const source = sourceOfRequest(request, sources);
-    if (source === undefined) return forbiddenResponse(headers);
-    const requestLog = scope.log.child({ source });
+    const caller = callerScope(request, context, log, ports.ids.newCorrelationId, sources);
+    if ("refused" in caller) return caller.refused;
+    const { correlationId, headers, source, log: requestLog } = caller.scope;
     metrics.addDimensions({ [sourceDimension]: source });
     const response = await respond(source);
     recordMetric(metrics, "ingest_latency_ms", performance.now() - started);

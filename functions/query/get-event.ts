@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "../shared/http";
+import { callerScope } from "../shared/caller-scope";
+import { errorResponse, jsonResponse } from "../shared/http";
 import { uuidPattern } from "../shared/id-formats";
 import type { Logger } from "../shared/logger";
 import { recordMetric, type MetricsRecorder } from "../shared/metrics";
 import type { IdSource } from "../shared/ports";
-import { sourceOfRequest, type SourceDirectory } from "../shared/sources";
+import type { SourceDirectory } from "../shared/sources";
 import { findEvent, type QueryPorts } from "./core";
 import { singleEventResponse } from "./response-size";
 
@@ -26,11 +27,10 @@ export function storeUnavailable(headers: Readonly<Record<string, string>>): API
 export function createQueryHandler({ ports, ids, log, metrics, sources }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const eventId = request.pathParameters?.id ?? "";
-    const scope = requestScope(request, context, log, ids.newCorrelationId);
-    const { headers } = scope;
-    const source = sourceOfRequest(request, sources);
-    if (source === undefined) return forbiddenResponse(headers);
-    const requestLog = scope.log.child({ event_id: eventId, source });
+    const caller = callerScope(request, context, log, ids.newCorrelationId, sources);
+    if ("refused" in caller) return caller.refused;
+    const { headers, source } = caller.scope;
+    const requestLog = caller.scope.log.child({ event_id: eventId });
     try {
       if (!uuidPattern.test(eventId)) {
         recordMetric(metrics, "query_failure", 1);

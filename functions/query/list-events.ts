@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { errorResponse, forbiddenResponse, jsonResponse, requestScope } from "../shared/http";
+import { callerScope } from "../shared/caller-scope";
+import { errorResponse, jsonResponse } from "../shared/http";
 import { recordMetric } from "../shared/metrics";
-import { sourceOfRequest } from "../shared/sources";
 import { readPage } from "./core";
 import { storeUnavailable, type QueryHandlerDeps } from "./get-event";
 import { encodeCursor, maxCursorLength, parseListRequest } from "./listing";
@@ -10,11 +10,9 @@ import { proxyResultBytes, type ServedEvent } from "./response-size";
 /** GET /events?user_id=…: one page of a user's events of the caller's source, newest first, and the cursor of the next. */
 export function createListHandler({ ports, ids, log, metrics, sources }: QueryHandlerDeps) {
   return async function handler(request: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
-    const scope = requestScope(request, context, log, ids.newCorrelationId);
-    const { headers } = scope;
-    const source = sourceOfRequest(request, sources);
-    if (source === undefined) return forbiddenResponse(headers);
-    const requestLog = scope.log.child({ source });
+    const caller = callerScope(request, context, log, ids.newCorrelationId, sources);
+    if ("refused" in caller) return caller.refused;
+    const { headers, source, log: requestLog } = caller.scope;
     try {
       const parsed = parseListRequest(request.queryStringParameters);
       if (!parsed.ok) {
