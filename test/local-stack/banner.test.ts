@@ -5,6 +5,7 @@ import { topologySizing } from "../../scripts/local-stack/sizing";
 
 const stack = {
   apiUrl: "http://127.0.0.1:3000",
+  dataDir: "/tmp/fluxa banner",
   sources: [
     { name: "web", keys: ["key-web-1", "key-web-2"] },
     { name: "mobile", keys: ["key-mob-1"] },
@@ -26,5 +27,6 @@ describe("local stack: banner", () => {
     assert.ok(lines.includes("             mobile: key-mob-1"), lines.join("\n"));
     assert.ok(lines.some((line) => line.startsWith("  SNS topic  arn:aws:sns:us-east-1:000000000000:fluxa-events")));
     assert.ok(lines.some((line) => line.includes("curl -i -X POST http://127.0.0.1:3000/events -H \"x-api-key: key-web-1\"")));
+    assert.ok(lines.includes("  FLUXA_DATA_DIR='/tmp/fluxa banner' npm run dlq -- list"), lines.join("\n"));
   });
 });
