@@ -64,20 +64,21 @@ export function createBatchIngestHandler({ ports, settings, log, metrics, source
     }
 
     function record(outcomes: readonly BatchItemOutcome[], invalid: readonly InvalidItem[]): void {
-      let enqueued = 0;
+      const eventIds: string[] = [];
       for (const outcome of outcomes) {
         if (outcome.enqueued) {
-          enqueued++;
+          eventIds.push(outcome.accepted.eventId);
           if (outcome.accepted.payloadMode === "S3") recordMetric(metrics, "s3_puts", 1);
         } else {
           requestLog.error({ index: outcome.index, stage: outcome.stage, reason: outcome.reason }, "event not enqueued");
         }
       }
+      const enqueued = eventIds.length;
       recordMetric(metrics, "sqs_sent", enqueued);
       recordMetric(metrics, "ingest_success", enqueued);
       recordMetric(metrics, "ingest_failure", outcomes.length - enqueued + invalid.length);
       requestLog.info(
-        { events: outcomes.length + invalid.length, enqueued, invalid: invalid.length, unsent: outcomes.length - enqueued },
+        { events: outcomes.length + invalid.length, enqueued, invalid: invalid.length, unsent: outcomes.length - enqueued, event_ids: eventIds },
         "batch handled",
       );
     }

@@ -83,17 +83,20 @@ function queuedMessage(record: SQSRecord): QueuedMessage {
   };
 }
 
-// One line per stored event is a CloudWatch Logs cost at volume: it is a debug line; failures
+// One line per stored event is a CloudWatch Logs cost at volume: at info one line per batch names
+// its stored events (how to follow one event, RUNBOOK); the per-event lines are at debug. Failures
 // are always logged, one line per message, when they are settled.
 function logProcessed(log: Logger, event: SQSEvent, outcome: QueueBatchOutcome): void {
-  if (!log.isLevelEnabled("debug")) return;
   const failed = new Set(outcome.failures.map((f) => f.messageId));
-  for (const record of event.Records) {
-    if (failed.has(record.messageId)) continue;
+  const stored = event.Records.filter((record) => !failed.has(record.messageId));
+  const eventIdOf = (record: SQSRecord) => record.messageAttributes[messageAttributeNames.eventId]?.stringValue;
+  log.info({ event_ids: stored.map(eventIdOf), failed: failed.size }, "batch stored");
+  if (!log.isLevelEnabled("debug")) return;
+  for (const record of stored) {
     const correlation = {
       source: record.messageAttributes[messageAttributeNames.source]?.stringValue,
       correlation_id: record.messageAttributes[messageAttributeNames.correlationId]?.stringValue,
-      event_id: record.messageAttributes[messageAttributeNames.eventId]?.stringValue,
+      event_id: eventIdOf(record),
     };
     log.debug({ message_id: record.messageId, ...correlation }, "event processed");
   }

@@ -54,6 +54,13 @@ describe("ingest: POST /events/batch", () => {
     expect([metrics.total("ingest_success"), metrics.total("ingest_failure"), metrics.total("sqs_sent")]).to.deep.equal([2, 1, 2]);
   });
 
+  it("names every enqueued event id in its one info line, so one event can be followed at info", async () => {
+    const { queue, post, lines } = setUp();
+    await post({ events: [sampleEvent(), { ...sampleEvent(), amount: "ten" }, sampleEvent({ user_id: "other" })] });
+    expect(lines.map((l) => l.msg)).to.deep.equal(["batch handled"]);
+    expect(lines[0].event_ids).to.deep.equal(queue.sent.map((m) => m.event_id));
+  });
+
   it("answers 207 even when every event is invalid, and queues nothing", async () => {
     const { queue, post } = setUp();
     const response = await post({ events: [{}, "not an event", [1]] });

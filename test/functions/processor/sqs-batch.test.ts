@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { SQSRecord } from "aws-lambda";
 import { createProcessorHandler } from "../../../functions/processor/sqs-batch";
 import { sha256Hex } from "../../../functions/shared/hash";
-import { inlineQueueMessage, s3QueueMessage, type QueueMessage } from "../../../functions/shared/queue-message";
+import { inlineQueueMessage, queueMessageAttributes, s3QueueMessage, type QueueMessage } from "../../../functions/shared/queue-message";
 import { FakeEventRepository, FakeNotifier, FakePayloadStore, FakeRetryQueue, RecordingMetrics, recordingLogger } from "../../support/fakes";
 import { sampleEvent, sqsRecord, testEventId } from "../../../scripts/lib/factories";
 
@@ -58,6 +58,17 @@ describe("processor", () => {
     expect(notifier.published.map((e) => e.event_id)).to.deep.equal([eventId(1), eventId(2), eventId(3)]);
     expect(metrics.total("processed_success")).to.equal(3);
     expect(metrics.emitted.map((m) => m.name)).to.include.members(["db_latency_ms", "publish_latency_ms", "process_latency_ms"]);
+  });
+
+  it("names every stored event id in one info line per batch; the per-event lines are at debug", async () => {
+    const { lines, deliverRecords } = setUp();
+    const messages = [inlineMessage(1), inlineMessage(2)];
+    const attributes = (m: QueueMessage) =>
+      Object.fromEntries(Object.entries(queueMessageAttributes(m)).map(([name, value]) => [name, { dataType: value.DataType, stringValue: value.StringValue }]));
+    await deliverRecords([...messages.map((m, i) => ({ ...sqsRecord(`m${i}`, JSON.stringify(m)), messageAttributes: attributes(m) })), sqsRecord("bad", "{")]);
+    const info = lines.filter((l) => l.level === 30);
+    expect(info.map((l) => l.msg)).to.deep.equal(["batch stored"]);
+    expect(info[0]).to.deep.include({ event_ids: [eventId(1), eventId(2)], failed: 1 });
   });
 
   it("stores each event under the source its message carries, and counts processed messages per source as well", async () => {
