@@ -1,6 +1,7 @@
 /**
  * Prints the tables of the latest `npm run bench` (bench-results.json); with --write, puts them
- * into docs/PERFORMANCE.md and docs/COSTS.md between their `<!-- bench:… -->` markers.
+ * into docs/PERFORMANCE.md and docs/COSTS.md between their `<!-- bench:… -->` markers and writes the
+ * run's charts (docs/*.svg).
  *
  *   npx tsx scripts/bench/render.ts [--write]
  */
@@ -8,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { repositoryRoot, resultsFile } from "./measure";
 import type { BenchResults } from "./report";
+import { benchCharts } from "./charts";
 import { formatCosts, formatResults } from "./tables";
 
 /** Replaces what lies between `<!-- bench:name -->` and `<!-- /bench:name -->`, markers kept. */
@@ -37,6 +39,10 @@ function main(): void {
     for (const [name, text] of Object.entries(content)) document = replaceBlock(document, name, text);
     writeFileSync(full, document);
     console.log(`${file} updated from ${path.relative(process.cwd(), resultsFile)} of ${results.date}`);
+  }
+  for (const [file, svg] of Object.entries(benchCharts(results))) {
+    writeFileSync(path.join(repositoryRoot, file), svg);
+    console.log(`${file} written`);
   }
 }
 
