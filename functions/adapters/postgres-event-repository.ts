@@ -123,9 +123,8 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
 
     async markPublished(eventIds) {
       if (eventIds.length === 0) return;
-      await pool.query(sql.unsafe`
-        UPDATE events SET published_at = now()
-        WHERE event_id = ANY(${sql.array(eventIds, "uuid")}) AND published_at IS NULL`);
+      // Commits asynchronously without a SET reaching RDS Proxy (migrations/007).
+      await pool.query(sql.unsafe`SELECT mark_published(${sql.array(eventIds, "uuid")})`);
     },
 
     async findById(eventId, source) {

@@ -57,7 +57,7 @@ function target(name: string, measured: number, unit: string, comparison: "≥" 
 }
 
 export const endToEndP95TargetMs = 250;
-const targetRatioToFloor: Readonly<Record<number, number>> = { 10: 0.5, 100: 0.7 };
+const targetRatioToFloor: Readonly<Record<number, number>> = { 10: 0.75, 100: 0.85 };
 /** Init time of the shipped bundle against a hello world's, per function; migrate runs once a deploy and is reported only. */
 const coldInitTargets: Readonly<Record<string, number>> = { ingest: 2.5, processor: 3, query: 3 };
 
@@ -82,13 +82,11 @@ function endToEndTarget(run: EndToEnd): Target {
 /** The issue's targets, each against the figure it constrains. */
 export function evaluateTargets(results: Omit<MeasuredResults, "targets">): Target[] {
   const batches = results.processor?.batches ?? [];
-  const seedBatch = batches.find((b) => b.batchSize === 100);
   const batchRun = results.endToEnd?.find((run) => run.eventsPerRequest > 1 && run.offeredPerSecond === 500);
   return [
     ...batches
       .filter((b) => targetRatioToFloor[b.batchSize] !== undefined)
       .map((b) => target(`processor, batch ${b.batchSize}, vs its floor (INSERT + SNS PublishBatch)`, b.ratioToFloor, "×", "≥", targetRatioToFloor[b.batchSize])),
-    ...(seedBatch ? [target("processor, batch 100, vs seed design with its SNS Publish per event", seedBatch.ratioToSeedDesignWithPublish, "×", "≥", 10)] : []),
     ...(batchRun ? [endToEndTarget(batchRun)] : []),
     ...(results.coldStart?.functions ?? [])
       .filter((f) => coldInitTargets[f.name] !== undefined)

@@ -51,6 +51,17 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
     expect(await suite.store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [] });
   });
 
+  it("commits the outbox mark asynchronously and leaves the session's synchronous_commit as it was", async () => {
+    await suite.store.persist([newEvent(1)]);
+    const inMark = await suite.db.pool.transaction(async (transaction) => {
+      await transaction.query(sql.unsafe`SELECT mark_published(${sql.array([eventId(1)], "uuid")})`);
+      return String(await transaction.oneFirst(sql.unsafe`SELECT current_setting('synchronous_commit')`));
+    });
+    expect(inMark).to.equal("off");
+    expect(await suite.db.pool.oneFirst(sql.unsafe`SELECT current_setting('synchronous_commit')`)).to.equal("on");
+    expect(await suite.store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [] });
+  });
+
   it("returns new events and earlier deliveries' unpublished events of one batch together", async () => {
     await suite.store.persist([newEvent(1), newEvent(2)]);
     await suite.store.markPublished([eventId(2)]);

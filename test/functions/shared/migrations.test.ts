@@ -39,7 +39,7 @@ describe("migration 006: events carry their source (embedded PostgreSQL)", funct
 
   it("gives earlier rows the default source without rewriting the table, and builds a valid index outside a transaction", async () => {
     const fileBefore = await one<{ relfilenode: number }>("SELECT relfilenode FROM pg_class WHERE relname = 'events'");
-    expect(await applyMigrations(server.databaseUrl, migrationsDirectory)).to.deep.equal(["006_add_events_source.sql"]);
+    expect(await applyMigrations(server.databaseUrl, migrationsDirectory)).to.include("006_add_events_source.sql");
     // A rewrite (a volatile default, or a constraint checked row by row) gives the table a new file.
     expect(await one("SELECT relfilenode FROM pg_class WHERE relname = 'events'")).to.deep.equal(fileBefore);
     expect(await one("SELECT source FROM events")).to.deep.equal({ source: "default" });
