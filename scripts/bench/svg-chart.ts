@@ -40,8 +40,9 @@ export function lineChart(chart: LineChart): string {
   if (points.length === 0) throw new Error(`chart "${chart.title}" has no points`);
   const xMin = Math.min(...points.map(([x]) => x));
   const xMax = Math.max(xMin + 1, ...points.map(([x]) => x));
-  const yStep = niceStep(Math.max(1, ...points.map(([, y]) => y)));
-  const yMax = yStep * Math.ceil(Math.max(1, ...points.map(([, y]) => y)) / yStep);
+  const yTop = Math.max(1, ...points.map(([, y]) => y));
+  const yStep = niceStep(yTop);
+  const yMax = yStep * Math.ceil(yTop / yStep);
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const px = (x: number) => margin.left + ((x - xMin) / (xMax - xMin)) * plotWidth;

@@ -29,7 +29,7 @@ function sqsRecord(message: Message, queueArn: string, region: string): SQSRecor
 }
 
 /** SQS's `{StringValue, BinaryValue, DataType}` in Lambda's camelCase shape; binary values as base64. */
-function lambdaMessageAttributes(message: Message): SQSMessageAttributes {
+export function lambdaMessageAttributes(message: Pick<Message, "MessageAttributes">): SQSMessageAttributes {
   const result: SQSMessageAttributes = {};
   for (const [name, attribute] of Object.entries(message.MessageAttributes ?? {})) {
     result[name] = {

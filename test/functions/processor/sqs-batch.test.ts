@@ -5,6 +5,7 @@ import { sha256Hex } from "../../../functions/shared/hash";
 import { inlineQueueMessage, queueMessageAttributes, s3QueueMessage, type QueueMessage } from "../../../functions/shared/queue-message";
 import { FakeEventRepository, FakeNotifier, FakePayloadStore, FakeRetryQueue, RecordingMetrics, recordingLogger } from "../../support/fakes";
 import { sampleEvent, sqsRecord, testEventId } from "../../../scripts/lib/factories";
+import { lambdaMessageAttributes } from "../../../scripts/local-stack/sqs-event";
 
 const eventId = testEventId;
 const header = (n: number, source = "web") => ({ source, eventId: eventId(n), correlationId: `corr-${n}`, receivedAt: new Date("2024-01-15T10:30:01.000Z") });
@@ -63,8 +64,7 @@ describe("processor", () => {
   it("names every stored event id in one info line per batch; the per-event lines are at debug", async () => {
     const { lines, deliverRecords } = setUp();
     const messages = [inlineMessage(1), inlineMessage(2)];
-    const attributes = (m: QueueMessage) =>
-      Object.fromEntries(Object.entries(queueMessageAttributes(m)).map(([name, value]) => [name, { dataType: value.DataType, stringValue: value.StringValue }]));
+    const attributes = (m: QueueMessage) => lambdaMessageAttributes({ MessageAttributes: queueMessageAttributes(m) });
     await deliverRecords([...messages.map((m, i) => ({ ...sqsRecord(`m${i}`, JSON.stringify(m)), messageAttributes: attributes(m) })), sqsRecord("bad", "{")]);
     const info = lines.filter((l) => l.level === 30);
     expect(info.map((l) => l.msg)).to.deep.equal(["batch stored"]);
