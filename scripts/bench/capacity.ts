@@ -20,8 +20,18 @@ export function lambdaMs(localMs: number, memoryMb: number): number {
   return localMs / vcpuShare(memoryMb);
 }
 
-/** AWS: the account's API Gateway throttle per region, shared by every API in it (steady rate, requests per second). */
-export const apiGatewayAccountRequestsPerSecond = 10_000;
+/**
+ * AWS: API Gateway's throttle per account and region across all its APIs, steady requests per second
+ * (apigateway/latest/developerguide/limits.html): 10,000, or 2,500 in the regions listed there.
+ */
+const apiGatewayLowQuotaRegions = [
+  "af-south-1", "eu-south-1", "ap-southeast-3", "me-central-1", "ap-south-2", "ap-southeast-4", "eu-south-2",
+  "eu-central-2", "il-central-1", "ca-west-1", "ap-southeast-5", "ap-southeast-7", "mx-central-1",
+];
+
+export function apiGatewayAccountRequestsPerSecond(region: string): number {
+  return apiGatewayLowQuotaRegions.includes(region) ? 2_500 : 10_000;
+}
 
 /**
  * AWS: SNS's Publish quota for standard topics, messages per second per account and region, which
@@ -139,8 +149,9 @@ export function stackCapacity(config: CapacityConfig, measured: CapacityMeasurem
 /** API Gateway admits the least of the account's regional throttle, the stage's, and all usage plans' rates together. */
 function apiRequestsPerSecond(config: CapacityConfig): { requestsPerSecond: number; because: string } {
   const plans = config.sources.reduce((sum, source) => sum + source.rateLimit, 0);
-  const requestsPerSecond = Math.min(apiGatewayAccountRequestsPerSecond, config.api.throttleRateLimit, plans);
-  return { requestsPerSecond, because: `least of account ${apiGatewayAccountRequestsPerSecond}, stage ${config.api.throttleRateLimit} and usage plans ${plans} requests/s` };
+  const account = apiGatewayAccountRequestsPerSecond(config.region);
+  const requestsPerSecond = Math.min(account, config.api.throttleRateLimit, plans);
+  return { requestsPerSecond, because: `least of account ${account}, stage ${config.api.throttleRateLimit} and usage plans ${plans} requests/s` };
 }
 
 /**

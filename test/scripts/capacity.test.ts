@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parseConfig } from "../../stack-config/config";
-import { lambdaMs, snsPublishQuota, stackCapacity, vcpuShare } from "../../scripts/bench/capacity";
+import { apiGatewayAccountRequestsPerSecond, lambdaMs, snsPublishQuota, stackCapacity, vcpuShare } from "../../scripts/bench/capacity";
 import { stackFile } from "../infra/stack-config";
 
 describe("capacity arithmetic", () => {
@@ -45,6 +45,15 @@ describe("capacity arithmetic", () => {
   it("is the API throttle's when the least of the stage and the usage plans admits fewer events than the processors take", () => {
     // Stage 10 requests/s, its one default source the same: 10 × 100 events per batch POST.
     expect(binding({ apiThrottleRateLimit: "10" }, { localEventsPerSecondPerEnvironment: 1000 })).to.deep.equal({ limitedBy: "API throttle", eventsPerSecond: 1000 });
+  });
+
+  it("takes the account's API throttle of the region, shared by every API in it, when the stage and the plans allow more", () => {
+    expect([apiGatewayAccountRequestsPerSecond("eu-west-1"), apiGatewayAccountRequestsPerSecond("eu-south-1")]).to.deep.equal([10000, 2500]);
+    // Stage 5,000 requests/s in Milan: the account's 2,500 × 100 events, below 20 environments at 1,769 MB of 10,000 events/s each.
+    const raw = { apiThrottleRateLimit: "5000", apiThrottleBurstLimit: "5000", processorMemoryMb: "1769", processorMaximumConcurrency: "20" };
+    const capacity = stackCapacity(parseConfig(raw, "qa", "eu-south-1"), { localEventsPerSecondPerEnvironment: 10_000 });
+    expect(capacity.limits.find((l) => l.name === "API throttle")).to.include({ eventsPerSecond: 250_000 });
+    expect(capacity.limits.find((l) => l.name === "API throttle")?.because).to.include("least of account 2500, stage 5000");
   });
 
   it("is the database's when its instance class takes fewer events than the processors", () => {
