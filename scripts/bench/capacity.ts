@@ -68,9 +68,6 @@ export interface StackCapacity {
   readonly processorConnections: number;
   readonly functionConnectionSupply: number;
   readonly processorEventsPerSecond: number;
-  /** API Gateway's stage throttle, in requests per second, and what it lets in as single POSTs and as full batch POSTs. */
-  readonly apiRequestsPerSecond: number;
-  readonly apiBatchEventsPerSecond: number;
   /** The shared database at the stack's instance class; null when the run did not measure its ceiling. */
   readonly database: DatabaseFigure | null;
   /** Every bound that was known, in this order; the capacity is the least. */
@@ -137,8 +134,6 @@ export function stackCapacity(config: CapacityConfig, measured: CapacityMeasurem
     processorConnections: concurrency * config.database.poolSize,
     functionConnectionSupply: budget.functionSupply,
     processorEventsPerSecond,
-    apiRequestsPerSecond: config.api.throttleRateLimit,
-    apiBatchEventsPerSecond: config.api.throttleRateLimit * maxBatchEvents,
     database,
     limits,
     eventsPerSecond: binding.eventsPerSecond,

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { performance } from "node:perf_hooks";
 import type { SQSBatchResponse } from "aws-lambda";
 import type { Client } from "pg";
 import type { LocalStack } from "../local-stack/local-stack";

@@ -96,7 +96,7 @@ function coldStartSection(coldStart: ColdStarts, nodeVersion: string): string {
 function capacitySection(capacity: BenchResults["capacity"]): string {
   const rows = (["dev", "prod"] as const).flatMap((stack) => {
     const c = capacity[stack];
-    if (!c) return [[stack, "its batch size was not measured", "", "", "", "", "", ""]];
+    if (!c) return [[stack, "its batch size was not measured", "", "", "", "", ""]];
     return [
       [
         stack,
@@ -105,14 +105,13 @@ function capacitySection(capacity: BenchResults["capacity"]): string {
         `${Math.round(c.localEventsPerSecondPerEnvironment)} → ${Math.round(c.eventsPerSecondPerEnvironment)}`,
         `${c.concurrency} (${c.processorConnections} of ${c.functionConnectionSupply} connections)`,
         Math.round(c.processorEventsPerSecond),
-        `${c.apiRequestsPerSecond} req/s: ${c.apiBatchEventsPerSecond} ev/s`,
         `**${Math.round(c.eventsPerSecond)}** (${c.limitedBy})`,
       ],
     ];
   });
   return (
     "### Capacity (events/s a stack sustains)\n\n" +
-    table(["stack", "batch", "processor memory", "ev/s per environment, local → Lambda", "environments", "processors ev/s", "API throttle (batch POSTs of 100)", "capacity"], rows) +
+    table(["stack", "batch", "processor memory", "ev/s per environment, local → Lambda", "environments", "processors ev/s", "capacity"], rows) +
     "\n\nCarried to Lambda on the assumption that all handler time is CPU on one core, stretched by 1769 MB / memory (AWS: at 1,769 MB a function has one vCPU)." +
     `\n\n${capacityLimitsSection(capacity)}`
   );

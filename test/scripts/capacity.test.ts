@@ -20,7 +20,7 @@ describe("capacity arithmetic", () => {
     expect(capacity.eventsPerSecondPerEnvironment).to.be.closeTo(289.429, 0.001);
     expect(capacity.processorEventsPerSecond).to.be.closeTo(1447.145, 0.001);
     // dev's API throttle, 50 requests/s, admits 5,000 events/s as batches of 100.
-    expect(capacity.apiBatchEventsPerSecond).to.equal(5000);
+    expect(capacity.limits.find((l) => l.name === "API throttle")?.eventsPerSecond).to.equal(5000);
     expect(capacity.eventsPerSecond).to.be.closeTo(1447.145, 0.001);
     expect(capacity.limitedBy).to.equal("processors");
     // 5 environments × pool 2, of max_connections 112 − 5 reserved − 5 for operators.
