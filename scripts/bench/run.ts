@@ -20,7 +20,7 @@ import { namespaceKeys, readStackConfig } from "../preview/stack-file";
 import { runCli, usage } from "../lib/cli";
 import { measureClient, type ClientBench } from "./client";
 import { measureColdStarts, type ColdStarts } from "./cold-start";
-import { measureDatabaseCeiling } from "./db-ceiling";
+import { ceilingSteps, measureDatabaseCeiling } from "./db-ceiling";
 import type { DatabaseCeiling } from "./database-capacity";
 import { measureEndToEnd, type EndToEnd } from "./end-to-end";
 import { compareIngest, ingestConnections, type IngestComparison } from "./ingest";
@@ -72,7 +72,8 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
   const processorMetrics = functionMetricCollector();
   const t = await startTestStack({
     bundleDir,
-    poolSize: ingestConnections,
+    // The database ceiling runs up to its largest step of processor environments at once, from the same pool.
+    poolSize: Math.max(ingestConnections, ...ceilingSteps),
     pollerConcurrency: pollers,
     onFunctionLog: processorMetrics.onFunctionLog,
   }).catch((error: unknown) => {
