@@ -82,11 +82,11 @@ function printPreview(stack: string, registrations: readonly Registration[]): vo
 
 /** Each stack's connection budget, how its queue rides out an outage, its capacity from the latest bench results when there are some, and its sources' limits. */
 function printBudgets(benchResults: string): void {
-  const results = existsSync(benchResults) ? (JSON.parse(readFileSync(benchResults, "utf8")) as Pick<BenchResults, "date" | "processor">) : undefined;
+  const results = existsSync(benchResults) ? (JSON.parse(readFileSync(benchResults, "utf8")) as Pick<BenchResults, "date" | "processor"> & Partial<Pick<BenchResults, "databaseCeiling" | "logVolume">>) : undefined;
   for (const [stack, config] of configs) {
     console.log(`\n${budgetReport(stack, connectionBudget(config))}`);
     console.log(`\n${retryReport(stack, config)}`);
-    const capacity = results && capacityOf(config, results.processor.batches);
+    const capacity = results && capacityOf(config, results);
     const source = path.relative(process.cwd(), benchResults);
     if (capacity) console.log(`\n${capacityReport(capacity, `from ${source} of ${results.date}`)}`);
     else if (results) console.log(`\nCapacity of ${stack}: ${source} has no processor figure at batch ${config.queue.batchSize}; run npm run bench`);

@@ -70,6 +70,11 @@ export function instanceClassMemoryBytes(instanceClass: string): number | undefi
   return multiplier * (family === "m" ? 8 : 16) * gib;
 }
 
+/** How many larges an m or r size is (2xlarge: 4); undefined for a size Fluxa does not know. */
+export function instanceClassSizeMultiplier(size: string): number | undefined {
+  return sizeMultiplier[size];
+}
+
 /** How many concurrent executions of a function can hold connections, and which keys set it. */
 function concurrencyOf(config: BudgetConfig, fn: FunctionName): { concurrency?: number; because: string } {
   if (fn === eventQueue.consumer) {

@@ -1,4 +1,5 @@
 /** The pictures of a bench run that docs/PERFORMANCE.md embeds (render.ts --write puts them in docs/). */
+import type { DatabaseCeiling } from "./database-capacity";
 import type { EndToEnd } from "./end-to-end";
 import { lineChart } from "./svg-chart";
 
@@ -23,7 +24,22 @@ export function endToEndLatencyChart(runs: readonly EndToEnd[]): string {
   });
 }
 
+/** Events/s against processor environments at once (doubling, so on a log scale), one line per batch size. */
+export function databaseCeilingChart(ceilings: readonly DatabaseCeiling[]): string {
+  const environments = [...new Set(ceilings.flatMap((c) => c.steps.map((step) => step.environments)))].sort((a, b) => a - b);
+  return lineChart({
+    title: "Database ceiling: processor environments against one PostgreSQL",
+    xLabel: "processor environments at once",
+    yLabel: "events/s",
+    xTicks: environments.map((n) => [Math.log2(n), String(n)]),
+    series: ceilings.map((c) => ({ name: `batch ${c.batchSize}`, points: c.steps.map((step) => [Math.log2(step.environments), step.eventsPerSecond] as const) })),
+  });
+}
+
 /** docs/ file name → SVG text, for the figures the run measured. */
-export function benchCharts(results: { readonly endToEnd?: readonly EndToEnd[] }): Record<string, string> {
-  return results.endToEnd && results.endToEnd.length > 0 ? { "docs/end-to-end-latency.svg": endToEndLatencyChart(results.endToEnd) } : {};
+export function benchCharts(results: { readonly endToEnd?: readonly EndToEnd[]; readonly databaseCeiling?: readonly DatabaseCeiling[] }): Record<string, string> {
+  return {
+    ...(results.endToEnd && results.endToEnd.length > 0 ? { "docs/end-to-end-latency.svg": endToEndLatencyChart(results.endToEnd) } : {}),
+    ...(results.databaseCeiling && results.databaseCeiling.length > 0 ? { "docs/database-ceiling.svg": databaseCeilingChart(results.databaseCeiling) } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 /** What `npm run bench` measures, part by part, and its command line: `--only` picks parts, the default is all. */
 import { type CommandSpec, type OptionSpec, UsageError, parseCli } from "../lib/cli";
 
-export const benchParts = ["cold-start", "processor", "pipeline", "ingest", "end-to-end", "log-volume", "client"] as const;
+export const benchParts = ["cold-start", "processor", "pipeline", "ingest", "end-to-end", "log-volume", "client", "db-ceiling"] as const;
 export type BenchPart = (typeof benchParts)[number];
 
 export const benchCommand = {
@@ -10,7 +10,8 @@ export const benchCommand = {
     "Starts its own local stack (temporary data directory, free ports, 127.0.0.1 only) and measures, each against a\n" +
     "baseline in the same run: cold starts with the AWS SDK external and bundled, processor throughput against its\n" +
     "floor and the seed's design, the local pipeline, ingest through the local API, end-to-end latency at rising\n" +
-    "loads, log volume, and the TypeScript client against raw fetch and under a 10× burst; derives dev's and prod's\n" +
+    "loads, log volume, the TypeScript client against raw fetch and under a 10× burst, and the shared database under\n" +
+    "1, 2, 4 and 8 processor environments; derives dev's and prod's\n" +
     "capacity and cost per million events. Prints the tables and writes bench-results.json (`npx tsx scripts/bench/render.ts --write` puts them into the docs). Takes about\n" +
     "5 minutes. With --only it measures just those parts, prints their tables and targets, and writes no file\n" +
     "(capacity and costs need every part).",

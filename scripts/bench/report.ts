@@ -1,13 +1,15 @@
 import type { StackCapacity } from "./capacity";
 import type { ClientBench } from "./client";
 import type { ColdStarts } from "./cold-start";
-import type { PerMillionEvents } from "./costs";
+import { logParts, type PerMillionEvents } from "./costs";
+import type { DatabaseCeiling } from "./database-capacity";
 import type { EndToEnd } from "./end-to-end";
 import type { IngestComparison } from "./ingest";
 import type { LogVolume } from "./log-volume";
 import type { ListPrices } from "./prices";
 import type { PipelineThroughput } from "./pipeline";
 import type { BatchComparison } from "./processor";
+import { round } from "./measure";
 
 export type Stacks<T> = { readonly dev: T; readonly prod: T };
 
@@ -30,14 +32,19 @@ export interface BenchResults {
   readonly coldStart: ColdStarts;
   readonly logVolume: LogVolume;
   readonly client: ClientBench;
+  /** The shared PostgreSQL under 1, 2, 4 and 8 processor environments, at each stack's batch size. */
+  readonly databaseCeiling: DatabaseCeiling[];
   readonly capacity: Stacks<StackCapacity | null>;
-  readonly perMillionEvents: Stacks<(PerMillionEvents & { readonly seedDesign: PerMillionEvents }) | null>;
+  /** Single-event POSTs, with the seed's design, and by events per request ("1", "10", "100"). */
+  readonly perMillionEvents: Stacks<
+    (PerMillionEvents & { readonly seedDesign: PerMillionEvents; readonly byEventsPerRequest: Record<string, PerMillionEvents> }) | null
+  >;
   readonly prices: ListPrices;
   readonly targets: Target[];
 }
 
 /** The parts a run with `--only` may leave out; capacity and costs need every one. */
-type OptionalPart = "ingest" | "ingestHandlerMs" | "endToEnd" | "coldStart" | "logVolume" | "client" | "capacity" | "perMillionEvents";
+type OptionalPart = "ingest" | "ingestHandlerMs" | "endToEnd" | "coldStart" | "logVolume" | "client" | "databaseCeiling" | "capacity" | "perMillionEvents";
 
 /** What a run measured: everything, or with `--only` some parts (and of the processor's, batches or pipeline). */
 export type MeasuredResults = Omit<BenchResults, OptionalPart | "processor"> &
@@ -92,7 +99,20 @@ export function evaluateTargets(results: Omit<MeasuredResults, "targets">): Targ
       .filter((f) => coldInitTargets[f.name] !== undefined)
       .map((f) => target(`${f.name} cold init vs hello world (SDK ${f.shipped})`, f[f.shipped].initRatioToHelloWorld, "×", "≤", coldInitTargets[f.name])),
     ...(results.client ? clientTargets(results.client.burst) : []),
+    ...costTargets(results.perMillionEvents?.prod?.byEventsPerRequest?.[String(costTargetEventsPerRequest)]),
   ];
+}
+
+/** Prod's cost per million events sent as POST /events/batch of 100: about a tenth of the seed's design's. */
+const costTargetEventsPerRequest = 100;
+const costTargetDollars = 0.6;
+const logsTargetDollars = 0.1;
+
+function costTargets(cost: PerMillionEvents | undefined): Target[] {
+  if (!cost) return [];
+  const logs = cost.parts.filter((p) => logParts.includes(p.part)).reduce((sum, p) => sum + p.dollars, 0);
+  const per = `prod, per million events as POST /events/batch of ${costTargetEventsPerRequest}`;
+  return [target(`${per}: total`, round(cost.dollars, 3), "$", "≤", costTargetDollars), target(`${per}: CloudWatch Logs`, round(logs, 3), "$", "≤", logsTargetDollars)];
 }
 
 /** The client's buffer bound holds under a burst of 10× it: events and bytes held at the peak. */

@@ -20,6 +20,8 @@ import { namespaceKeys, readStackConfig } from "../preview/stack-file";
 import { runCli, usage } from "../lib/cli";
 import { measureClient, type ClientBench } from "./client";
 import { measureColdStarts, type ColdStarts } from "./cold-start";
+import { ceilingSteps, measureDatabaseCeiling } from "./db-ceiling";
+import type { DatabaseCeiling } from "./database-capacity";
 import { measureEndToEnd, type EndToEnd } from "./end-to-end";
 import { compareIngest, ingestConnections, type IngestComparison } from "./ingest";
 import { measureLogVolume, type LogVolume } from "./log-volume";
@@ -38,6 +40,8 @@ const stacks = {
 };
 /** The targets' batch sizes and each stack's, for its capacity and cost. */
 const batchSizes = [...new Set([10, 100, stacks.dev.queue.batchSize, stacks.prod.queue.batchSize])].sort((a, b) => a - b);
+/** The stacks' own batch sizes, for what is measured per stack only (log volume, the database ceiling). */
+const stackBatchSizes = [...new Set([stacks.dev.queue.batchSize, stacks.prod.queue.batchSize])];
 /** The local stack's default; named here because the pipeline's report divides by it. */
 const pollers = 2;
 const pipelineEvents = 3000;
@@ -68,7 +72,8 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
   const processorMetrics = functionMetricCollector();
   const t = await startTestStack({
     bundleDir,
-    poolSize: ingestConnections,
+    // The database ceiling runs up to its largest step of processor environments at once, from the same pool.
+    poolSize: Math.max(ingestConnections, ...ceilingSteps),
     pollerConcurrency: pollers,
     onFunctionLog: processorMetrics.onFunctionLog,
   }).catch((error: unknown) => {
@@ -130,13 +135,20 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
     let logVolume: LogVolume | undefined;
     if (measures("log-volume")) {
       step("log-volume");
-      logVolume = await measureLogVolume(bundleDir, [...new Set([stacks.dev.queue.batchSize, stacks.prod.queue.batchSize])]);
+      logVolume = await measureLogVolume(bundleDir, stackBatchSizes);
     }
 
     let client: ClientBench | undefined;
     if (measures("client")) {
       step("client");
       client = await measureClient();
+    }
+
+    let databaseCeiling: DatabaseCeiling[] | undefined;
+    if (measures("db-ceiling")) {
+      step("db-ceiling");
+      databaseCeiling = [];
+      for (const size of stackBatchSizes) databaseCeiling.push(await measureDatabaseCeiling(t.stack, db, size));
     }
 
     const measured = {
@@ -156,7 +168,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
       },
       prices: listPrices,
     };
-    if (batches && localPipeline && ingest && endToEnd && ingestHandlerMs !== undefined && coldStart && logVolume && client) {
+    if (batches && localPipeline && ingest && endToEnd && ingestHandlerMs !== undefined && coldStart && logVolume && client && databaseCeiling) {
       const sizing = { batches, ingestHandlerMs, logVolume };
       const perStack = <T>(of: (config: FluxaConfig) => T | undefined) => ({ dev: of(stacks.dev) ?? null, prod: of(stacks.prod) ?? null });
       const all = {
@@ -168,10 +180,11 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
         coldStart,
         logVolume,
         client,
-        capacity: perStack((config) => capacityOf(config, batches)),
+        databaseCeiling,
+        capacity: perStack((config) => capacityOf(config, { processor: { batches }, databaseCeiling, logVolume })),
         perMillionEvents: perStack((config) => {
           const costs = costsOf(config, sizing);
-          return costs && { ...costs.fluxa, seedDesign: costs.seedDesign };
+          return costs && { ...costs.fluxa, seedDesign: costs.seedDesign, byEventsPerRequest: costs.byEventsPerRequest };
         }),
       };
       const results: BenchResults = { ...all, targets: evaluateTargets(all) };
@@ -179,7 +192,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
       console.log(`${formatResults(results)}\n\n### Cost per million events\n\n${formatCosts(results)}`);
       console.log(`\n${path.relative(process.cwd(), resultsFile)} written; the run took ${results.durationSeconds} s.`);
     } else {
-      const some = { ...measured, processor: { batchSizes, batches, localPipeline }, ingest, ingestHandlerMs, endToEnd, coldStart, logVolume, client };
+      const some = { ...measured, processor: { batchSizes, batches, localPipeline }, ingest, ingestHandlerMs, endToEnd, coldStart, logVolume, client, databaseCeiling };
       console.log(formatResults({ ...some, targets: evaluateTargets(some) }));
       if (logVolume) console.log(`\n${formatLogVolume(logVolume)}`);
       console.log(`\nOnly ${parts.join(", ")} measured: ${path.relative(process.cwd(), resultsFile)} left as it was; the run took ${measured.durationSeconds} s.`);

@@ -8,7 +8,8 @@ import type { EndToEnd } from "./end-to-end";
 import type { ColdStarts } from "./cold-start";
 import type { LogVolume } from "./log-volume";
 import type { ClientBench } from "./client";
-import type { PerMillionEvents } from "./costs";
+import { logParts, type PerMillionEvents } from "./costs";
+import { bendGain, type DatabaseCeiling } from "./database-capacity";
 import { fixedMonthlyDollars } from "./prices";
 
 function processorTable(batches: readonly BatchComparison[]): string {
@@ -95,7 +96,7 @@ function coldStartSection(coldStart: ColdStarts, nodeVersion: string): string {
 function capacitySection(capacity: BenchResults["capacity"]): string {
   const rows = (["dev", "prod"] as const).flatMap((stack) => {
     const c = capacity[stack];
-    if (!c) return [[stack, "its batch size was not measured", "", "", "", "", "", ""]];
+    if (!c) return [[stack, "its batch size was not measured", "", "", "", "", ""]];
     return [
       [
         stack,
@@ -104,16 +105,64 @@ function capacitySection(capacity: BenchResults["capacity"]): string {
         `${Math.round(c.localEventsPerSecondPerEnvironment)} → ${Math.round(c.eventsPerSecondPerEnvironment)}`,
         `${c.concurrency} (${c.processorConnections} of ${c.functionConnectionSupply} connections)`,
         Math.round(c.processorEventsPerSecond),
-        `${c.apiRequestsPerSecond} req/s: ${c.apiBatchEventsPerSecond} ev/s`,
         `**${Math.round(c.eventsPerSecond)}** (${c.limitedBy})`,
       ],
     ];
   });
   return (
     "### Capacity (events/s a stack sustains)\n\n" +
-    table(["stack", "batch", "processor memory", "ev/s per environment, local → Lambda", "environments", "processors ev/s", "API throttle (batch POSTs of 100)", "capacity"], rows) +
-    "\n\nCarried to Lambda on the assumption that all handler time is CPU on one core, stretched by 1769 MB / memory (AWS: at 1,769 MB a function has one vCPU)."
+    table(["stack", "batch", "processor memory", "ev/s per environment, local → Lambda", "environments", "processors ev/s", "capacity"], rows) +
+    "\n\nCarried to Lambda on the assumption that all handler time is CPU on one core, stretched by 1769 MB / memory (AWS: at 1,769 MB a function has one vCPU)." +
+    `\n\n${capacityLimitsSection(capacity)}`
   );
+}
+
+/** Every bound on each stack's events/s, the least in bold, and the database figure's assumptions beside it. */
+function capacityLimitsSection(capacity: BenchResults["capacity"]): string {
+  const stacks = (["dev", "prod"] as const).filter((stack) => capacity[stack]?.limits);
+  if (stacks.length === 0) return "";
+  const names = [...new Set(stacks.flatMap((stack) => capacity[stack]!.limits.map((l) => l.name)))];
+  const rows = names.map((name) => [
+    name,
+    ...stacks.map((stack) => {
+      const c = capacity[stack]!;
+      const limit = c.limits.find((l) => l.name === name);
+      if (!limit) return "not measured";
+      const figure = `${Math.round(limit.eventsPerSecond)} ev/s: ${limit.because}`;
+      return name === c.limitedBy ? `**${figure}**` : figure;
+    }),
+  ]);
+  const database = stacks.flatMap((stack) => {
+    const db = capacity[stack]!.database;
+    return db ? [`- ${stack}, ${db.instanceClass} (${db.vcpus} vCPU, ${db.memoryGib} GiB${db.multiAz ? ", Multi-AZ" : ""}): ${db.assumptions.join("; ")}.`] : [];
+  });
+  return (
+    `Capacity is the least of these bounds (capacity.{dev,prod}.limits in bench-results.json):\n\n${table(["bound", ...stacks], rows)}` +
+    (database.length > 0 ? `\n\nThe database figures assume:\n\n${database.join("\n")}` : "")
+  );
+}
+
+function databaseCeilingSection(ceilings: readonly DatabaseCeiling[], cpus: number): string {
+  const sections = ceilings.map((c) => {
+    const rows = c.steps.map((step, index) => [
+      step.environments,
+      step.eventsPerSecond,
+      index === 0 ? "" : `${Math.round((step.eventsPerSecond / c.steps[index - 1].eventsPerSecond - 1) * 100)} %`,
+      `${step.batch.p50Ms} / ${step.batch.p95Ms}`,
+      step.postgresCpuSeconds ?? "?",
+      step.eventsPerPostgresCpuSecond ?? "?",
+      step.walBytesPerEvent,
+    ]);
+    const bend =
+      c.bendsAfterEnvironments === null
+        ? `every doubling added ${bendGain * 100} % or more: no bend up to ${c.steps.at(-1)?.environments} environments`
+        : `it bends after ${c.bendsAfterEnvironments} environment${c.bendsAfterEnvironments > 1 ? "s" : ""} (the next doubling added less than ${bendGain * 100} %)`;
+    return (
+      `Batch ${c.batchSize}, ${c.stepSeconds} s per step: ${bend}; ceiling ${c.ceilingEventsPerSecond} events/s on ${cpus} cores shared with the processors and the emulator.\n\n` +
+      table(["environments", "events/s", "gain", "batch p50 / p95 ms", "PostgreSQL CPU s", "events per PostgreSQL CPU-s", "WAL B/event"], rows)
+    );
+  });
+  return `### Database ceiling (processor environments at once against one PostgreSQL)\n\n${sections.join("\n\n")}`;
 }
 
 function clientSection(bench: ClientBench): string {
@@ -143,6 +192,7 @@ export function formatResults(results: MeasuredResults): string {
     processor?.localPipeline && pipelineLine(processor.localPipeline),
     endToEnd && endToEndSection(endToEnd),
     coldStart && coldStartSection(coldStart, results.versions.node),
+    results.databaseCeiling && databaseCeilingSection(results.databaseCeiling, results.machine.cpus),
     capacity && capacitySection(capacity),
     ingest && ingestSection(ingest),
     client && clientSection(client),
@@ -163,6 +213,40 @@ export function formatLogVolume(volume: LogVolume): string {
 const dollars = (value: number) => `$${value.toFixed(value < 0.01 && value > 0 ? 4 : 2)}`;
 const quantity = (value: number) => (value >= 100 ? Math.round(value).toLocaleString("en-US") : String(round(value, 3)));
 
+const logDollars = (cost: PerMillionEvents) => cost.parts.filter((p) => logParts.includes(p.part)).reduce((sum, p) => sum + p.dollars, 0);
+
+/** Per stack and request size: the total, what CloudWatch Logs takes of it and its bytes per event by origin; then prod's and dev's lines at 100 per request, worked out. */
+function requestSizeSections(perMillion: BenchResults["perMillionEvents"]): string[] {
+  const stacks = (["dev", "prod"] as const).filter((stack) => perMillion[stack]?.byEventsPerRequest);
+  if (stacks.length === 0) return [];
+  const rows = stacks.flatMap((stack) =>
+    Object.values(perMillion[stack]!.byEventsPerRequest).map((cost) => {
+      const logs = cost.logBytesPerEvent;
+      return [
+        stack,
+        cost.eventsPerRequest === 1 ? "1 (POST /events)" : `${cost.eventsPerRequest} (POST /events/batch)`,
+        dollars(cost.dollars),
+        dollars(logDollars(cost)),
+        `${round(logs.functions)} / ${round(logs.platform)} / ${round(logs.accessLog)}`,
+      ];
+    }),
+  );
+  const worked = (["prod", "dev"] as const)
+    .filter((stack) => perMillion[stack]?.byEventsPerRequest["100"])
+    .map((stack) => {
+      const cost = perMillion[stack]!.byEventsPerRequest["100"];
+      return (
+        `**${stack}, a million events as POST /events/batch of 100**, line by line:\n\n` +
+        table(["part", "arithmetic", "cost"], [...cost.parts.map((p) => [p.part, p.arithmetic, dollars(p.dollars)]), ["**total**", "", `**${dollars(cost.dollars)}**`]])
+      );
+    });
+  return [
+    "By request size (log bytes per event by origin: the functions' own lines at the stack's level, Lambda's platform lines per invocation divided by the events it carried, API Gateway's access log line per request):",
+    table(["stack", "events per request", "per million events", "of it CloudWatch Logs", "log B/event: functions / platform / access log"], rows),
+    ...worked,
+  ];
+}
+
 /** The cost per million events of dev and prod from a run, part by part, beside the seed's design. */
 export function formatCosts(results: BenchResults): string {
   const { dev, prod } = results.perMillionEvents;
@@ -180,6 +264,7 @@ export function formatCosts(results: BenchResults): string {
       ["part", "dev quantity", "dev", "prod quantity", "prod"],
       [...dev.parts.map((_, index) => partRow(index)), total("Fluxa per million events", dev, prod), total("Seed design (SNS Publish per event)", dev.seedDesign, prod.seedDesign)],
     ),
+    ...requestSizeSections(results.perMillionEvents),
     "Monthly: the fixed costs above plus volume × the cost per million events. Dev's usage plan allows 100,000 requests a day (about 3 million a month), prod's 50 million a month.",
     table(
       ["stack", "events a month", "arithmetic", "monthly"],

@@ -13,13 +13,13 @@ describe("bench --only", () => {
   });
 
   it("refuses an unknown or empty part and stray arguments as usage errors, naming the parts", () => {
-    expect(() => benchPartsToRun(["--only", "processer"])).to.throw(UsageError, '--only takes cold-start, processor, pipeline, ingest, end-to-end, log-volume, client (comma-separated), got "processer"');
+    expect(() => benchPartsToRun(["--only", "processer"])).to.throw(UsageError, '--only takes cold-start, processor, pipeline, ingest, end-to-end, log-volume, client, db-ceiling (comma-separated), got "processer"');
     expect(() => benchPartsToRun(["--only", ""])).to.throw(UsageError, "--only takes");
     expect(() => benchPartsToRun(["processor"])).to.throw(UsageError);
   });
 
   it("answers --help with undefined and lists the parts in the usage text", () => {
     expect(benchPartsToRun(["--help"])).to.equal(undefined);
-    expect(usage(benchCommand)).to.include("--only <parts>  comma-separated parts to measure: cold-start, processor, pipeline, ingest, end-to-end, log-volume, client");
+    expect(usage(benchCommand)).to.include("--only <parts>  comma-separated parts to measure: cold-start, processor, pipeline, ingest, end-to-end, log-volume, client, db-ceiling");
   });
 });

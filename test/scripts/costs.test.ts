@@ -6,6 +6,7 @@ import { listPrices } from "../../scripts/bench/prices";
 /** One vCPU each (1,769 MB), so Lambda times equal the local ones and every line can be worked by hand. */
 const config = parseConfig({ ingestMemoryMb: "1769", processorMemoryMb: "1769" }, "qa", "eu-west-1");
 const inputs: CostInputs = {
+  eventsPerRequest: 1,
   ingestLocalMs: 5,
   processorLocalMs: 20,
   queueMessageBytes: 1000,
@@ -57,6 +58,25 @@ describe("cost per million events", () => {
     const seed = costPerMillionEvents(config, { ...inputs, notificationsPerCall: 1 }, listPrices);
     expect(part("SNS", seed)).to.include({ quantity: 1_000_000 });
     expect(part("SNS", seed).dollars).to.be.closeTo(0.5, 1e-9);
+  });
+
+  it("divides API requests, ingest invocations and SQS sends by the events a POST /events/batch carries", () => {
+    const batched = costPerMillionEvents(config, { ...inputs, eventsPerRequest: 100, ingestLocalMs: 50 }, listPrices);
+    // 10,000 requests of 100 events; each sends 10 SendMessageBatch calls of 10 × 1,000 B (one 64 KiB chunk each).
+    expect(part("API Gateway", batched)).to.include({ quantity: 10_000, dollars: 0.035 });
+    expect(part("Lambda invocations", batched).quantity).to.equal(110_000);
+    expect(part("SQS", batched).quantity).to.equal(300_000);
+    // (10,000 × 50 ms + 100,000 × 20 ms) × 1769/1024 GB.
+    expect(part("Lambda duration", batched).quantity).to.be.closeTo(4318.8477, 0.0001);
+  });
+
+  it("splits the log bytes per event by origin: the functions', Lambda's platform lines per invocation, the access log per request", () => {
+    const single = costPerMillionEvents(config, inputs, listPrices);
+    // 1.1 million invocations × 500 B over a million events; one 400 B access line per event.
+    expect(single.logBytesPerEvent).to.deep.equal({ functions: 1000, platform: 550, accessLog: 400 });
+    const batched = costPerMillionEvents(config, { ...inputs, eventsPerRequest: 100 }, listPrices);
+    // 110,000 invocations × 500 B; 10,000 access lines × 400 B.
+    expect(batched.logBytesPerEvent).to.deep.equal({ functions: 1000, platform: 55, accessLog: 4 });
   });
 
   it("stretches handler time by the CPU share and bills whole milliseconds", () => {

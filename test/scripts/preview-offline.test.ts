@@ -19,7 +19,12 @@ describe("preview:offline", function () {
       { batchSize: 10, fluxa: { eventsPerSecond: 1000 } },
       { batchSize: 50, fluxa: { eventsPerSecond: 2000 } },
     ];
-    writeFileSync(benchResults, JSON.stringify({ date: "2026-12-03T07:00:00.000Z", processor: { batches } }));
+    // PostgreSQL's CPU time per event at each batch size, as the database ceiling would have measured it.
+    const databaseCeiling = [
+      { batchSize: 10, eventsPerPostgresCpuSecond: 5000, walBytesPerEvent: 1000 },
+      { batchSize: 50, eventsPerPostgresCpuSecond: 20000, walBytesPerEvent: 1000 },
+    ];
+    writeFileSync(benchResults, JSON.stringify({ date: "2026-12-03T07:00:00.000Z", processor: { batches }, databaseCeiling }));
   });
 
   it("prints each stack's connection budget, and its capacity from the bench results given", async () => {
@@ -31,11 +36,17 @@ describe("preview:offline", function () {
     expect(run.stdout).to.include("Connection budget of prod: max_connections 901 (db.m7g.large: 8 GiB / 9531392)");
     expect(run.stdout).to.include("demand 206, supply 810 (RDS Proxy's 90% of max_connections 901), headroom 604");
     // dev: 10 ms a batch locally, × 1769/512 on Lambda = 289 ev/s per environment, × 5 = 1447.
-    expect(run.stdout).to.match(/Capacity of dev \(from .*bench-results.json of 2026-12-03T07:00:00.000Z\): 1447 events\/s, limited by the processor/);
-    expect(run.stdout).to.include("× 5 environments (processorMaximumConcurrency; their pools hold 10 of the 102 connections");
-    // prod: 25 ms a batch of 50 locally, × 1769/1024 = 1158 ev/s per environment, × 50 = 57886; its throttle admits 100,000.
-    expect(run.stdout).to.match(/Capacity of prod \(.*\): 57886 events\/s, limited by the processor/);
-    expect(run.stdout).to.include("API throttle 1000 requests/s: 1000 single-event POSTs, or 100000 events/s as full batch POSTs");
+    expect(run.stdout).to.match(/Capacity of dev \(from .*bench-results.json of 2026-12-03T07:00:00.000Z\): 1447 events\/s, limited by the processors/);
+    expect(run.stdout).to.include("* processors: 1447 events/s (289 events/s per environment × 5 (processorMaximumConcurrency))");
+    // db.t4g.micro: 2 vCPUs × 5,000 events per PostgreSQL CPU-second; 10 % of that on its credits; 3,000 IOPS × 10 per commit;
+    // 125 MiB/s over 2 × 1,000 WAL bytes per event.
+    expect(run.stdout).to.include("database db.t4g.micro (2 vCPU, 1 GiB): CPU 10000 (1000 within the burstable baseline), IOPS 30000, throughput 65536 events/s");
+    // prod: 25 ms a batch of 50 locally, × 1769/1024 + 2 ms for the standby = 45.2 ms, 1106 ev/s per environment, × 50 = 55,324;
+    // SNS takes 9,000 messages/s in eu-west-1, which binds first.
+    expect(run.stdout).to.match(/Capacity of prod \(.*\): 9000 events\/s, limited by the SNS publish quota/);
+    expect(run.stdout).to.include("  processors: 55324 events/s");
+    expect(run.stdout).to.include("API throttle: 100000 events/s (least of account 10000, stage 1000 and usage plans 1000 requests/s, × 100 events per POST /events/batch)");
+    expect(run.stdout).to.include("database db.m7g.large (2 vCPU, 8 GiB, Multi-AZ): CPU 40000, IOPS 150000, throughput 65536 events/s");
   });
 
   it("prints each source's limits and their sum against the stage's throttle and the capacity", async () => {
@@ -44,7 +55,7 @@ describe("preview:offline", function () {
     expect(run.stdout).to.include("Sources of prod: 3");
     expect(run.stdout).to.match(/partner\s+100\s+200\s+5000000 per month\s+1/);
     // prod: 600 + 300 + 100 of the stage's 1,000 requests/s; dev: 30 + 20 of its 50.
-    expect(run.stdout).to.include("sum of rates 1000 requests/s against the stage's throttle 1000 requests/s (100%) and the capacity 57886 events/s (2%)");
+    expect(run.stdout).to.include("sum of rates 1000 requests/s against the stage's throttle 1000 requests/s (100%) and the capacity 9000 events/s (11%)");
     expect(run.stdout).to.include("sum of rates 50 requests/s against the stage's throttle 50 requests/s (100%)");
   });
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { escapeXml, lineChart, niceStep } from "../../scripts/bench/svg-chart";
-import { benchCharts, endToEndLatencyChart } from "../../scripts/bench/charts";
+import { benchCharts, databaseCeilingChart, endToEndLatencyChart } from "../../scripts/bench/charts";
+import type { DatabaseCeiling } from "../../scripts/bench/database-capacity";
 import type { EndToEnd } from "../../scripts/bench/end-to-end";
 
 const latency = (p50Ms: number, p95Ms: number, p99Ms: number, maxMs: number) => ({ samples: 100, p50Ms, p95Ms, p99Ms, maxMs });
@@ -55,5 +56,33 @@ describe("bench charts (SVG)", () => {
     for (const label of ["p50", "p95", "p99", "max"]) expect(svg).to.include(`>${label}</text>`);
     expect(Object.keys(benchCharts({ endToEnd: [run(100, 1, latency(1, 2, 3, 4))] }))).to.deep.equal(["docs/end-to-end-latency.svg"]);
     expect(benchCharts({})).to.deep.equal({});
+  });
+
+  it("charts events/s against 1, 2, 4 and 8 environments evenly spaced, one line per batch size", () => {
+    const ceiling = (batchSize: number, rates: number[]): DatabaseCeiling => ({
+      batchSize,
+      stepSeconds: 3,
+      steps: rates.map((eventsPerSecond, index) => ({
+        environments: 2 ** index,
+        events: eventsPerSecond * 3,
+        seconds: 3,
+        eventsPerSecond,
+        batch: latency(5, 9, 10, 11),
+        postgresCpuSeconds: 1,
+        eventsPerPostgresCpuSecond: 4000,
+        walBytesPerEvent: 800,
+      })),
+      bendsAfterEnvironments: 2,
+      ceilingEventsPerSecond: Math.max(...rates),
+      eventsPerPostgresCpuSecond: 4000,
+      walBytesPerEvent: 800,
+    });
+    const svg = databaseCeilingChart([ceiling(10, [1000, 1800, 1900, 1950]), ceiling(50, [3000, 5000, 5200, 5100])]);
+    const [batch10] = polylines(svg);
+    const xs = batch10.map(([x]) => x);
+    // Doublings are equal steps apart.
+    expect(xs[1] - xs[0]).to.be.closeTo(xs[3] - xs[2], 0.2);
+    for (const label of ["1", "2", "4", "8", "batch 10", "batch 50"]) expect(svg).to.include(`>${label}</text>`);
+    expect(Object.keys(benchCharts({ databaseCeiling: [ceiling(10, [1, 2, 3, 4])] }))).to.deep.equal(["docs/database-ceiling.svg"]);
   });
 });
