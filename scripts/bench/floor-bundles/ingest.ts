@@ -1,8 +1,8 @@
 /**
- * Ingest's floor as a function: the SQS calls that enqueueing cannot avoid, with no Fluxa code. It
- * receives the envelopes ingest would build (the queue entries of `sqsEventQueue`) and sends one
- * with SendMessage, or many with SendMessageBatch calls of 10 sent at once, as the batch handler
- * does; its SQS client is built as ingest builds its own.
+ * Ingest's floor as a function: the SQS calls that enqueueing cannot avoid, without the handler's
+ * own work. It receives the envelopes ingest would build (the queue entries of `sqsEventQueue`) and
+ * sends one with SendMessage, or many with SendMessageBatch calls of 10 sent at once, as the batch
+ * handler does; its SQS client is built as ingest builds its own.
  */
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { maxEntriesPerBatchCall, type QueueEntry } from "../../../functions/adapters/sqs-event-queue";

@@ -1,9 +1,10 @@
 /**
- * The processor's floor as a function: what storing and announcing a batch cannot avoid, with no
- * Fluxa code. One multi-row INSERT of the batch's rows (raw pg), then their notifications in
- * PublishBatch calls of 10 (SNS's limit) sent at once, as the processor sends them, with the same
- * four message attributes (subscribers filter on them). It receives the processor's SQS event and
- * answers as the processor does, so both pay the same hop into the worker.
+ * The processor's floor as a function: what storing and announcing a batch cannot avoid, without
+ * the processor's own work (decoding, checks, slonik, the outbox mark). One multi-row INSERT of the
+ * batch's rows (raw pg), then their notifications in PublishBatch calls of 10 (SNS's limit) sent at
+ * once, as the processor sends them, with the same four message attributes (subscribers filter on
+ * them). It receives the processor's SQS event and answers as the processor does, so both pay the
+ * same hop into the worker.
  */
 import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
