@@ -7,7 +7,7 @@ import { queueMessageAttributes, sourceOfMessage, type QueueMessage } from "../s
 export const maxEntriesPerBatchCall = 10;
 export const maxBytesPerBatchCall = 262_144;
 
-interface Entry {
+export interface QueueEntry {
   readonly body: string;
   readonly attributes: Record<string, MessageAttributeValue>;
   /**
@@ -17,7 +17,8 @@ interface Entry {
   readonly groupId: string;
 }
 
-function entryOf(message: QueueMessage): Entry {
+/** What SQS is sent for one message: ingest's envelope. */
+export function queueEntryOf(message: QueueMessage): QueueEntry {
   return {
     body: JSON.stringify(message),
     attributes: queueMessageAttributes(message),
@@ -25,7 +26,7 @@ function entryOf(message: QueueMessage): Entry {
   };
 }
 
-export function entryBytes(entry: Entry): number {
+export function entryBytes(entry: QueueEntry): number {
   let bytes = Buffer.byteLength(entry.body);
   for (const [name, value] of Object.entries(entry.attributes)) {
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? "");
@@ -54,12 +55,12 @@ export function batchCallGroups(sizes: readonly number[]): number[][] {
 export function sqsEventQueue(client: SQSClient, queueUrl: string): EventQueue {
   return {
     async send(message: QueueMessage) {
-      const entry = entryOf(message);
+      const entry = queueEntryOf(message);
       await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: entry.body, MessageAttributes: entry.attributes, MessageGroupId: entry.groupId }));
     },
 
     async sendBatch(messages) {
-      const entries = messages.map(entryOf);
+      const entries = messages.map(queueEntryOf);
       const groups = batchCallGroups(entries.map(entryBytes));
       const failures = await Promise.all(groups.map((group) => sendGroup(client, queueUrl, entries, group)));
       return failures.flat().sort((a, b) => a.index - b.index);
@@ -68,7 +69,7 @@ export function sqsEventQueue(client: SQSClient, queueUrl: string): EventQueue {
 }
 
 /** One SendMessageBatch call; entry ids are positions, so SQS's per-entry answers map back to messages. */
-async function sendGroup(client: SQSClient, queueUrl: string, entries: readonly Entry[], group: readonly number[]): Promise<BatchSendFailure[]> {
+async function sendGroup(client: SQSClient, queueUrl: string, entries: readonly QueueEntry[], group: readonly number[]): Promise<BatchSendFailure[]> {
   try {
     const result = await client.send(
       new SendMessageBatchCommand({

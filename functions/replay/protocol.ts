@@ -1,6 +1,6 @@
 import * as t from "io-ts";
-import { isLeft } from "fp-ts/lib/Either";
-import { PathReporter } from "io-ts/lib/PathReporter";
+import { isLeft } from "fp-ts/Either";
+import { PathReporter } from "io-ts/PathReporter";
 
 /**
  * What the replay function is invoked with and answers: the CLI starts a replay, then asks for it

@@ -1,5 +1,5 @@
 import * as t from "io-ts";
-import { isLeft } from "fp-ts/lib/Either";
+import { isLeft } from "fp-ts/Either";
 
 /** One reason an input was rejected, with the JSON path of the field it concerns. */
 export interface ValidationDetail {

@@ -1,6 +1,6 @@
 import * as t from "io-ts";
-import { isLeft } from "fp-ts/lib/Either";
-import { PathReporter } from "io-ts/lib/PathReporter";
+import { isLeft } from "fp-ts/Either";
+import { PathReporter } from "io-ts/PathReporter";
 import { isRfc3339DateTime } from "./event-schema";
 import { sha256Hex } from "./hash";
 import { correlationIdPattern, uuidPattern } from "./id-formats";

@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import type { Metafile } from "esbuild";
 import { functionNames, functionSpecs, type AwsSdkPlacement, type FunctionName } from "../../functions/topology";
 import { buildFunctions, bundleDirectory, bundleEntry, bundleEntryFile, bundleMetafile, filesLoadedAtInit } from "../../bundling/function-bundles";
+import { buildInitFloor, initFloorFunctions, type InitFloorFunction } from "./floor-functions";
 import { median, progress, ratio } from "./measure";
 
 export interface BundleColdStart {
@@ -27,12 +28,16 @@ export interface FunctionColdStart {
   readonly faster: AwsSdkPlacement;
   readonly runtime: BundleColdStart;
   readonly bundled: BundleColdStart;
+  /** The shipped bundle's init time over its init floor's (`initFloors`), for the functions that have one. */
+  readonly initRatioToFloor?: number;
 }
 
 export interface ColdStarts {
   readonly runsPerBundle: number;
   /** A hello world, and a bundle that only constructs the SQS, SNS and S3 clients (SDK external). */
   readonly baselines: Readonly<Record<Baseline, BundleColdStart>>;
+  /** Per function, a bundle built like the shipped one that only imports and constructs the clients and pool the function constructs at init. */
+  readonly initFloors: Readonly<Record<InitFloorFunction, BundleColdStart>>;
   readonly functions: readonly FunctionColdStart[];
 }
 
@@ -58,11 +63,13 @@ const baselines: Record<Baseline, string> = {
  */
 export async function measureColdStarts(workDir: string, environmentOf: (name: FunctionName) => Record<string, string>): Promise<ColdStarts> {
   const baselineDir = path.join(workDir, "baselines");
+  const initFloorDir = path.join(workDir, "init-floors");
   const variantDir = (sdk: AwsSdkPlacement) => path.join(workDir, `sdk-${sdk}`);
   try {
     for (const sdk of placements) buildFunctions(variantDir(sdk), sdk);
     const bundles = [
       ...(Object.keys(baselines) as Baseline[]).map((name) => ({ key: name, ...buildBaseline(baselineDir, name), env: environmentOf("ingest") })),
+      ...initFloorFunctions.map((name) => ({ key: `${name}/init-floor`, ...buildInitFloor(name, initFloorDir), env: environmentOf(name) })),
       ...functionNames.flatMap((name) =>
         placements.map((sdk) => ({
           key: `${name}/${sdk}`,
@@ -73,9 +80,11 @@ export async function measureColdStarts(workDir: string, environmentOf: (name: F
       ),
     ];
     const samples = new Map(bundles.map((bundle) => [bundle.key, { importMs: [] as number[], initMs: [] as number[] }]));
-    const bar = progress("cold starts (each function with the SDK external and bundled)");
+    const bar = progress("cold starts (each function with the SDK external and bundled, beside its init floor)");
     for (let run = 0; run < runsPerBundle; run++) {
-      for (const bundle of bundles) {
+      // Each run starts one bundle further on, so that no bundle always follows the same one (whose file reads and compiles it would inherit).
+      const shift = Math.round((run * bundles.length) / runsPerBundle);
+      for (const bundle of [...bundles.slice(shift), ...bundles.slice(0, shift)]) {
         const sample = await coldStart(bundle.file, bundle.env);
         samples.get(bundle.key)?.importMs.push(sample.importMs);
         samples.get(bundle.key)?.initMs.push(sample.initMs);
@@ -92,15 +101,19 @@ export async function measureColdStarts(workDir: string, environmentOf: (name: F
       }),
     );
     const of = (key: string) => summary.get(key) as BundleColdStart;
+    const initFloors = Object.fromEntries(initFloorFunctions.map((name) => [name, of(`${name}/init-floor`)])) as Record<InitFloorFunction, BundleColdStart>;
     const functions = functionNames.map((name) => {
       const runtime = of(`${name}/runtime`);
       const bundled = of(`${name}/bundled`);
-      return { name, shipped: functionSpecs[name].awsSdk, faster: bundled.initMs < runtime.initMs ? "bundled" : "runtime", runtime, bundled } as const;
+      const shipped = functionSpecs[name].awsSdk;
+      const floor = (initFloors as Partial<Record<FunctionName, BundleColdStart>>)[name];
+      const faster = bundled.initMs < runtime.initMs ? "bundled" : "runtime";
+      return { name, shipped, faster, runtime, bundled, ...(floor && { initRatioToFloor: ratio({ runtime, bundled }[shipped].initMs, floor.initMs) }) } as const;
     });
     bar.done(functions.map((f) => `${f.name} ${f.runtime.initMs} ms external, ${f.bundled.initMs} ms bundled`).join("; "));
-    return { runsPerBundle, baselines: { "hello-world": of("hello-world"), "sdk-clients": of("sdk-clients") }, functions };
+    return { runsPerBundle, baselines: { "hello-world": of("hello-world"), "sdk-clients": of("sdk-clients") }, initFloors, functions };
   } finally {
-    for (const dir of [baselineDir, ...placements.map(variantDir)]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [baselineDir, initFloorDir, ...placements.map(variantDir)]) rmSync(dir, { recursive: true, force: true });
   }
 }
 

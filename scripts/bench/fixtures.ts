@@ -26,38 +26,3 @@ export function sqsBatch(size: number, correlationId: string): { event: SQSEvent
   });
   return { event: { Records: records }, messages };
 }
-
-/** The columns a stored event fills, in the order of `eventRowValues`. */
-export const eventColumns = [
-  "event_id",
-  "correlation_id",
-  "user_id",
-  "amount",
-  "currency",
-  "merchant",
-  "event_timestamp",
-  "metadata",
-  "payload_mode",
-  "payload_sha256",
-  "payload_key",
-  "received_at",
-] as const;
-
-/** The row the processor stores for an inline message. */
-export function eventRowValues(message: QueueMessage): unknown[] {
-  const event = (message as QueueMessage & { payload: EventInput }).payload;
-  return [
-    message.event_id,
-    message.correlation_id,
-    event.user_id,
-    String(event.amount),
-    event.currency,
-    event.merchant,
-    event.timestamp,
-    event.metadata === undefined ? null : JSON.stringify(event.metadata),
-    "INLINE",
-    message.payload_sha256,
-    null,
-    message.received_at,
-  ];
-}

@@ -11,6 +11,7 @@ import { decodeEventInput } from "../../functions/shared/event-schema";
 import { randomIds, systemClock } from "../../functions/shared/ids";
 import type { LocalStack } from "../local-stack/local-stack";
 import { eventBody } from "./fixtures";
+import type { IngestFloorComparison } from "./ingest-floor";
 import { progress, ratio, summariseLatencies, type LatencySummary } from "./measure";
 import { defaultSourceName } from "../../functions/shared/sources";
 
@@ -27,6 +28,8 @@ export interface IngestComparison {
   readonly localApi: IngestRun;
   readonly bareServer: IngestRun;
   readonly ratioToBareServer: number;
+  /** The single-event and batch handlers against their raw SQS calls, invoked alike (ingest-floor.ts). */
+  readonly floors: readonly IngestFloorComparison[];
 }
 
 /** Connections of the ingest load; the bench's stack runs as many ingest environments (see run.ts). */
@@ -39,7 +42,7 @@ const warmupSeconds = 2;
  * against a bare Node HTTP server that runs the same ingest core with the same SQS adapter, so
  * the difference is what the API and Lambda emulation cost. Both send to the stack's queue.
  */
-export async function compareIngest(stack: LocalStack, clients: { sqs: SQSClient; s3: S3Client }, apiKey: string): Promise<IngestComparison> {
+export async function compareIngest(stack: LocalStack, clients: { sqs: SQSClient; s3: S3Client }, apiKey: string): Promise<Omit<IngestComparison, "floors">> {
   const bare = await startBareIngestServer(stack, clients);
   try {
     const localApi = await load("POST /events, local API", `${stack.apiUrl}/events`, apiKey, clients.sqs, stack.queueUrl);

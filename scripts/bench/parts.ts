@@ -8,10 +8,10 @@ export const benchCommand = {
   name: "bench",
   summary:
     "Starts its own local stack (temporary data directory, free ports, 127.0.0.1 only) and measures, each against a\n" +
-    "baseline in the same run: cold starts with the AWS SDK external and bundled, processor throughput against its\n" +
-    "floor and the seed's design, the local pipeline, ingest through the local API, end-to-end latency at rising\n" +
-    "loads, log volume, the TypeScript client against raw fetch and under a 10× burst, and the shared database under\n" +
-    "1, 2, 4 and 8 processor environments; derives dev's and prod's\n" +
+    "baseline in the same run: cold starts with the AWS SDK external and bundled and against each function's init\n" +
+    "floor, processor throughput against its floor and the seed's design, the local pipeline, ingest against its raw\n" +
+    "SQS calls and through the local API, end-to-end latency at rising loads, log volume, the TypeScript client against\n" +
+    "raw fetch and under a 10× burst, and the shared database under 1, 2, 4 and 8 processor environments; derives dev's and prod's\n" +
     "capacity and cost per million events. Prints the tables and writes bench-results.json (`npx tsx scripts/bench/render.ts --write` puts them into the docs). Takes about\n" +
     "5 minutes. With --only it measures just those parts, prints their tables and targets, and writes no file\n" +
     "(capacity and costs need every part).",

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { PublishBatchCommand, PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import type { SQSBatchResponse } from "aws-lambda";
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Client } from "pg";
 import type { QueueMessage } from "../../functions/shared/queue-message";
-import type { LocalStack } from "../local-stack/local-stack";
-import { eventColumns, eventRowValues, queueMessage, sqsBatch } from "./fixtures";
+import type { LambdaFunctions, LocalStack } from "../local-stack/local-stack";
+import { eventRowValues, multiRowInsert } from "./event-rows";
+import { queueMessage, sqsBatch } from "./fixtures";
 import { median, progress, ratio, round, timed } from "./measure";
 
 export interface Throughput {
@@ -25,8 +26,13 @@ export interface InvocationBreakdown {
 export interface BatchComparison {
   readonly batchSize: number;
   readonly fluxa: Throughput & { readonly perInvocation: InvocationBreakdown };
-  /** The floor of the processor's required work: the multi-row INSERT plus the SNS PublishBatch calls for the batch. */
-  readonly floor: Throughput;
+  /**
+   * The floor of the processor's required work, the multi-row INSERT plus the SNS PublishBatch calls
+   * for the batch, as a function bundle invoked as the processor is (scripts/bench/floor-bundles/processor.ts).
+   */
+  readonly floor: Throughput & { readonly perInvocation: { readonly invokeMs: number } };
+  /** Median invocation of an empty function with the same event: the hop into the worker and back, which both pay. */
+  readonly hopMs: number;
   readonly rawInsert: Throughput;
   readonly seedDesign: Throughput;
   /** The seed's design as its diagram draws it: the three round trips, then one SNS Publish per event. */
@@ -62,24 +68,34 @@ export function functionMetricCollector(): { lines: ProcessorMetricLine[]; inges
 }
 
 /**
- * The five ways are measured in interleaved rounds (each way once per round), so that drift in the
+ * The ways are measured in interleaved rounds (each way once per round), so that drift in the
  * machine's speed during the phase, large on a shared VM, falls on all of them alike. Events per way
  * and round; the seed's design gets fewer because each event costs it three round trips.
  */
 const rounds = 3;
-const eventsPerRound = { fluxa: 1000, floor: 1000, rawInsert: 1000, seedDesign: 300, seedDesignWithPublish: 200 };
+const eventsPerRound = { fluxa: 1000, floor: 1000, hop: 1000, rawInsert: 1000, seedDesign: 300, seedDesignWithPublish: 200 };
+type Way = keyof typeof eventsPerRound;
 
-/** Where the floor's and the seed's notifications go: the stack's topic, through the bench's SNS client. */
+/** Where the seed's notifications go: the stack's topic, through the bench's SNS client. */
 export interface PublishTarget {
   readonly sns: SNSClient;
   readonly topicArn: string;
 }
 
+/** One way of handling a batch: its input is made before the clock starts, so only `run` is timed. */
+interface BatchWay<T> {
+  readonly label: string;
+  readonly input: () => T;
+  readonly run: (input: T) => Promise<void>;
+}
+
 /**
- * Processor throughput at one batch size, five ways, each on emptied tables with fresh event ids:
- * the processor bundle invoked in its emulated Lambda environment (worker thread) one batch at a
- * time, its floor (the same rows' multi-row INSERT and their SNS PublishBatch calls), the INSERT
- * alone, and the seed's three round trips per event, without and with its SNS Publish per event.
+ * Processor throughput at one batch size, six ways, each on emptied tables with fresh event ids: the
+ * processor bundle invoked in its emulated Lambda environment (worker thread) one batch at a time;
+ * its floor (the same rows' multi-row INSERT and their SNS PublishBatch calls) as a bundle invoked
+ * the same way in the same kind of environment; an empty function invoked with the same event (the
+ * hop); and from the bench's thread the INSERT alone and the seed's three round trips per event,
+ * without and with its SNS Publish per event.
  */
 export async function compareAtBatchSize(
   stack: LocalStack,
@@ -87,36 +103,46 @@ export async function compareAtBatchSize(
   db: Client,
   batchSize: number,
   topic: PublishTarget,
+  benchFunctions: LambdaFunctions,
 ): Promise<BatchComparison> {
-  const invokeMs: number[] = [];
+  const invokeMs: Record<"fluxa" | "floor" | "hop", number[]> = { fluxa: [], floor: [], hop: [] };
   const linesBefore = processorMetrics.length;
-  const ways = {
-    fluxa: {
-      label: "processor",
-      runBatch: async () => void invokeMs.push(await timed(() => invokeProcessor(stack, batchSize, `bench-processor-${randomUUID()}`))),
-    },
-    floor: { label: "floor: multi-row INSERT + SNS PublishBatch", runBatch: () => insertAndPublish(db, freshMessages(batchSize), topic) },
-    rawInsert: { label: "multi-row INSERT", runBatch: () => insertRows(db, freshMessages(batchSize)) },
-    seedDesign: { label: "seed design (3 round trips/event)", runBatch: () => seedDesignBatch(db, freshMessages(batchSize)) },
-    seedDesignWithPublish: { label: "seed design + SNS Publish per event", runBatch: () => seedDesignBatch(db, freshMessages(batchSize), topic) },
+  const invoked = (way: keyof typeof invokeMs, functions: LambdaFunctions, name: string, label: string): BatchWay<SQSEvent> => ({
+    label,
+    input: () => sqsBatch(batchSize, `bench-${name}-${randomUUID()}`).event,
+    run: async (event) => void invokeMs[way].push(await timed(() => invokeBatch(functions, name, event))),
+  });
+  const fromBenchThread = (label: string, run: (messages: QueueMessage[]) => Promise<void>): BatchWay<QueueMessage[]> => ({
+    label,
+    input: () => freshMessages(batchSize),
+    run,
+  });
+  const ways: Record<Way, BatchWay<SQSEvent> | BatchWay<QueueMessage[]>> = {
+    fluxa: invoked("fluxa", stack.functions, "processor", "processor"),
+    floor: invoked("floor", benchFunctions, "processor-floor", "floor bundle: multi-row INSERT + SNS PublishBatch"),
+    hop: invoked("hop", benchFunctions, "hop", "empty function (the hop)"),
+    rawInsert: fromBenchThread("multi-row INSERT", (messages) => insertRows(db, messages)),
+    seedDesign: fromBenchThread("seed design (3 round trips/event)", (messages) => seedDesignBatch(db, messages)),
+    seedDesignWithPublish: fromBenchThread("seed design + SNS Publish per event", (messages) => seedDesignBatch(db, messages, topic)),
   };
-  const runs: Record<keyof typeof ways, Throughput[]> = { fluxa: [], floor: [], rawInsert: [], seedDesign: [], seedDesignWithPublish: [] };
+  const runs: Record<Way, Throughput[]> = { fluxa: [], floor: [], hop: [], rawInsert: [], seedDesign: [], seedDesignWithPublish: [] };
   for (let pass = 1; pass <= rounds; pass++) {
-    for (const [way, { label, runBatch }] of Object.entries(ways) as [keyof typeof ways, (typeof ways)[keyof typeof ways]][]) {
-      runs[way].push(await measure(`${label}, batch ${batchSize}, round ${pass}/${rounds}`, db, eventsPerRound[way], batchSize, runBatch));
+    for (const way of Object.keys(ways) as Way[]) {
+      const label = `${ways[way].label}, batch ${batchSize}, round ${pass}/${rounds}`;
+      runs[way].push(await measure(label, db, eventsPerRound[way], batchSize, ways[way] as BatchWay<unknown>));
     }
   }
   // Each round starts with one unmeasured warm-up invocation; the medians leave it out.
   const warm = <T>(values: readonly T[]) => values.filter((_, index) => index % (eventsPerRound.fluxa / batchSize + 1) !== 0);
   const metrics = processorMetrics.slice(linesBefore);
   const perInvocation = {
-    invokeMs: median(warm(invokeMs)),
+    invokeMs: median(warm(invokeMs.fluxa)),
     handlerMs: median(warm(metrics).map((entry) => entry.process_latency_ms)),
     persistMs: median(warm(metrics).map((entry) => entry.db_latency_ms)),
     publishMs: median(warm(metrics).map((entry) => entry.publish_latency_ms)),
   };
   const fluxa = { ...combined(runs.fluxa), perInvocation };
-  const floor = combined(runs.floor);
+  const floor = { ...combined(runs.floor), perInvocation: { invokeMs: median(warm(invokeMs.floor)) } };
   const rawInsert = combined(runs.rawInsert);
   const seedDesign = combined(runs.seedDesign);
   const seedDesignWithPublish = combined(runs.seedDesignWithPublish);
@@ -124,6 +150,7 @@ export async function compareAtBatchSize(
     batchSize,
     fluxa,
     floor,
+    hopMs: median(warm(invokeMs.hop)),
     rawInsert,
     seedDesign,
     seedDesignWithPublish,
@@ -139,7 +166,7 @@ export function throughput(events: number, seconds: number): Throughput {
 }
 
 /** All rounds of one way as one run: their events over their time. */
-function combined(runs: readonly Throughput[]): Throughput {
+export function combined(runs: readonly Throughput[]): Throughput {
   return throughput(
     runs.reduce((sum, run) => sum + run.events, 0),
     runs.reduce((sum, run) => sum + run.seconds, 0),
@@ -147,23 +174,25 @@ function combined(runs: readonly Throughput[]): Throughput {
 }
 
 /** One unmeasured batch first (connections, prepared statements, JIT), then `events` more on emptied tables. */
-async function measure(label: string, db: Client, events: number, batchSize: number, runBatch: () => Promise<void>): Promise<Throughput> {
-  await runBatch();
+async function measure<T>(label: string, db: Client, events: number, batchSize: number, way: BatchWay<T>): Promise<Throughput> {
+  await way.run(way.input());
   await db.query("TRUNCATE events, idempotency_keys");
+  const inputs = Array.from({ length: Math.ceil(events / batchSize) }, way.input);
   const bar = progress(label);
   const started = process.hrtime.bigint();
-  for (let done = 0; done < events; done += batchSize) {
-    await runBatch();
-    bar.update(done + batchSize, events);
+  for (const [index, input] of inputs.entries()) {
+    await way.run(input);
+    bar.update((index + 1) * batchSize, events);
   }
   const result = throughput(events, Number(process.hrtime.bigint() - started) / 1e9);
   bar.done(`${result.eventsPerSecond} events/s`);
   return result;
 }
 
-async function invokeProcessor(stack: LocalStack, batchSize: number, correlationId: string): Promise<void> {
-  const response = (await stack.functions.invoke("processor", sqsBatch(batchSize, correlationId).event)) as SQSBatchResponse;
-  if (response.batchItemFailures.length > 0) throw new Error(`processor failed ${response.batchItemFailures.length} of ${batchSize} records`);
+async function invokeBatch(functions: LambdaFunctions, name: string, event: SQSEvent): Promise<void> {
+  const response = (await functions.invoke(name, event)) as SQSBatchResponse | null;
+  const failed = response?.batchItemFailures.length ?? 0;
+  if (failed > 0) throw new Error(`${name} failed ${failed} of ${event.Records.length} records`);
 }
 
 function freshMessages(count: number): QueueMessage[] {
@@ -171,36 +200,9 @@ function freshMessages(count: number): QueueMessage[] {
   return Array.from({ length: count }, () => queueMessage(correlationId));
 }
 
-const insertEvent = `INSERT INTO events (${eventColumns.join(", ")}) VALUES`;
-
-function placeholders(row: number): string {
-  return `(${eventColumns.map((_, column) => `$${row * eventColumns.length + column + 1}`).join(", ")})`;
-}
-
 /** The raw limit: one multi-row INSERT per batch, no queue, no idempotency record, no outbox. */
 async function insertRows(db: Client, messages: readonly QueueMessage[]): Promise<void> {
-  await db.query(`${insertEvent} ${messages.map((_, row) => placeholders(row)).join(", ")}`, messages.flatMap(eventRowValues));
-}
-
-/**
- * The floor: what storing and announcing a batch cannot avoid. The same INSERT, then the batch's
- * notifications in PublishBatch calls of 10 (SNS's limit) sent at once, as the processor sends them.
- */
-async function insertAndPublish(db: Client, messages: readonly QueueMessage[], topic: PublishTarget): Promise<void> {
-  await insertRows(db, messages);
-  const calls = [];
-  for (let start = 0; start < messages.length; start += 10) {
-    const entries = messages.slice(start, start + 10).map((message, index) => ({
-      Id: String(index),
-      Message: JSON.stringify(message),
-      MessageAttributes: {
-        event_id: { DataType: "String", StringValue: message.event_id },
-        correlation_id: { DataType: "String", StringValue: message.correlation_id },
-      },
-    }));
-    calls.push(topic.sns.send(new PublishBatchCommand({ TopicArn: topic.topicArn, PublishBatchRequestEntries: entries })));
-  }
-  await Promise.all(calls);
+  await db.query(multiRowInsert(messages.length), messages.flatMap(eventRowValues));
 }
 
 /**
@@ -212,7 +214,7 @@ async function seedDesignBatch(db: Client, messages: readonly QueueMessage[], pu
   for (const message of messages) {
     const seen = await db.query({ name: "seed-check", text: "SELECT 1 FROM idempotency_keys WHERE event_id = $1", values: [message.event_id] });
     if (seen.rowCount) continue;
-    await db.query({ name: "seed-insert", text: `${insertEvent} ${placeholders(0)}`, values: eventRowValues(message) });
+    await db.query({ name: "seed-insert", text: multiRowInsert(1), values: eventRowValues(message) });
     await db.query({
       name: "seed-mark",
       text: "INSERT INTO idempotency_keys (event_id, payload_sha256) VALUES ($1, $2)",

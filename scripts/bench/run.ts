@@ -9,7 +9,7 @@ import { cpus, loadavg, platform } from "node:os";
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import { Client } from "pg";
 import { startTestStack, type TestStack } from "../lib/local-stack-client";
 import { buildFunctions } from "../../bundling/function-bundles";
@@ -23,7 +23,9 @@ import { measureColdStarts, type ColdStarts } from "./cold-start";
 import { ceilingSteps, measureDatabaseCeiling } from "./db-ceiling";
 import type { DatabaseCeiling } from "./database-capacity";
 import { measureEndToEnd, type EndToEnd } from "./end-to-end";
+import { startBenchFunctions, type BenchFunctions } from "./floor-functions";
 import { compareIngest, ingestConnections, type IngestComparison } from "./ingest";
+import { compareIngestToFloors } from "./ingest-floor";
 import { measureLogVolume, type LogVolume } from "./log-volume";
 import { median, packageVersion, repositoryRoot, resultsFile } from "./measure";
 import { listPrices } from "./prices";
@@ -83,16 +85,25 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
   const db = new Client({ connectionString: t.stack.databaseUrl });
   const s3 = new S3Client({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, credentials: localCredentials, forcePathStyle: true });
   const sns = new SNSClient({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, credentials: localCredentials });
+  let bench: BenchFunctions | undefined;
   try {
     await db.connect();
     const postgresVersion = (await db.query<{ server_version: string }>("SHOW server_version")).rows[0].server_version;
     const settle = () => settleQueues(t);
     const step = (part: BenchPart) => process.stderr.write(`${parts.indexOf(part) + 1}/${parts.length} ${part}\n`);
+    const runtime = { region: t.stack.region, awsEndpointUrl: t.stack.awsEndpointUrl, logLevel: "info" };
+    // The floors, the hop and a second ingest, in worker threads like the stack's, started with the first part that needs them.
+    const benchFunctions = async (): Promise<BenchFunctions> => {
+      if (bench) return bench;
+      const { QueueUrl: ingestQueueUrl } = await t.sqs.send(new CreateQueueCommand({ QueueName: "fluxa-bench-ingest-floor" }));
+      if (!ingestQueueUrl) throw new Error("CreateQueue fluxa-bench-ingest-floor returned no QueueUrl");
+      bench = startBenchFunctions(t.stack, bundleDir, path.join(bundleDir, "bench-functions"), runtime, ingestQueueUrl);
+      return bench;
+    };
 
     let coldStart: ColdStarts | undefined;
     if (measures("cold-start")) {
       step("cold-start");
-      const runtime = { region: t.stack.region, awsEndpointUrl: t.stack.awsEndpointUrl, logLevel: "info" };
       coldStart = await measureColdStarts(bundleDir, (name) => functionEnvironment(name, t.stack, runtime));
     }
 
@@ -100,7 +111,8 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
     if (measures("processor")) {
       step("processor");
       batches = [];
-      for (const size of batchSizes) batches.push(await compareAtBatchSize(t.stack, processorMetrics.lines, db, size, { sns, topicArn: t.stack.topicArn }));
+      const { functions } = await benchFunctions();
+      for (const size of batchSizes) batches.push(await compareAtBatchSize(t.stack, processorMetrics.lines, db, size, { sns, topicArn: t.stack.topicArn }, functions));
     }
 
     let localPipeline: PipelineThroughput | undefined;
@@ -113,7 +125,8 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
     let ingest: IngestComparison | undefined;
     if (measures("ingest")) {
       step("ingest");
-      ingest = await compareIngest(t.stack, { sqs: t.sqs, s3 }, t.apiKey);
+      const floors = await compareIngestToFloors(await benchFunctions(), t.apiKey);
+      ingest = { ...(await compareIngest(t.stack, { sqs: t.sqs, s3 }, t.apiKey)), floors };
       await settle();
     }
 
@@ -198,6 +211,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
       console.log(`\nOnly ${parts.join(", ")} measured: ${path.relative(process.cwd(), resultsFile)} left as it was; the run took ${measured.durationSeconds} s.`);
     }
   } finally {
+    await bench?.functions.stop();
     await db.end().catch(() => undefined);
     s3.destroy();
     sns.destroy();

@@ -4,8 +4,9 @@ import { kilobytes, rejectedCount, sustainedRate, table, endToEndP95TargetMs, ty
 import type { PipelineThroughput } from "./pipeline";
 import type { BatchComparison } from "./processor";
 import type { IngestComparison } from "./ingest";
+import type { IngestFloorComparison } from "./ingest-floor";
 import type { EndToEnd } from "./end-to-end";
-import type { ColdStarts } from "./cold-start";
+import type { BundleColdStart, ColdStarts } from "./cold-start";
 import type { LogVolume } from "./log-volume";
 import type { ClientBench } from "./client";
 import { logParts, type PerMillionEvents } from "./costs";
@@ -14,7 +15,19 @@ import { fixedMonthlyDollars } from "./prices";
 
 function processorTable(batches: readonly BatchComparison[]): string {
   return table(
-    ["batch", "Fluxa ev/s", "invoke / handler / persist / publish ms", "floor ev/s", "INSERT ev/s", "seed ev/s (+ SNS per event)", "vs floor", "vs INSERT", "vs seed (+ SNS)"],
+    [
+      "batch",
+      "Fluxa ev/s",
+      "invoke / handler / persist / publish ms",
+      "floor ev/s",
+      "floor invoke ms",
+      "hop ms",
+      "INSERT ev/s",
+      "seed ev/s (+ SNS per event)",
+      "vs floor",
+      "vs INSERT",
+      "vs seed (+ SNS)",
+    ],
     batches.map((b) => {
       const { invokeMs, handlerMs, persistMs, publishMs } = b.fluxa.perInvocation;
       return [
@@ -22,6 +35,8 @@ function processorTable(batches: readonly BatchComparison[]): string {
         b.fluxa.eventsPerSecond,
         `${invokeMs} / ${handlerMs} / ${persistMs} / ${publishMs}`,
         b.floor.eventsPerSecond,
+        b.floor.perInvocation.invokeMs,
+        b.hopMs,
         b.rawInsert.eventsPerSecond,
         `${b.seedDesign.eventsPerSecond} (${b.seedDesignWithPublish.eventsPerSecond})`,
         `${b.ratioToFloor}×`,
@@ -29,6 +44,13 @@ function processorTable(batches: readonly BatchComparison[]): string {
         `${b.ratioToSeedDesign}× (${b.ratioToSeedDesignWithPublish}×)`,
       ];
     }),
+  );
+}
+
+function processorNote(): string {
+  return (
+    "The floor is a function bundle (raw multi-row `INSERT` + raw SNS `PublishBatch` calls for the same batch) built like the processor " +
+    "and invoked the same way, in the same kind of emulated Lambda environment; hop: an empty function invoked with the same event, reported on its own."
   );
 }
 
@@ -48,9 +70,27 @@ function ingestSection(ingest: IngestComparison): string {
     ] as const
   ).map(([name, r]) => [name, r.requestsPerSecond, r.latency.p50Ms, r.latency.p95Ms, r.latency.p99Ms, r.errors]);
   return (
+    `${ingestFloorSection(ingest.floors)}\n\n` +
     `### Emulator overhead: POST /events through the local API against a bare server (${ingest.connections} connections, ${ingest.seconds} s)\n\n` +
     `${table(["POST /events", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"], rows)}\n\n` +
     `local API / bare server: ${ingest.ratioToBareServer}× (reported, not targeted: it measures the emulation of API Gateway and Lambda)`
+  );
+}
+
+function ingestFloorSection(floors: readonly IngestFloorComparison[]): string {
+  const rows = floors.map((f) => [
+    `POST ${f.route}, ${f.eventsPerRequest} event${f.eventsPerRequest === 1 ? "" : "s"}`,
+    f.handler.eventsPerSecond,
+    `${f.handler.invokeMs} / ${f.handler.handlerMs}`,
+    f.floor.eventsPerSecond,
+    f.floor.invokeMs,
+    `${f.ratioToFloor}×`,
+  ]);
+  return (
+    "### Ingest against its floor (one execution environment each, requests invoked back to back)\n\n" +
+    table(["request", "handler ev/s", "handler invoke / handler ms", "floor ev/s", "floor invoke ms", "vs floor"], rows) +
+    "\n\nThe floor is a function bundle built like ingest and invoked the same way that sends the envelopes the handler would send, " +
+    "raw: `SendMessage` for one event, `SendMessageBatch` calls of 10 sent at once for a batch; same client settings, same emulator, same queue (one no poller drains)."
   );
 }
 
@@ -77,19 +117,38 @@ function endToEndSection(runs: readonly EndToEnd[]): string {
 
 function coldStartSection(coldStart: ColdStarts, nodeVersion: string): string {
   const { baselines, functions, runsPerBundle } = coldStart;
-  const rows = functions.map((f) => [
-    f.name,
-    `${kilobytes(f.runtime.initBytes)} of ${kilobytes(f.runtime.bytes)} / ${f.runtime.initMs} / ${f.runtime.initRatioToHelloWorld}×`,
-    `${kilobytes(f.bundled.initBytes)} of ${kilobytes(f.bundled.bytes)} / ${f.bundled.initMs} / ${f.bundled.initRatioToHelloWorld}×`,
-    f.faster,
-    f.shipped,
-  ]);
+  const initFloors: Partial<Record<string, BundleColdStart>> = coldStart.initFloors;
+  const rows = functions.map((f) => {
+    const floor = initFloors[f.name];
+    return [
+      f.name,
+      `${kilobytes(f.runtime.initBytes)} of ${kilobytes(f.runtime.bytes)} / ${f.runtime.initMs} / ${f.runtime.initRatioToHelloWorld}×`,
+      `${kilobytes(f.bundled.initBytes)} of ${kilobytes(f.bundled.bytes)} / ${f.bundled.initMs} / ${f.bundled.initRatioToHelloWorld}×`,
+      f.faster,
+      f.shipped,
+      floor ? `${kilobytes(floor.initBytes)} / ${floor.initMs}` : "—",
+      f.initRatioToFloor === undefined ? "—" : `${f.initRatioToFloor}×`,
+    ];
+  });
   const hello = baselines["hello-world"];
   const sdk = baselines["sdk-clients"];
   return (
     `### Cold start (Node ${nodeVersion}, median of ${runsPerBundle} fresh processes, spawn → handler ready)\n\n` +
-    table(["function", "SDK external: KB at init of all / init ms / vs hello", "SDK bundled: KB at init of all / init ms / vs hello", "faster here", "shipped"], rows) +
-    `\n\nBaselines: hello world ${hello.initMs} ms; constructing the SQS, SNS and S3 clients (SDK external) ${sdk.initMs} ms (${sdk.initRatioToHelloWorld}×).`
+    table(
+      [
+        "function",
+        "SDK external: KB at init of all / init ms / vs hello",
+        "SDK bundled: KB at init of all / init ms / vs hello",
+        "faster here",
+        "shipped",
+        "init floor: KB at init / init ms",
+        "shipped vs floor",
+      ],
+      rows,
+    ) +
+    `\n\nBaselines: hello world ${hello.initMs} ms; constructing the SQS, SNS and S3 clients (SDK external) ${sdk.initMs} ms (${sdk.initRatioToHelloWorld}×). ` +
+    "A function's init floor is a bundle built like the shipped one (SDK placement, splitting, minified) that imports and constructs only the clients and pool " +
+    "the function constructs at init (scripts/bench/floor-bundles/*-init.ts); the ratio to it is the target, the ratio to the hello world is reported only, as it moves with the machine's Node start."
   );
 }
 
@@ -188,7 +247,7 @@ export function formatResults(results: MeasuredResults): string {
   return [
     `\`npm run bench\`, ${results.date.slice(0, 16).replace("T", " ")} UTC, ${results.machine.cpus} cores (${results.machine.cpuModel}), load average ${load.atStart} at start and ${load.atEnd} at the end, ` +
       `Node ${results.versions.node}, PostgreSQL ${results.versions.postgres}, fauxqs ${results.versions.fauxqs}; the run took ${results.durationSeconds} s.`,
-    processor?.batches && `### Processor throughput (one execution environment, batches invoked back to back)\n\n${processorTable(processor.batches)}`,
+    processor?.batches && `### Processor throughput (one execution environment, batches invoked back to back)\n\n${processorTable(processor.batches)}\n\n${processorNote()}`,
     processor?.localPipeline && pipelineLine(processor.localPipeline),
     endToEnd && endToEndSection(endToEnd),
     coldStart && coldStartSection(coldStart, results.versions.node),

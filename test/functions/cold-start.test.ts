@@ -82,6 +82,13 @@ describe("cold start configuration", () => {
     expect(zodTypes).to.have.length(1);
   });
 
+  it("bundles io-ts and fp-ts once, from their ES module builds, not their CommonJS builds as well", () => {
+    for (const name of functionNames) {
+      const builds = new Set(bundledSources(name).flatMap((source) => /node_modules\/(io-ts|fp-ts)\/(es6|lib)\//.exec(source)?.slice(1).join("/") ?? []));
+      expect([...builds].sort(), name).to.deep.equal(name === "migrate" ? [] : ["fp-ts/es6", "io-ts/es6"]);
+    }
+  });
+
   it("fails each function at load time naming the first missing variable", () => {
     expect(load("ingest", {}).stderr).to.include("EVENTS_QUEUE_URL is required");
     expect(load("ingest", { EVENTS_QUEUE_URL: "http://q" }).stderr).to.include("PAYLOAD_BUCKET is required");
