@@ -230,6 +230,8 @@ export const envNames = {
   replayQueueUrls: "REPLAY_QUEUE_URLS",
   replayMaxWindowDays: "REPLAY_MAX_WINDOW_DAYS",
   sourceKeys: "SOURCE_DIRECTORY",
+  partitionWidth: "PARTITION_WIDTH",
+  partitionsAhead: "PARTITIONS_AHEAD",
 } as const;
 
 /** The object key of a large payload: `raw/<YYYY-MM-DD>/<event_id>.json` (UTC date of receipt). */

@@ -1,4 +1,4 @@
-import { sql, type DatabasePool } from "slonik";
+import { sql, type DatabasePool, type FragmentSqlToken } from "slonik";
 import { z } from "zod";
 import { escapedJsonBytes } from "../shared/body-bytes";
 import type { EventRepository, NewEvent, StoredEvent } from "../shared/ports";
@@ -57,6 +57,15 @@ export function toStoredEvent(row: StoredEventRow): StoredEvent {
 // them would skip or repeat rows.
 export const sortCreatedAt = sql.fragment`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_created_at`;
 
+/**
+ * The events row of one id, found through its key: the key's created_at names the partition, and a
+ * lateral subquery is run per id, so PostgreSQL prunes to that partition at run time.
+ */
+function storedRowOf(eventId: FragmentSqlToken) {
+  return sql.fragment`(
+    SELECT events.* FROM event_keys JOIN events USING (event_id, created_at) WHERE event_keys.event_id = ${eventId})`;
+}
+
 function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
   const seen = new Map<string, NewEvent>();
   for (const event of events) if (!seen.has(event.eventId)) seen.set(event.eventId, event);
@@ -64,19 +73,21 @@ function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
 }
 
 /**
- * The rows of events the INSERT skipped: stored by an earlier delivery and never published, or
- * stored with another payload under the same event_id. ON CONFLICT DO NOTHING waits for a concurrent
- * inserter of the same event_id to commit, so each of these rows was committed before the INSERT
- * returned, and this later statement sees it.
+ * The rows of events whose ids an earlier delivery claimed: stored and never published, or stored
+ * with another payload under the same event_id. ON CONFLICT DO NOTHING waits for a concurrent
+ * claimer of the same event_id to commit, so each of these rows was committed before the INSERT
+ * returned, and this later statement sees it. A key without its event (erased) returns nothing: that
+ * event was delivered once and is acknowledged.
  */
 function earlierDeliveries(pool: DatabasePool, events: readonly NewEvent[]) {
   return pool.any(sql.type(persistedRow)`
     SELECT ${storedEventColumns}, unpublished, conflicting FROM (
       SELECT e.*, e.published_at IS NULL AS unpublished, e.payload_sha256 <> i.payload_sha256 AS conflicting
-      FROM events e JOIN ${sql.unnest(
+      FROM ${sql.unnest(
         events.map((e) => [e.eventId, e.payloadSha256]),
         ["uuid", "text"],
-      )} AS i(event_id, payload_sha256) ON i.event_id = e.event_id
+      )} AS i(event_id, payload_sha256)
+      CROSS JOIN LATERAL ${storedRowOf(sql.fragment`i.event_id`)} AS e
     ) AS existing
     WHERE unpublished OR conflicting`);
 }
@@ -105,12 +116,23 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
           e.receivedAt,
         ];
       });
-      // One statement, so one atomic round trip for the batch.
+      // One statement, so one atomic round trip for the batch. event_id is unique in event_keys (events is
+      // unique only per partition): an id is claimed there first, and only claimed ids are inserted.
       const inserted = await pool.any(sql.type(storedEventRow)`
+        WITH batch AS (
+          SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"])}
+            AS b(event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
+                 metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at)
+        ), claimed AS (
+          INSERT INTO event_keys (event_id, created_at) SELECT event_id, now() FROM batch
+          ON CONFLICT (event_id) DO NOTHING
+          RETURNING event_id, created_at
+        )
         INSERT INTO events (event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
-                            metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at)
-        SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"])}
-        ON CONFLICT (event_id) DO NOTHING
+                            metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at, created_at)
+        SELECT b.event_id, b.source, b.correlation_id, b.user_id, b.amount, b.currency, b.merchant, b.event_timestamp,
+               b.metadata, b.metadata_escaped_bytes, b.payload_mode, b.payload_sha256, b.payload_key, b.received_at, claimed.created_at
+        FROM batch AS b JOIN claimed USING (event_id)
         RETURNING ${storedEventColumns}`);
       const insertedIds = new Set(inserted.map((row) => row.event_id));
       const earlier = unique.filter((e) => !insertedIds.has(e.eventId));
@@ -129,7 +151,7 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
 
     async findById(eventId, source) {
       const row = await pool.maybeOne(sql.type(storedEventRow)`
-        SELECT ${storedEventColumns} FROM events WHERE event_id = ${eventId} AND source = ${source}`);
+        SELECT ${storedEventColumns} FROM ${storedRowOf(sql.fragment`${eventId}::uuid`)} AS e WHERE source = ${source}`);
       return row ? toStoredEvent(row) : undefined;
     },
 
@@ -159,7 +181,8 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
     async findMetadata(eventIds) {
       if (eventIds.length === 0) return new Map();
       const rows = await pool.any(sql.type(metadataRow)`
-        SELECT event_id, metadata FROM events WHERE event_id = ANY(${sql.array(eventIds, "uuid")})`);
+        SELECT e.event_id, e.metadata
+        FROM unnest(${sql.array(eventIds, "uuid")}) AS i(event_id) CROSS JOIN LATERAL ${storedRowOf(sql.fragment`i.event_id`)} AS e`);
       return new Map(rows.map((row) => [row.event_id, row.metadata as StoredEvent["metadata"]]));
     },
   };

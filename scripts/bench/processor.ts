@@ -149,7 +149,7 @@ function combined(runs: readonly Throughput[]): Throughput {
 /** One unmeasured batch first (connections, prepared statements, JIT), then `events` more on emptied tables. */
 async function measure(label: string, db: Client, events: number, batchSize: number, runBatch: () => Promise<void>): Promise<Throughput> {
   await runBatch();
-  await db.query("TRUNCATE events, idempotency_keys");
+  await db.query("TRUNCATE events, event_keys, idempotency_keys");
   const bar = progress(label);
   const started = process.hrtime.bigint();
   for (let done = 0; done < events; done += batchSize) {

@@ -118,7 +118,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
       step("end-to-end");
       endToEnd = [];
       for (const run of endToEndRuns) {
-        await db.query("TRUNCATE events, idempotency_keys");
+        await db.query("TRUNCATE events, event_keys, idempotency_keys");
         const ingestBefore = processorMetrics.ingestMs.length;
         endToEnd.push(await measureEndToEnd(t.stack, db, t.apiKey, run));
         // The lowest load: handler time without queueing behind other requests, as each Lambda environment serves one at a time.
