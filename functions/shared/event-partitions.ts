@@ -15,6 +15,9 @@ export interface PartitionLayout {
   readonly ahead: number;
 }
 
+/** What a stack that says nothing gets: daily partitions, two weeks ahead. */
+export const defaultPartitionLayout: PartitionLayout = { width: "day", ahead: defaultPartitionsAhead.day };
+
 /** One partition: `[from, to)` of created_at. */
 export interface PartitionRange {
   readonly name: string;
@@ -60,7 +63,7 @@ export function partitionsThrough(layout: PartitionLayout, now: Date, since: Dat
 
 /** PARTITION_WIDTH and PARTITIONS_AHEAD, read at cold start. */
 export function partitionLayoutFromEnv(env: Environment): PartitionLayout {
-  const raw = optionalString(env, envNames.partitionWidth) ?? "day";
+  const raw = optionalString(env, envNames.partitionWidth) ?? defaultPartitionLayout.width;
   const width = partitionWidths.find((w) => w === raw);
   if (width === undefined) throw new EnvironmentError(envNames.partitionWidth, `must be one of ${partitionWidths.join(", ")}, got "${raw}"`);
   const ahead = optionalInteger(env, envNames.partitionsAhead, defaultPartitionsAhead[width], { min: 1, max: maxPartitionsAhead });

@@ -88,7 +88,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
     if (measures("cold-start")) {
       step("cold-start");
       const runtime = { region: t.stack.region, awsEndpointUrl: t.stack.awsEndpointUrl, logLevel: "info" };
-      coldStart = await measureColdStarts(bundleDir, (name) => functionEnvironment(name, t.stack, runtime));
+      coldStart = await measureColdStarts(bundleDir, (name) => functionEnvironment(name, { ...t.stack, eventPartitions: t.stack.sizing.eventPartitions }, runtime));
     }
 
     let batches: BatchComparison[] | undefined;
