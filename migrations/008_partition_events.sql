@@ -68,3 +68,20 @@ ALTER INDEX events_partitioned_created_idx RENAME TO events_created_at_event_id_
 ALTER INDEX events_partitioned_unpublished_idx RENAME TO events_unpublished_created_at_event_id_idx;
 -- A new table has no statistics until autovacuum gets to it, and the planner would guess.
 ANALYZE events;
+
+-- 007's mark looked rows up by event_id alone, which on a partitioned table probes every partition.
+-- A batch's keys give the created_at range its rows lie in; with the range as parameters of the
+-- UPDATE, PostgreSQL prunes to the partitions that range covers (usually the current one) whether
+-- the plan is custom or generic. Still the function, not a SET, for RDS Proxy (migration 007).
+CREATE OR REPLACE FUNCTION mark_published(event_ids uuid[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  earliest timestamptz;
+  latest timestamptz;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  SELECT min(created_at), max(created_at) INTO earliest, latest FROM event_keys WHERE event_id = ANY(event_ids);
+  UPDATE events SET published_at = now()
+  WHERE event_id = ANY(event_ids) AND created_at BETWEEN earliest AND latest AND published_at IS NULL;
+END
+$$;
