@@ -66,6 +66,34 @@ function storedRowOf(eventId: FragmentSqlToken) {
     SELECT events.* FROM event_keys JOIN events USING (event_id, created_at) WHERE event_keys.event_id = ${eventId})`;
 }
 
+/** The columns persist fills from a NewEvent, in the order of `newEventRows`; created_at comes from the database. */
+export const newEventColumns = sql.fragment`event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
+  metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at`;
+
+/** The events as rows of `newEventColumns`, one array parameter per column. */
+export function newEventRows(events: readonly NewEvent[]) {
+  const tuples = events.map((e) => {
+    const metadata = e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata);
+    return [
+      e.eventId,
+      e.source,
+      e.correlationId,
+      e.event.user_id,
+      String(e.event.amount),
+      e.event.currency,
+      e.event.merchant,
+      e.event.timestamp,
+      metadata,
+      escapedJsonBytes(metadata ?? "null"),
+      e.payloadMode,
+      e.payloadSha256,
+      e.payloadKey,
+      e.receivedAt,
+    ];
+  });
+  return sql.unnest(tuples, ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"]);
+}
+
 function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
   const seen = new Map<string, NewEvent>();
   for (const event of events) if (!seen.has(event.eventId)) seen.set(event.eventId, event);
@@ -97,42 +125,17 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
     async persist(events) {
       if (events.length === 0) return { unpublished: [], conflicting: [] };
       const unique = uniqueByEventId(events);
-      const tuples = unique.map((e) => {
-        const metadata = e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata);
-        return [
-          e.eventId,
-          e.source,
-          e.correlationId,
-          e.event.user_id,
-          String(e.event.amount),
-          e.event.currency,
-          e.event.merchant,
-          e.event.timestamp,
-          metadata,
-          escapedJsonBytes(metadata ?? "null"),
-          e.payloadMode,
-          e.payloadSha256,
-          e.payloadKey,
-          e.receivedAt,
-        ];
-      });
       // One statement, so one atomic round trip for the batch. event_id is unique in event_keys (events is
       // unique only per partition): an id is claimed there first, and only claimed ids are inserted.
       const inserted = await pool.any(sql.type(storedEventRow)`
-        WITH batch AS (
-          SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"])}
-            AS b(event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
-                 metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at)
-        ), claimed AS (
+        WITH batch AS (SELECT * FROM ${newEventRows(unique)} AS b(${newEventColumns})),
+        claimed AS (
           INSERT INTO event_keys (event_id, created_at) SELECT event_id, now() FROM batch
           ON CONFLICT (event_id) DO NOTHING
           RETURNING event_id, created_at
         )
-        INSERT INTO events (event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
-                            metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at, created_at)
-        SELECT b.event_id, b.source, b.correlation_id, b.user_id, b.amount, b.currency, b.merchant, b.event_timestamp,
-               b.metadata, b.metadata_escaped_bytes, b.payload_mode, b.payload_sha256, b.payload_key, b.received_at, claimed.created_at
-        FROM batch AS b JOIN claimed USING (event_id)
+        INSERT INTO events (${newEventColumns}, created_at)
+        SELECT batch.*, claimed.created_at FROM batch JOIN claimed USING (event_id)
         RETURNING ${storedEventColumns}`);
       const insertedIds = new Set(inserted.map((row) => row.event_id));
       const earlier = unique.filter((e) => !insertedIds.has(e.eventId));

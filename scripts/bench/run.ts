@@ -25,11 +25,12 @@ import { compareIngest, ingestConnections, type IngestComparison } from "./inges
 import { measureLogVolume, type LogVolume } from "./log-volume";
 import { median, packageVersion, repositoryRoot, resultsFile } from "./measure";
 import { listPrices } from "./prices";
-import { benchCommand, benchPartsToRun, type BenchPart } from "./parts";
+import { benchCommand, benchPartsToRun, storeRowsOf, type BenchPart } from "./parts";
 import { measurePipeline, type PipelineThroughput } from "./pipeline";
 import { compareAtBatchSize, functionMetricCollector, type BatchComparison } from "./processor";
 import { evaluateTargets, type BenchResults } from "./report";
 import { capacityOf, costsOf } from "./sizing";
+import { formatStore, measureStore } from "./store";
 import { formatCosts, formatLogVolume, formatResults } from "./tables";
 
 const stacks = {
@@ -204,6 +205,9 @@ runCli(benchCommand.name, async () => {
     console.log(usage(benchCommand));
     return 0;
   }
-  await main(parts);
+  // The store part needs PostgreSQL alone, not the local stack.
+  if (parts.includes("store")) console.log(formatStore(await measureStore(storeRowsOf(process.argv.slice(2), process.env))));
+  const stackParts = parts.filter((part) => part !== "store");
+  if (stackParts.length > 0) await main(stackParts);
   return 0;
 });
