@@ -164,7 +164,11 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
       if (to !== undefined) conditions.push(sql.fragment`created_at < ${to}::timestamptz`);
       // A row comparison in the order of events_source_user_id_created_at_event_id_idx lets the index
       // start right after the cursor instead of skipping the rows of earlier pages.
-      if (after !== undefined) conditions.push(sql.fragment`(created_at, event_id) < (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
+      // PostgreSQL prunes partitions by plain comparisons only: the cursor's created_at bounds the listing too.
+      if (after !== undefined) {
+        conditions.push(sql.fragment`(created_at, event_id) < (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
+        conditions.push(sql.fragment`created_at <= ${after.createdAt}::timestamptz`);
+      }
       const rows = await pool.any(sql.type(listingCandidateRow)`
         SELECT ${columnsBesideMetadata}, ${sortCreatedAt}, ${metadataBytes}
         FROM events
