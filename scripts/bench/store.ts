@@ -193,7 +193,7 @@ async function measureReplayScan(pool: DatabasePool, store: GeneratedStore): Pro
 async function measureRetention(s: Shape, store: GeneratedStore) {
   const day = partitionOf(benchLayout.width, store.from);
   const range = [day.from.toISOString(), day.to.toISOString()];
-  const rows = Number((await s.db.query("SELECT count(*) AS n FROM events WHERE created_at >= $1 AND created_at < $2", range)).rows[0].n);
+  const rows = Number((await s.db.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE created_at >= $1 AND created_at < $2", range)).rows[0].n);
   if (s.shape === "unpartitioned") {
     const ms = await timed(() => s.db.query("DELETE FROM events WHERE created_at >= $1 AND created_at < $2", range));
     return { rows, ms: round(ms), how: "DELETE" };
@@ -219,7 +219,7 @@ async function measureErasure(db: Client) {
 
 /** Migration 008 on today's table as the bench left it: how long a deployed stack's upgrade holds its lock. */
 async function measureMigration(before: Shape) {
-  const rows = Number((await before.db.query("SELECT count(*) AS n FROM events")).rows[0].n);
+  const rows = Number((await before.db.query<{ n: string }>("SELECT count(*) AS n FROM events")).rows[0].n);
   const seconds = (await timed(() => applyMigrations(before.url, path.join(__dirname, "..", "..", "migrations")))) / 1000;
   return { rows, seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds) };
 }

@@ -13,7 +13,7 @@ const eventId = testEventId;
  * with neither, the default one too (it holds anything before the first).
  */
 function partitionsOfWindow(selection: ReplaySelection, after?: EventSortKey): string[] {
-  const from = [selection.from, after?.createdAt].filter((at) => at != null).map((at) => new Date(at as string).getTime());
+  const from = [selection.from, after?.createdAt].filter((at) => at != null).map((at) => new Date(at).getTime());
   const days = [];
   for (let day = new Date(from.length > 0 ? Math.max(...from) : Date.parse("2024-01-01T00:00:00Z")); day < new Date(selection.to); day = new Date(day.getTime() + 86_400_000)) {
     days.push(`events_p${day.toISOString().slice(0, 10).replaceAll("-", "")}`);
