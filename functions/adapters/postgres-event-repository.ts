@@ -58,12 +58,16 @@ export function toStoredEvent(row: StoredEventRow): StoredEvent {
 export const sortCreatedAt = sql.fragment`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_created_at`;
 
 /**
- * The events row of one id, found through its key: the key's created_at names the partition, and a
- * lateral subquery is run per id, so PostgreSQL prunes to that partition at run time.
+ * The events row of one id, found through its key: the key's created_at names the partition. The
+ * inner subquery is run once per key with that created_at as a parameter, so PostgreSQL opens only
+ * its partition; OFFSET 0 keeps the planner from flattening it into a join that reads every partition.
  */
 function storedRowOf(eventId: FragmentSqlToken) {
   return sql.fragment`(
-    SELECT events.* FROM event_keys JOIN events USING (event_id, created_at) WHERE event_keys.event_id = ${eventId})`;
+    SELECT e.* FROM event_keys AS k CROSS JOIN LATERAL (
+      SELECT * FROM events WHERE events.event_id = k.event_id AND events.created_at = k.created_at OFFSET 0
+    ) AS e
+    WHERE k.event_id = ${eventId})`;
 }
 
 /** The columns persist fills from a NewEvent, in the order of `newEventRows`; created_at comes from the database. */

@@ -55,3 +55,24 @@ export function partitionsRead(plan: string): string[] {
     .flatMap((line) => [...line.matchAll(/ on (events_(?:p\d{8}|default))\b/g)].map((match) => match[1]));
   return [...new Set(read)].sort();
 }
+
+/**
+ * The plans of every statement `run` sends and the statements inside the functions they call (such
+ * as a plpgsql body), as auto_explain logs them with ANALYZE; it sends them to this client as notices.
+ */
+export async function nestedPlans(url: string, run: (client: Client) => Promise<unknown>): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const plans: string[] = [];
+  client.on("notice", (notice) => plans.push(notice.message ?? ""));
+  try {
+    await client.query("LOAD 'auto_explain'");
+    for (const setting of ["auto_explain.log_min_duration = 0", "auto_explain.log_nested_statements = on", "auto_explain.log_analyze = on", "client_min_messages = log"]) {
+      await client.query(`SET ${setting}`);
+    }
+    await run(client);
+    return plans;
+  } finally {
+    await client.end();
+  }
+}
