@@ -215,7 +215,8 @@ async function seedDesignBatch(db: Client, messages: readonly QueueMessage[], pu
     await db.query({ name: "seed-insert", text: `${insertEvent} ${placeholders(0)}`, values: eventRowValues(message) });
     await db.query({
       name: "seed-mark",
-      text: "INSERT INTO idempotency_keys (event_id, payload_sha256) VALUES ($1, $2)",
+      // Since migration 008, idempotency_keys references event_keys: the key is claimed there as well.
+      text: "WITH claimed AS (INSERT INTO event_keys (event_id, created_at) VALUES ($1, now())) INSERT INTO idempotency_keys (event_id, payload_sha256) VALUES ($1, $2)",
       values: [message.event_id, message.payload_sha256],
     });
     if (publishTo) {
