@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
@@ -7,18 +7,17 @@ import { ensureEventPartitions } from "../../../functions/adapters/postgres-even
 import { createDatabasePool } from "../../../functions/shared/database";
 import { applyMigrations, statementsOf } from "../../../functions/shared/migrations";
 import { startEmbeddedPostgres } from "../../../scripts/local-stack/embedded-postgres";
-import { migrationsDirectory } from "../../support/database";
+import { migrationsDirectory, migrationsThrough } from "../../support/database";
 
 const copies: string[] = [];
 after(() => {
   for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A directory holding migrations 001 through `last` only: the schema a stack deployed then has. */
-function migrationsThrough(last: number): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "fluxa-migrations-"));
+/** migrationsThrough, removed after the file's tests. */
+function schemaThrough(last: number): string {
+  const dir = migrationsThrough(last);
   copies.push(dir);
-  for (const file of readdirSync(migrationsDirectory).filter((f) => Number(f.slice(0, 3)) <= last)) copyFileSync(path.join(migrationsDirectory, file), path.join(dir, file));
   return dir;
 }
 
@@ -34,7 +33,7 @@ describe("migration 006: events carry their source (embedded PostgreSQL)", funct
     chmodSync(dataDir, 0o755);
     server = await startEmbeddedPostgres(dataDir);
     // The schema as deployed before sources: migrations 001-005 only.
-    await applyMigrations(server.databaseUrl, migrationsThrough(5));
+    await applyMigrations(server.databaseUrl, schemaThrough(5));
     client = new Client({ connectionString: server.databaseUrl });
     await client.connect();
     await client.query(`
@@ -53,7 +52,7 @@ describe("migration 006: events carry their source (embedded PostgreSQL)", funct
     const after005 = readdirSync(migrationsDirectory).filter((f) => f.endsWith(".sql") && !/^00[1-5]_/.test(f)).sort();
     expect(after005[0]).to.equal("006_add_events_source.sql");
     // Through 007 first: 008 replaces the table with a partitioned one on purpose.
-    expect(await applyMigrations(server.databaseUrl, migrationsThrough(7))).to.deep.equal(after005.filter((f) => /^00[67]_/.test(f)));
+    expect(await applyMigrations(server.databaseUrl, schemaThrough(7))).to.deep.equal(after005.filter((f) => /^00[67]_/.test(f)));
     // A rewrite (a volatile default, or a constraint checked row by row) gives the table a new file.
     expect(await one("SELECT relfilenode FROM pg_class WHERE relname = 'events'")).to.deep.equal(fileBefore);
     expect(await applyMigrations(server.databaseUrl, migrationsDirectory)).to.deep.equal(after005.filter((f) => !/^00[67]_/.test(f)));
@@ -86,7 +85,7 @@ describe("migration 008: events becomes partitioned, on a table with rows (embed
     chmodSync(dataDir, 0o755);
     server = await startEmbeddedPostgres(dataDir);
     // A local .fluxa/ of the version before partitions: migrations 001-007 and events over three months.
-    await applyMigrations(server.databaseUrl, migrationsThrough(7));
+    await applyMigrations(server.databaseUrl, schemaThrough(7));
     client = new Client({ connectionString: server.databaseUrl });
     await client.connect();
     await client.query(`
