@@ -42,6 +42,8 @@ export interface EventPipelineArgs {
   readonly database: LinkTargets["database"];
   /** Queues a replay may send to (none: the topic only), and its longest window. */
   readonly replay: LinkTargets["replay"];
+  /** The width of events' partitions and how many the migrate function keeps ahead. */
+  readonly eventPartitions: LinkTargets["eventPartitions"];
   /** SQS → processor batching and the mapping's maximum concurrency. */
   readonly queue: FluxaConfig["queue"];
   /** `raw/` payload expiry, and whether `pulumi destroy` may delete a non-empty bucket (the payloads' or their access logs'). */
@@ -93,6 +95,7 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
       database: args.database,
       replay: args.replay,
       sourceKeys: sourceDirectory(sourceKeys),
+      eventPartitions: args.eventPartitions,
     };
     const { migration, deployed } = this.createFunctions(name, args, targets);
     this.createQueueMapping(name, args.queue, queue, deployed[eventQueue.consumer]);
@@ -150,7 +153,7 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
     const migrate = makeFunction("migrate");
     const migration = new aws.lambda.Invocation(
       `${name}-migrations`,
-      { functionName: migrate.name, input: "{}", triggers: { migrations: args.migrationsHash } },
+      { functionName: migrate.name, input: "{}", triggers: { migrations: args.migrationsHash, eventPartitions: `${args.eventPartitions.width}/${args.eventPartitions.ahead}` } },
       { parent: this },
     );
     const deployed = Object.fromEntries(functionNames.map((fn) => [fn, fn === "migrate" ? migrate : makeFunction(fn, [migration])])) as Record<FunctionName, aws.lambda.Function>;

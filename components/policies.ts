@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { linkEnvironment } from "../functions/link-environment";
+import type { PartitionLayout } from "../functions/shared/event-partitions";
 import { payloadKeyPrefix, type Link } from "../functions/topology";
 
 export interface PolicyStatement {
@@ -40,6 +41,8 @@ export interface LinkTargets {
   readonly replay: { readonly queueUrls: readonly string[]; readonly maxWindowDays: number };
   /** API key id → source, as the functions read it (`encodeSourceDirectory`). */
   readonly sourceKeys: pulumi.Input<string>;
+  /** The partitions of events (stack config partitionWidth, partitionsAhead). */
+  readonly eventPartitions: PartitionLayout;
 }
 
 /** An SQS queue URL as stack config accepts it: `https://sqs.<region>.amazonaws.com/<account>/<name>`. */
@@ -76,6 +79,7 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
     },
     replay: { queueUrls: targets.replay.queueUrls.join(","), maxWindowDays: String(targets.replay.maxWindowDays) },
     sourceKeys: targets.sourceKeys,
+    eventPartitions: { width: targets.eventPartitions.width, ahead: String(targets.eventPartitions.ahead) },
   });
   return { environment, statements: linkStatements(link, targets) };
 }
@@ -117,6 +121,8 @@ function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
     }
     case "sourceKeys":
       // Configuration only: the directory travels in the environment, no AWS call reads it.
+      return [];
+    case "eventPartitions":
       return [];
   }
 }

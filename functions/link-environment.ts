@@ -21,6 +21,8 @@ export interface LinkValues<V> {
   readonly replay: { readonly queueUrls: V; readonly maxWindowDays: V };
   /** API key id → source name, as `encodeSourceDirectory` writes it. */
   readonly sourceKeys: V;
+  /** How much time each partition of events covers (`day`, `month`) and how many exist ahead of now. */
+  readonly eventPartitions: { readonly width: V; readonly ahead: V };
 }
 
 /** The environment variables one link sets: the one place that decides them, for Pulumi and the local stack. */
@@ -55,5 +57,7 @@ export function linkEnvironment<V>(link: Link, values: LinkValues<V>): Record<st
       return { [envNames.replayQueueUrls]: values.replay.queueUrls, [envNames.replayMaxWindowDays]: values.replay.maxWindowDays };
     case "sourceKeys":
       return { [envNames.sourceKeys]: values.sourceKeys };
+    case "eventPartitions":
+      return { [envNames.partitionWidth]: values.eventPartitions.width, [envNames.partitionsAhead]: values.eventPartitions.ahead };
   }
 }

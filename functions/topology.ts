@@ -14,7 +14,7 @@ export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "repla
 export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as const;
 
 /** The resources a function may be linked to: a link gives it the environment variables and IAM access for one. */
-export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets", "sourceKeys"] as const;
+export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets", "sourceKeys", "eventPartitions"] as const;
 export type Link = (typeof linkNames)[number];
 
 /** An AWS service API a function calls; a function in the VPC reaches each through NAT or a VPC endpoint. */
@@ -33,6 +33,8 @@ export const linkServices: Readonly<Record<Link, readonly AwsService[]>> = {
   replayTargets: ["sqs"],
   // Configuration only: the key directory travels in the environment.
   sourceKeys: [],
+  // Configuration only: the width and lead of events' partitions.
+  eventPartitions: [],
 };
 
 export interface FunctionSpec {
@@ -84,7 +86,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     entry: "functions/migrate/handler.ts",
     timeoutSeconds: 120,
     memoryMb: 256,
-    links: ["database"],
+    links: ["database", "eventPartitions"],
     inVpc: true,
     awsSdk: "bundled",
     // Migrations must never run twice at once; one execution is all a deploy needs.
@@ -230,6 +232,8 @@ export const envNames = {
   replayQueueUrls: "REPLAY_QUEUE_URLS",
   replayMaxWindowDays: "REPLAY_MAX_WINDOW_DAYS",
   sourceKeys: "SOURCE_DIRECTORY",
+  partitionWidth: "PARTITION_WIDTH",
+  partitionsAhead: "PARTITIONS_AHEAD",
 } as const;
 
 /** The object key of a large payload: `raw/<YYYY-MM-DD>/<event_id>.json` (UTC date of receipt). */

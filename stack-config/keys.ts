@@ -2,6 +2,7 @@ import { defaultDatabasePoolSize, eventQueue, functionNames, functionSpecs, repl
 import { boolean, integer, lambdaLogLevels, logRetentionValues, matching, oneOf, queueUrlList, type LambdaLogLevel } from "./codecs";
 import { optionalSetting, setting, type AnySetting, type Decoded } from "./setting";
 import { sourcesJson } from "./sources";
+import { defaultPartitionLayout, defaultPartitionsAhead, maxPartitionsAhead, partitionWidths, type PartitionWidth } from "../functions/shared/event-partitions";
 
 /** Stack config is read under this namespace: `pulumi config set fluxa:<key> <value>`. */
 export const configNamespace = "fluxa";
@@ -50,6 +51,11 @@ type FunctionSizingSettings = ReturnType<typeof functionSizing>;
 function followLogLevel(decoded: ReadonlyMap<string, unknown>): LambdaLogLevel {
   const level = decoded.get("logLevel");
   return level === "trace" || level === "debug" ? (level.toUpperCase() as LambdaLogLevel) : "INFO";
+}
+
+/** Unset, the lead that suits partitionWidth: two weeks of days, a quarter of months. */
+function aheadOfWidth(decoded: ReadonlyMap<string, unknown>): string {
+  return String(defaultPartitionsAhead[(decoded.get("partitionWidth") as PartitionWidth | undefined) ?? defaultPartitionLayout.width]);
 }
 
 /**
@@ -113,6 +119,13 @@ export const stackSettings = {
     }),
     maxWindowDays: setting(replayLimits.maxWindowDaysKey, integer(1, 3650), String(replayLimits.defaultMaxWindowDays), {
       meaning: "the longest `--from`/`--to` window one replay may cover (1–3650)",
+    }),
+  },
+  eventPartitions: {
+    width: setting("partitionWidth", oneOf(partitionWidths), defaultPartitionLayout.width, { meaning: "the time one partition of `events` covers by `created_at` (UTC): `day` or `month`" }),
+    ahead: setting("partitionsAhead", integer(1, maxPartitionsAhead), aheadOfWidth, {
+      meaning: `partitions the migrate function creates ahead of the current one (1–${maxPartitionsAhead})`,
+      defaultText: `day \`${defaultPartitionsAhead.day}\`, month \`${defaultPartitionsAhead.month}\``,
     }),
   },
   api: {

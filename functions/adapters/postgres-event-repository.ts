@@ -1,4 +1,4 @@
-import { sql, type DatabasePool } from "slonik";
+import { sql, type DatabasePool, type FragmentSqlToken } from "slonik";
 import { z } from "zod";
 import { escapedJsonBytes } from "../shared/body-bytes";
 import type { EventRepository, NewEvent, StoredEvent } from "../shared/ports";
@@ -57,6 +57,47 @@ export function toStoredEvent(row: StoredEventRow): StoredEvent {
 // them would skip or repeat rows.
 export const sortCreatedAt = sql.fragment`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_created_at`;
 
+/**
+ * The events row of one id, found through its key: the key's created_at names the partition. The
+ * inner subquery is run once per key with that created_at as a parameter, so PostgreSQL opens only
+ * its partition; OFFSET 0 keeps the planner from flattening it into a join that reads every partition.
+ */
+function storedRowOf(eventId: FragmentSqlToken) {
+  return sql.fragment`(
+    SELECT e.* FROM event_keys AS k CROSS JOIN LATERAL (
+      SELECT * FROM events WHERE events.event_id = k.event_id AND events.created_at = k.created_at OFFSET 0
+    ) AS e
+    WHERE k.event_id = ${eventId})`;
+}
+
+/** The columns persist fills from a NewEvent, in the order of `newEventRows`; created_at comes from the database. */
+export const newEventColumns = sql.fragment`event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
+  metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at`;
+
+/** The events as rows of `newEventColumns`, one array parameter per column. */
+export function newEventRows(events: readonly NewEvent[]) {
+  const tuples = events.map((e) => {
+    const metadata = e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata);
+    return [
+      e.eventId,
+      e.source,
+      e.correlationId,
+      e.event.user_id,
+      String(e.event.amount),
+      e.event.currency,
+      e.event.merchant,
+      e.event.timestamp,
+      metadata,
+      escapedJsonBytes(metadata ?? "null"),
+      e.payloadMode,
+      e.payloadSha256,
+      e.payloadKey,
+      e.receivedAt,
+    ];
+  });
+  return sql.unnest(tuples, ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"]);
+}
+
 function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
   const seen = new Map<string, NewEvent>();
   for (const event of events) if (!seen.has(event.eventId)) seen.set(event.eventId, event);
@@ -64,19 +105,21 @@ function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
 }
 
 /**
- * The rows of events the INSERT skipped: stored by an earlier delivery and never published, or
- * stored with another payload under the same event_id. ON CONFLICT DO NOTHING waits for a concurrent
- * inserter of the same event_id to commit, so each of these rows was committed before the INSERT
- * returned, and this later statement sees it.
+ * The rows of events whose ids an earlier delivery claimed: stored and never published, or stored
+ * with another payload under the same event_id. ON CONFLICT DO NOTHING waits for a concurrent
+ * claimer of the same event_id to commit, so each of these rows was committed before the INSERT
+ * returned, and this later statement sees it. A key without its event (erased) returns nothing: that
+ * event was delivered once and is acknowledged.
  */
 function earlierDeliveries(pool: DatabasePool, events: readonly NewEvent[]) {
   return pool.any(sql.type(persistedRow)`
     SELECT ${storedEventColumns}, unpublished, conflicting FROM (
       SELECT e.*, e.published_at IS NULL AS unpublished, e.payload_sha256 <> i.payload_sha256 AS conflicting
-      FROM events e JOIN ${sql.unnest(
+      FROM ${sql.unnest(
         events.map((e) => [e.eventId, e.payloadSha256]),
         ["uuid", "text"],
-      )} AS i(event_id, payload_sha256) ON i.event_id = e.event_id
+      )} AS i(event_id, payload_sha256)
+      CROSS JOIN LATERAL ${storedRowOf(sql.fragment`i.event_id`)} AS e
     ) AS existing
     WHERE unpublished OR conflicting`);
 }
@@ -86,31 +129,17 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
     async persist(events) {
       if (events.length === 0) return { unpublished: [], conflicting: [] };
       const unique = uniqueByEventId(events);
-      const tuples = unique.map((e) => {
-        const metadata = e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata);
-        return [
-          e.eventId,
-          e.source,
-          e.correlationId,
-          e.event.user_id,
-          String(e.event.amount),
-          e.event.currency,
-          e.event.merchant,
-          e.event.timestamp,
-          metadata,
-          escapedJsonBytes(metadata ?? "null"),
-          e.payloadMode,
-          e.payloadSha256,
-          e.payloadKey,
-          e.receivedAt,
-        ];
-      });
-      // One statement, so one atomic round trip for the batch.
+      // One statement, so one atomic round trip for the batch. event_id is unique in event_keys (events is
+      // unique only per partition): an id is claimed there first, and only claimed ids are inserted.
       const inserted = await pool.any(sql.type(storedEventRow)`
-        INSERT INTO events (event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
-                            metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at)
-        SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"])}
-        ON CONFLICT (event_id) DO NOTHING
+        WITH batch AS (SELECT * FROM ${newEventRows(unique)} AS b(${newEventColumns})),
+        claimed AS (
+          INSERT INTO event_keys (event_id, created_at) SELECT event_id, now() FROM batch
+          ON CONFLICT (event_id) DO NOTHING
+          RETURNING event_id, created_at
+        )
+        INSERT INTO events (${newEventColumns}, created_at)
+        SELECT batch.*, claimed.created_at FROM batch JOIN claimed USING (event_id)
         RETURNING ${storedEventColumns}`);
       const insertedIds = new Set(inserted.map((row) => row.event_id));
       const earlier = unique.filter((e) => !insertedIds.has(e.eventId));
@@ -129,7 +158,7 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
 
     async findById(eventId, source) {
       const row = await pool.maybeOne(sql.type(storedEventRow)`
-        SELECT ${storedEventColumns} FROM events WHERE event_id = ${eventId} AND source = ${source}`);
+        SELECT ${storedEventColumns} FROM ${storedRowOf(sql.fragment`${eventId}::uuid`)} AS e WHERE source = ${source}`);
       return row ? toStoredEvent(row) : undefined;
     },
 
@@ -139,7 +168,11 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
       if (to !== undefined) conditions.push(sql.fragment`created_at < ${to}::timestamptz`);
       // A row comparison in the order of events_source_user_id_created_at_event_id_idx lets the index
       // start right after the cursor instead of skipping the rows of earlier pages.
-      if (after !== undefined) conditions.push(sql.fragment`(created_at, event_id) < (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
+      // PostgreSQL prunes partitions by plain comparisons only: the cursor's created_at bounds the listing too.
+      if (after !== undefined) {
+        conditions.push(sql.fragment`(created_at, event_id) < (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
+        conditions.push(sql.fragment`created_at <= ${after.createdAt}::timestamptz`);
+      }
       const rows = await pool.any(sql.type(listingCandidateRow)`
         SELECT ${columnsBesideMetadata}, ${sortCreatedAt}, ${metadataBytes}
         FROM events
@@ -159,7 +192,8 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
     async findMetadata(eventIds) {
       if (eventIds.length === 0) return new Map();
       const rows = await pool.any(sql.type(metadataRow)`
-        SELECT event_id, metadata FROM events WHERE event_id = ANY(${sql.array(eventIds, "uuid")})`);
+        SELECT e.event_id, e.metadata
+        FROM unnest(${sql.array(eventIds, "uuid")}) AS i(event_id) CROSS JOIN LATERAL ${storedRowOf(sql.fragment`i.event_id`)} AS e`);
       return new Map(rows.map((row) => [row.event_id, row.metadata as StoredEvent["metadata"]]));
     },
   };

@@ -88,8 +88,12 @@ export function postgresReplayStore(pool: DatabasePool, exactCountLimit = 1_000_
 
     async page(selection, after, limit) {
       const conditions = selectionConditions(selection);
-      // A row comparison in index order lets the scan start right after the cursor.
-      if (after !== null) conditions.push(sql.fragment`(created_at, event_id) > (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
+      // A row comparison in index order lets the scan start right after the cursor; PostgreSQL prunes
+      // partitions by plain comparisons only, so the cursor's created_at bounds the window too.
+      if (after !== null) {
+        conditions.push(sql.fragment`(created_at, event_id) > (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
+        conditions.push(sql.fragment`created_at >= ${after.createdAt}::timestamptz`);
+      }
       const rows = await pool.any(sql.type(listedRow)`
         SELECT ${storedEventColumns}, ${sortCreatedAt}
         FROM events

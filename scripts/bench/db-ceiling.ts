@@ -24,7 +24,7 @@ export async function measureDatabaseCeiling(stack: LocalStack, db: Client, batc
   const postmaster = await postmasterPid(db);
   const steps: CeilingStep[] = [];
   for (const environments of ceilingSteps) {
-    await db.query("TRUNCATE events, idempotency_keys");
+    await db.query("TRUNCATE events, event_keys, idempotency_keys");
     // One unmeasured batch per environment first: starting a worker and opening its pool is not the database's work.
     await Promise.all(Array.from({ length: environments }, () => invokeBatch(stack, batchSize)));
     const bar = progress(`database ceiling, batch ${batchSize}, ${environments} environment${environments > 1 ? "s" : ""}`);

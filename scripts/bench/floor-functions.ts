@@ -9,7 +9,7 @@ import type { Metafile } from "esbuild";
 import { bundleDirectory, bundleEntry, bundleEntryFile, repositoryRoot } from "../../bundling/function-bundles";
 import { functionSpecs, type FunctionName } from "../../functions/topology";
 import { functionEnvironment, type RuntimeSettings } from "../local-stack/function-environment";
-import type { LocalStack } from "../local-stack/local-stack";
+import { linkTargetsOf, type LocalStack } from "../local-stack/local-stack";
 import { LambdaRuntime, type FunctionConfiguration } from "../local-stack/lambda-runtime";
 
 const floorSources = path.join("scripts", "bench", "floor-bundles");
@@ -66,7 +66,7 @@ export function startBenchFunctions(stack: LocalStack, shippedBundleDir: string,
     bundleDir,
     timeoutSeconds: stack.sizing.functions[like].timeoutSeconds,
     memoryMb: stack.sizing.functions[like].memoryMb,
-    environment: functionEnvironment(like, like === "ingest" ? { ...stack, queueUrl: ingestQueueUrl } : stack, runtime),
+    environment: functionEnvironment(like, like === "ingest" ? { ...linkTargetsOf(stack), queueUrl: ingestQueueUrl } : linkTargetsOf(stack), runtime),
     region: stack.region,
     quiet: true,
     onLogLine,

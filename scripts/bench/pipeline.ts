@@ -31,7 +31,7 @@ export async function measurePipeline(
   db: Client,
   events: number,
 ): Promise<PipelineThroughput> {
-  await db.query("TRUNCATE events, idempotency_keys");
+  await db.query("TRUNCATE events, event_keys, idempotency_keys");
   const linesBefore = processorMetrics.length;
   const correlationId = `bench-pipeline-${randomUUID()}`;
   const messages = Array.from({ length: events }, () => queueMessage(correlationId));

@@ -176,7 +176,7 @@ export function combined(runs: readonly Throughput[]): Throughput {
 /** One unmeasured batch first (connections, prepared statements, JIT), then `events` more on emptied tables. */
 async function measure<T>(label: string, db: Client, events: number, batchSize: number, way: BatchWay<T>): Promise<Throughput> {
   await way.run(way.input());
-  await db.query("TRUNCATE events, idempotency_keys");
+  await db.query("TRUNCATE events, event_keys, idempotency_keys");
   const inputs = Array.from({ length: Math.ceil(events / batchSize) }, way.input);
   const bar = progress(label);
   const started = process.hrtime.bigint();
@@ -217,7 +217,8 @@ async function seedDesignBatch(db: Client, messages: readonly QueueMessage[], pu
     await db.query({ name: "seed-insert", text: multiRowInsert(1), values: eventRowValues(message) });
     await db.query({
       name: "seed-mark",
-      text: "INSERT INTO idempotency_keys (event_id, payload_sha256) VALUES ($1, $2)",
+      // Since migration 008, idempotency_keys references event_keys: the key is claimed there as well.
+      text: "WITH claimed AS (INSERT INTO event_keys (event_id, created_at) VALUES ($1, now())) INSERT INTO idempotency_keys (event_id, payload_sha256) VALUES ($1, $2)",
       values: [message.event_id, message.payload_sha256],
     });
     if (publishTo) {

@@ -14,6 +14,7 @@ import { Client } from "pg";
 import { startTestStack, type TestStack } from "../lib/local-stack-client";
 import { buildFunctions } from "../../bundling/function-bundles";
 import { localCredentials } from "../local-stack/aws-resources";
+import { linkTargetsOf } from "../local-stack/local-stack";
 import { functionEnvironment } from "../local-stack/function-environment";
 import { parseConfig, type FluxaConfig } from "../../stack-config/config";
 import { namespaceKeys, readStackConfig } from "../preview/stack-file";
@@ -29,11 +30,12 @@ import { compareIngestToFloors } from "./ingest-floor";
 import { measureLogVolume, type LogVolume } from "./log-volume";
 import { median, packageVersion, repositoryRoot, resultsFile } from "./measure";
 import { listPrices } from "./prices";
-import { benchCommand, benchPartsToRun, type BenchPart } from "./parts";
+import { benchCommand, benchPartsToRun, storeRowsOf, type BenchPart } from "./parts";
 import { measurePipeline, type PipelineThroughput } from "./pipeline";
 import { compareAtBatchSize, functionMetricCollector, type BatchComparison } from "./processor";
 import { evaluateTargets, type BenchResults } from "./report";
 import { capacityOf, costsOf } from "./sizing";
+import { formatStore, measureStore } from "./store";
 import { formatCosts, formatLogVolume, formatResults } from "./tables";
 
 const stacks = {
@@ -104,7 +106,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
     let coldStart: ColdStarts | undefined;
     if (measures("cold-start")) {
       step("cold-start");
-      coldStart = await measureColdStarts(bundleDir, (name) => functionEnvironment(name, t.stack, runtime));
+      coldStart = await measureColdStarts(bundleDir, (name) => functionEnvironment(name, linkTargetsOf(t.stack), runtime));
     }
 
     let batches: BatchComparison[] | undefined;
@@ -136,7 +138,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
       step("end-to-end");
       endToEnd = [];
       for (const run of endToEndRuns) {
-        await db.query("TRUNCATE events, idempotency_keys");
+        await db.query("TRUNCATE events, event_keys, idempotency_keys");
         const ingestBefore = processorMetrics.ingestMs.length;
         endToEnd.push(await measureEndToEnd(t.stack, db, t.apiKey, run));
         // The lowest load: handler time without queueing behind other requests, as each Lambda environment serves one at a time.
@@ -231,6 +233,9 @@ runCli(benchCommand.name, async () => {
     console.log(usage(benchCommand));
     return 0;
   }
-  await main(parts);
+  // The store part needs PostgreSQL alone, not the local stack.
+  if (parts.includes("store")) console.log(formatStore(await measureStore(storeRowsOf(process.argv.slice(2), process.env))));
+  const stackParts = parts.filter((part) => part !== "store");
+  if (stackParts.length > 0) await main(stackParts);
   return 0;
 });

@@ -1,5 +1,6 @@
 import { linkEnvironment, type LinkValues } from "../../functions/link-environment";
 import { envNames, functionSpecs, replayLimits, type FunctionName } from "../../functions/topology";
+import type { PartitionLayout } from "../../functions/shared/event-partitions";
 import { localCredentials } from "./aws-resources";
 
 /** The resources of the local stack that functions can be linked to. */
@@ -16,6 +17,8 @@ export interface LocalLinkTargets {
   readonly replayQueueUrls: string;
   /** API key id → source, as deployed functions get it. */
   readonly sourceKeys: string;
+  /** The stack's partitions of events (FLUXA_STACK's, or the defaults). */
+  readonly eventPartitions: PartitionLayout;
 }
 
 export interface RuntimeSettings {
@@ -44,6 +47,7 @@ export function functionEnvironment(
     database: { kind: "url", url: targets.databaseUrl, ...(targets.databasePoolSize === undefined ? {} : { poolSize: String(targets.databasePoolSize) }) },
     replay: { queueUrls: targets.replayQueueUrls, maxWindowDays: String(replayLimits.defaultMaxWindowDays) },
     sourceKeys: targets.sourceKeys,
+    eventPartitions: { width: targets.eventPartitions.width, ahead: String(targets.eventPartitions.ahead) },
   };
   return {
     AWS_REGION: settings.region,

@@ -85,8 +85,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const sources = settings.sources ?? [{ name: defaultSourceName, keys: settings.apiKeys ?? [localApiKey(settings.dataDir)] }];
     const sourceKeys = encodeSourceDirectory(sources.flatMap((source) => source.keys.map((key) => [localApiKeyId(key), source.name] as const)));
     const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, say, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls, sourceKeys }));
-    const { applied } = (await runtime.invoke("migrate", {})) as { applied?: string[] };
+    const { applied, partitionsCreated } = (await runtime.invoke("migrate", {})) as { applied?: string[]; partitionsCreated?: string[] };
     say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);
+    say(`event partitions created: ${partitionsCreated?.length ? partitionsCreated.join(", ") : "none (all exist)"}`);
     await started(
       stoppers,
       startSqsEventSource({
@@ -160,7 +161,7 @@ function lambdaRuntime(
   sizing: LocalSizing,
   bundleDir: string,
   say: (message: string) => void,
-  targets: LocalLinkTargets & { awsEndpointUrl: string },
+  targets: Omit<LocalLinkTargets, "eventPartitions"> & { awsEndpointUrl: string },
 ): LambdaRuntime {
   const configurations = functionNames.map((name) => ({
     name,
@@ -170,7 +171,7 @@ function lambdaRuntime(
     ...sizing.functions[name],
     environment: functionEnvironment(
       name,
-      { ...targets, databasePoolSize: sizing.databasePoolSize },
+      { ...targets, databasePoolSize: sizing.databasePoolSize, eventPartitions: sizing.eventPartitions },
       { region, awsEndpointUrl: targets.awsEndpointUrl, logLevel: settings.logLevel },
       settings.functionEnvironment[name],
     ),
@@ -179,4 +180,9 @@ function lambdaRuntime(
     onLogLine: settings.onFunctionLog && ((line: string) => settings.onFunctionLog?.(name, line)),
   }));
   return new LambdaRuntime(configurations, settings.poolSize);
+}
+
+/** What a function of this running stack is linked to, for code that starts functions beside it (the bench). */
+export function linkTargetsOf(stack: LocalStack): LocalLinkTargets {
+  return { ...stack, eventPartitions: stack.sizing.eventPartitions };
 }

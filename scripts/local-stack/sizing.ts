@@ -2,10 +2,11 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { configNamespace, parseConfig, type FluxaConfig } from "../../stack-config/config";
 import { namespaceKeys, readStackConfig } from "../preview/stack-file";
+import { defaultPartitionLayout } from "../../functions/shared/event-partitions";
 import { defaultDatabasePoolSize, eventQueue, functionNames, functionSpecs, type FunctionName } from "../../functions/topology";
 
 /** What bounds and sizes the functions and the processor's mapping: the part of a stack's config the local stack runs by. */
-export type LocalSizing = Pick<FluxaConfig, "functions" | "queue"> & { readonly databasePoolSize: number };
+export type LocalSizing = Pick<FluxaConfig, "functions" | "queue" | "eventPartitions"> & { readonly databasePoolSize: number };
 
 export interface SizingOverrides {
   readonly reservedConcurrency: Partial<Record<FunctionName, number>>;
@@ -23,7 +24,7 @@ export function topologySizing(): LocalSizing {
     }),
   ) as LocalSizing["functions"];
   const { batchSize, maximumBatchingWindowSeconds, maximumConcurrency } = eventQueue;
-  return { functions, queue: { batchSize, batchingWindowSeconds: maximumBatchingWindowSeconds, maximumConcurrency }, databasePoolSize: defaultDatabasePoolSize };
+  return { functions, queue: { batchSize, batchingWindowSeconds: maximumBatchingWindowSeconds, maximumConcurrency }, databasePoolSize: defaultDatabasePoolSize, eventPartitions: defaultPartitionLayout };
 }
 
 /**
@@ -35,7 +36,7 @@ export function stackSizing(stack: string, root = repositoryRoot): LocalSizing {
   if (!existsSync(path.join(root, `Pulumi.${stack}.yaml`))) throw new Error(`FLUXA_STACK=${stack}: there is no Pulumi.${stack}.yaml in ${root}`);
   const file = readStackConfig(stack, root);
   const config = parseConfig(namespaceKeys(file, configNamespace), stack, file["aws:region"] ?? "");
-  return { functions: config.functions, queue: config.queue, databasePoolSize: config.database.poolSize };
+  return { functions: config.functions, queue: config.queue, databasePoolSize: config.database.poolSize, eventPartitions: config.eventPartitions };
 }
 
 /**

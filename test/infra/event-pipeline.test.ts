@@ -20,7 +20,7 @@ const expectedEnv: Record<FunctionName, string[]> = {
     ...databaseEnv,
   ],
   query: [envNames.logLevel, ...databaseEnv, envNames.sourceKeys],
-  migrate: [envNames.logLevel, ...databaseEnv],
+  migrate: [envNames.logLevel, ...databaseEnv, envNames.partitionWidth, envNames.partitionsAhead],
   replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays, envNames.sourceKeys],
 };
 
@@ -143,6 +143,11 @@ for (const stack of ["dev", "prod"] as const) {
           assert.equal(variables.NODE_EXTRA_CA_CERTS, "/var/runtime/ca-cert.pem");
         }
         if (name === "ingest") assert.equal(variables[envNames.queueUrl], run.outputs.queueUrl);
+        if (name === "migrate") {
+          // Pulumi.prod.yaml partitions by day, Pulumi.dev.yaml by month.
+          assert.equal(variables[envNames.partitionWidth], stack === "prod" ? "day" : "month");
+          assert.equal(variables[envNames.partitionsAhead], stack === "prod" ? "14" : "3");
+        }
         if (name === "processor") {
           assert.equal(variables[envNames.topicArn], run.outputs.eventsTopicArn);
           assert.equal(variables[envNames.queueUrl], run.outputs.queueUrl);

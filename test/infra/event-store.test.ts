@@ -93,11 +93,11 @@ for (const stack of ["dev", "prod"] as const) {
       assert.match(run.outputs.dbEndpoint, /\.proxy-mock\./);
     });
 
-    it("invokes the migrate function with {} keyed on a hash of migrations/", () => {
+    it("invokes the migrate function with {} keyed on a hash of migrations/ and on the stack's partition layout", () => {
       const invocation = one(run, "aws:lambda/invocation:Invocation", "fluxa-pipeline-migrations").inputs;
       assert.equal(invocation.functionName, `fluxa-migrate-${stack}`);
       assert.equal(invocation.input, "{}");
-      assert.deepEqual(invocation.triggers, { migrations: migrationsDigest() });
+      assert.deepEqual(invocation.triggers, { migrations: migrationsDigest(), eventPartitions: stack === "prod" ? "day/14" : "month/3" });
     });
   });
 }

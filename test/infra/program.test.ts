@@ -87,6 +87,8 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-payloads.forceDestroy",
       "fluxa-pipeline-access-logs.forceDestroy",
       "fluxa-network-vpc.natGateways",
+      // Partitions of events: daily in prod, monthly in dev (migrate's environment, and its invocation's trigger).
+      "fluxa-pipeline-migrations.triggers",
     ].sort());
   });
 

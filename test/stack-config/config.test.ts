@@ -44,6 +44,22 @@ describe("stack config", () => {
     ]);
   });
 
+  it("partitions events by day in prod and by month in dev, with a lead that follows the width unless set", () => {
+    assert.deepEqual(parseConfig(stackFile("prod"), "prod", "eu-west-1").eventPartitions, { width: "day", ahead: 14 });
+    assert.deepEqual(parseConfig(stackFile("dev"), "dev", "eu-west-1").eventPartitions, { width: "month", ahead: 3 });
+    assert.deepEqual(parseConfig({}, "qa", "eu-west-1").eventPartitions, { width: "day", ahead: 14 });
+    assert.deepEqual(parseConfig({ partitionWidth: "month" }, "qa", "eu-west-1").eventPartitions, { width: "month", ahead: 3 });
+    assert.deepEqual(parseConfig({ partitionWidth: "day", partitionsAhead: "30" }, "qa", "eu-west-1").eventPartitions, { width: "day", ahead: 30 });
+  });
+
+  it("names the partition key that is wrong and why", () => {
+    assert.deepEqual(problemsOf({ partitionWidth: "week", partitionsAhead: "0" }), [
+      'fluxa:partitionWidth: must be one of day, month, got "week"',
+      "fluxa:partitionsAhead: must be between 1 and 366, got 0",
+    ]);
+    assert.deepEqual(problemsOf({ partitionsAhead: "two" }), ['fluxa:partitionsAhead: must be a whole number, got "two"']);
+  });
+
   it("rejects unknown keys, so a typo cannot fall back to a default", () => {
     assert.deepEqual(problemsOf({ dbMultiAZ: "true" }), ["fluxa:dbMultiAZ: unknown key"]);
   });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { sql, type DatabasePool } from "slonik";
@@ -9,6 +9,13 @@ import { applyMigrations } from "../../functions/shared/migrations";
 import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres";
 
 export const migrationsDirectory = path.join(__dirname, "..", "..", "migrations");
+
+/** A new directory holding migrations 001 through `last` only: the schema a stack deployed then has. The caller removes it. */
+export function migrationsThrough(last: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "fluxa-migrations-"));
+  for (const file of readdirSync(migrationsDirectory).filter((f) => Number(f.slice(0, 3)) <= last)) copyFileSync(path.join(migrationsDirectory, file), path.join(dir, file));
+  return dir;
+}
 
 export interface TestDatabase {
   readonly url: string;
@@ -30,7 +37,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     url: server.databaseUrl,
     pool,
     truncate: async () => {
-      await pool.query(sql.unsafe`TRUNCATE events, idempotency_keys, replays`);
+      await pool.query(sql.unsafe`TRUNCATE events, event_keys, idempotency_keys, replays`);
     },
     stop: async () => {
       await pool.end();
