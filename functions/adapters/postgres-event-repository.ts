@@ -2,6 +2,7 @@ import { sql, type DatabasePool } from "slonik";
 import { z } from "zod";
 import { escapedJsonBytes } from "../shared/body-bytes";
 import type { EventRepository, NewEvent, StoredEvent } from "../shared/ports";
+import { countErased, erasedEvent } from "./erasure-tombstone";
 
 const metadataField = z.record(z.unknown()).nullable();
 const fieldsBesideMetadata = {
@@ -84,7 +85,7 @@ function earlierDeliveries(pool: DatabasePool, events: readonly NewEvent[]) {
 export function postgresEventRepository(pool: DatabasePool): EventRepository {
   return {
     async persist(events) {
-      if (events.length === 0) return { unpublished: [], conflicting: [] };
+      if (events.length === 0) return { unpublished: [], conflicting: [], erased: 0 };
       const unique = uniqueByEventId(events);
       const tuples = unique.map((e) => {
         const metadata = e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata);
@@ -110,12 +111,17 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
         INSERT INTO events (event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
                             metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at)
         SELECT * FROM ${sql.unnest(tuples, ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"])}
+          AS i(event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
+               metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at)
+        WHERE NOT ${erasedEvent("i")}
         ON CONFLICT (event_id) DO NOTHING
         RETURNING ${storedEventColumns}`);
       const insertedIds = new Set(inserted.map((row) => row.event_id));
       const earlier = unique.filter((e) => !insertedIds.has(e.eventId));
       const existing = earlier.length === 0 ? [] : await earlierDeliveries(pool, earlier);
+      const erased = await countErased(pool, earlier);
       return {
+        erased,
         unpublished: [...inserted, ...existing.filter((row) => row.unpublished)].map(toStoredEvent),
         conflicting: existing.filter((row) => row.conflicting).map((row) => row.event_id),
       };

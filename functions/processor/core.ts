@@ -32,6 +32,8 @@ export interface MessageFailure {
 export interface QueueBatchOutcome {
   readonly failures: MessageFailure[];
   readonly conflicts: number;
+  /** Messages acknowledged without storing their event: an erasure of their user covers them. */
+  readonly erased: number;
   /** The one statement that stores the batch. */
   readonly dbLatencyMs: number;
   /** After commit: SNS PublishBatch calls and the outbox mark. */
@@ -62,9 +64,9 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
   } catch (error) {
     const reason = `event store failed: ${String(error)}`;
     for (const { messageId, event } of accepted) failures.push({ messageId, eventId: event.eventId, correlationId: event.correlationId, kind: "retryable", reason });
-    return { failures, conflicts: 0, dbLatencyMs: performance.now() - dbStarted, publishLatencyMs: 0 };
+    return { failures, conflicts: 0, erased: 0, dbLatencyMs: performance.now() - dbStarted, publishLatencyMs: 0 };
   }
-  const { unpublished, conflicting } = stored;
+  const { unpublished, conflicting, erased } = stored;
   const dbLatencyMs = performance.now() - dbStarted;
 
   const publishStarted = performance.now();
@@ -82,7 +84,7 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
     }
   }
   logConflicts(ports.log, accepted, conflicting);
-  return { failures, conflicts: conflicting.length, dbLatencyMs, publishLatencyMs };
+  return { failures, conflicts: conflicting.length, erased, dbLatencyMs, publishLatencyMs };
 }
 
 /** A retry cannot help here: the first payload stays, and an operator learns which key was reused. */

@@ -85,7 +85,7 @@ export class FakeEventRepository implements EventRepository {
     }
     const ids = new Set(events.map((e) => e.eventId));
     const unpublished = [...this.rows.values()].filter((r) => ids.has(r.event_id) && !r.published);
-    return Promise.resolve({ unpublished, conflicting });
+    return Promise.resolve({ unpublished, conflicting, erased: 0 });
   }
   markPublished(eventIds: readonly string[]): Promise<void> {
     for (const id of eventIds) {
