@@ -42,8 +42,8 @@ export async function erasedEventIds(pool: DatabasePool, rows: readonly Archived
   return new Set(ids);
 }
 
-/** How many of these events an erasure covers: the processor skipped them, and counts them. */
-export async function countErased(pool: DatabasePool, events: readonly NewEvent[]): Promise<number> {
+/** Which of these events (the processor's insert skipped them) an erasure covers. */
+export async function erasedAmong(pool: DatabasePool, events: readonly NewEvent[]): Promise<string[]> {
   const refs = events.map((e) => ({ eventId: e.eventId, source: e.source, userId: e.event.user_id, receivedAt: e.receivedAt }));
-  return (await erasedEventIds(pool, refs)).size;
+  return [...(await erasedEventIds(pool, refs))];
 }

@@ -2,7 +2,7 @@ import { sql, type DatabasePool } from "slonik";
 import { z } from "zod";
 import { escapedJsonBytes } from "../shared/body-bytes";
 import type { EventRepository, NewEvent, StoredEvent } from "../shared/ports";
-import { countErased, erasedEvent } from "./erasure-tombstone";
+import { erasedAmong, erasedEvent } from "./erasure-tombstone";
 
 const metadataField = z.record(z.unknown()).nullable();
 const fieldsBesideMetadata = {
@@ -85,7 +85,7 @@ function earlierDeliveries(pool: DatabasePool, events: readonly NewEvent[]) {
 export function postgresEventRepository(pool: DatabasePool): EventRepository {
   return {
     async persist(events) {
-      if (events.length === 0) return { unpublished: [], conflicting: [], erased: 0 };
+      if (events.length === 0) return { unpublished: [], conflicting: [], erased: [] };
       const unique = uniqueByEventId(events);
       const tuples = unique.map((e) => {
         const metadata = e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata);
@@ -119,7 +119,7 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
       const insertedIds = new Set(inserted.map((row) => row.event_id));
       const earlier = unique.filter((e) => !insertedIds.has(e.eventId));
       const existing = earlier.length === 0 ? [] : await earlierDeliveries(pool, earlier);
-      const erased = await countErased(pool, earlier);
+      const erased = await erasedAmong(pool, earlier);
       return {
         erased,
         unpublished: [...inserted, ...existing.filter((row) => row.unpublished)].map(toStoredEvent),

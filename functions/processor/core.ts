@@ -84,7 +84,8 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
     }
   }
   logConflicts(ports.log, accepted, conflicting);
-  return { failures, conflicts: conflicting.length, erased, dbLatencyMs, publishLatencyMs };
+  logErased(ports.log, accepted, erased);
+  return { failures, conflicts: conflicting.length, erased: erased.length, dbLatencyMs, publishLatencyMs };
 }
 
 /** A retry cannot help here: the first payload stays, and an operator learns which key was reused. */
@@ -93,6 +94,13 @@ function logConflicts(log: Log, accepted: readonly { messageId: string; event: N
     if (!conflicting.includes(event.eventId)) continue;
     const fields = { message_id: messageId, event_id: event.eventId, correlation_id: event.correlationId };
     log.error({ ...fields, error: "idempotency_key_reused" }, "event_id already stored with another payload; the first payload was kept");
+  }
+}
+
+/** Acknowledged, never stored: the user's erasure ran after the message was sent (it was queued, deferred or in the DLQ). */
+function logErased(log: Log, accepted: readonly { messageId: string; event: NewEvent }[], erased: readonly string[]): void {
+  for (const { messageId, event } of accepted) {
+    if (erased.includes(event.eventId)) log.info({ message_id: messageId, event_id: event.eventId, correlation_id: event.correlationId }, "event not stored: an erasure of its user covers it");
   }
 }
 

@@ -56,8 +56,8 @@ export interface PersistResult {
   readonly unpublished: StoredEvent[];
   /** Ids already stored with a different payload (an Idempotency-Key reused for another body). */
   readonly conflicting: string[];
-  /** How many events of the batch were not stored because an erasure of their user covers them. */
-  readonly erased: number;
+  /** Ids of the batch's events not stored because an erasure of their user covers them. */
+  readonly erased: string[];
 }
 
 /** Where a listing page ends: the last event's sort key, its created_at exact to the microsecond. */

@@ -66,16 +66,17 @@ describe("PostgreSQL erasure store and the processor's tombstone (embedded Postg
   it("after a tombstone, the processor's insert skips the user's events received before it, counts them, and stores later ones", async () => {
     await erasures().tombstone(record({ source: "web" }));
     const result = await suite.store.persist([ada(1), ada(2, { source: "mobile" }), ada(3, { receivedAt: after }), newEvent(4)]);
-    expect(result.erased).to.equal(1);
+    expect(result.erased).to.deep.equal([testEventId(1)]);
     expect(result.unpublished.map((e) => e.event_id).sort()).to.deep.equal([testEventId(2), testEventId(3), testEventId(4)]);
     expect(await storedIds()).to.deep.equal([testEventId(2), testEventId(3), testEventId(4)]);
-    expect((await suite.store.persist([ada(1)])).erased).to.equal(1);
+    expect((await suite.store.persist([ada(1)])).erased).to.deep.equal([testEventId(1)]);
   });
 
   it("a tombstone for every source covers each source", async () => {
     await erasures().tombstone(record());
     const result = await suite.store.persist([ada(1), ada(2, { source: "mobile" })]);
-    expect(result).to.deep.equal({ unpublished: [], conflicting: [], erased: 2 });
+    expect(result.unpublished).to.deep.equal([]);
+    expect(result.erased.sort()).to.deep.equal([testEventId(1), testEventId(2)]);
   });
 
   it("names the archived events an erasure covers, for replay from archive to skip", async () => {
@@ -117,7 +118,7 @@ describe("PostgreSQL erasure store and the processor's tombstone (embedded Postg
       expect(await storedIds()).to.deep.equal([]);
 
       const redelivered = await suite.store.persist([ada(1)]);
-      expect(redelivered).to.deep.equal({ unpublished: [], conflicting: [], erased: 1 });
+      expect(redelivered).to.deep.equal({ unpublished: [], conflicting: [], erased: [testEventId(1)] });
       await suite.store.persist([ada(2, { receivedAt: after })]);
       expect(await storedIds()).to.deep.equal([testEventId(2)]);
     } finally {
