@@ -54,6 +54,7 @@ export function postgresErasureStore(pool: DatabasePool): ErasureStore {
       // events holds from before its snapshot until it commits. Once granted, each insert that
       // could have missed the tombstone has committed (and its rows are visible to the DELETE);
       // every later one takes its snapshot after the tombstone committed, so skips the user's rows.
+      // AWS: RDS Proxy pins a connection on a session SET; set_config(…, true) lasts the transaction only.
       await pool.transaction(async (tx) => {
         await tx.query(sql.unsafe`SELECT set_config('lock_timeout', ${barrierLockTimeout}, true)`);
         await tx.query(sql.unsafe`LOCK TABLE events IN SHARE MODE`);
