@@ -61,7 +61,7 @@ export interface EventPipelineArgs {
 const accessLogPrefix = "payloads/";
 
 /**
- * API Gateway → ingest → SQS → processor → PostgreSQL and SNS, plus query, migrate and replay.
+ * API Gateway → ingest → SQS → processor → PostgreSQL and SNS, plus query, migrate, replay and erase.
  * Every setting comes from the validated stack config: the component has no defaults of its own.
  */
 export class EventPipeline extends pulumi.ComponentResource implements PipelineOutputs {
@@ -78,6 +78,7 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
   readonly eventsTopicArn: pulumi.Output<string>;
   readonly replayFunctionName: pulumi.Output<string>;
   readonly migrationResult: pulumi.Output<string>;
+  readonly eraseFunctionName: pulumi.Output<string>;
 
   constructor(name: string, args: EventPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fluxa:index:EventPipeline", name, {}, opts);
@@ -125,6 +126,7 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
     this.eventsTopicArn = topic.arn;
     this.replayFunctionName = deployed.replay.name;
     this.migrationResult = migration.result;
+    this.eraseFunctionName = deployed.erase.name;
     this.registerOutputs(pickOutputs(this, pipelineOutputFields));
   }
 

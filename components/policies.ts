@@ -107,6 +107,9 @@ function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
       return [{ Sid: "WritePayloads", Effect: "Allow", Action: ["s3:PutObject"], Resource: [payloadObjects] }];
     case "payloadBucketRead":
       return [{ Sid: "ReadPayloads", Effect: "Allow", Action: ["s3:GetObject"], Resource: [payloadObjects] }];
+    case "payloadBucketErase":
+      // AWS: DeleteObjects is authorised as s3:DeleteObject on each key it names.
+      return [{ Sid: "ErasePayloads", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: [payloadObjects] }];
     case "topic":
       return [{ Sid: "PublishEvents", Effect: "Allow", Action: ["sns:Publish"], Resource: [targets.topicArn] }];
     case "database":

@@ -22,6 +22,8 @@ export const stackOutputNames = {
   dashboardUrl: "dashboard_url",
   /** What the migrate function returned on its last run: `{"applied": [...]}`. */
   migrationResult: "migrations",
+  /** `npm run erase -- --function $(pulumi stack output erase_function) ...` */
+  eraseFunctionName: "erase_function",
 } as const;
 
 type OutputField = keyof typeof stackOutputNames;
@@ -44,6 +46,7 @@ export const pipelineOutputFields = [
   "eventsTopicArn",
   "replayFunctionName",
   "migrationResult",
+  "eraseFunctionName",
 ] as const satisfies readonly OutputField[];
 export type PipelineOutputs = Pick<FluxaOutputs, (typeof pipelineOutputFields)[number]>;
 

@@ -36,6 +36,7 @@ export function linkEnvironment<V>(link: Link, values: LinkValues<V>): Record<st
       return { [envNames.deadLetterQueueUrl]: values.deadLetterQueueUrl };
     case "payloadBucketWrite":
     case "payloadBucketRead":
+    case "payloadBucketErase":
       return { [envNames.payloadBucket]: values.payloadBucket };
     case "topic":
       return { [envNames.topicArn]: values.topicArn };

@@ -4,7 +4,7 @@
  * local stack read this module, so the cloud and local wiring cannot drift. It imports nothing.
  */
 
-export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "replay";
+export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "replay" | "erase";
 
 /**
  * Lambda's runtime for every function; the bundles target its Node major, and the local stack, the
@@ -14,7 +14,7 @@ export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "repla
 export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as const;
 
 /** The resources a function may be linked to: a link gives it the environment variables and IAM access for one. */
-export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets", "sourceKeys", "eventPartitions"] as const;
+export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets", "sourceKeys", "eventPartitions", "payloadBucketErase"] as const;
 export type Link = (typeof linkNames)[number];
 
 /** An AWS service API a function calls; a function in the VPC reaches each through NAT or a VPC endpoint. */
@@ -35,6 +35,7 @@ export const linkServices: Readonly<Record<Link, readonly AwsService[]>> = {
   sourceKeys: [],
   // Configuration only: the width and lead of events' partitions.
   eventPartitions: [],
+  payloadBucketErase: ["s3"],
 };
 
 export interface FunctionSpec {
@@ -103,6 +104,17 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     awsSdk: "bundled",
     // Invoked by an operator's CLI, one page at a time: two replays may run at once, no more.
     reservedConcurrency: 2,
+  },
+  erase: {
+    entry: "functions/erase/handler.ts",
+    // One user's rows and payloads: DeleteObjects takes 1,000 keys a call; the barrier waits at most 10 s.
+    timeoutSeconds: 300,
+    memoryMb: 256,
+    links: ["database", "payloadBucketErase", "sourceKeys"],
+    inVpc: true,
+    awsSdk: "bundled",
+    // Invoked by an operator's CLI; one erasure at a time keeps the barrier's lock waits short.
+    reservedConcurrency: 1,
   },
 };
 

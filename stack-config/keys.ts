@@ -28,7 +28,7 @@ function functionSizing(fn: FunctionName) {
   const spec = functionSpecs[fn];
   return {
     memoryMb: setting(sizingKeys.memoryMb(fn), integer(128, 10240), String(spec.memoryMb), {
-      meaning: "memory per function: `ingest`, `processor`, `query`, `migrate`, `replay` (128–10240 MB)",
+      meaning: "memory per function: `ingest`, `processor`, `query`, `migrate`, `replay`, `erase` (128–10240 MB)",
       defaultText: perFunctionDefaults((f) => functionSpecs[f].memoryMb),
       row: sizingKeys.memoryMb("<fn>" as FunctionName),
     }),

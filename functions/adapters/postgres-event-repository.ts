@@ -2,6 +2,7 @@ import { sql, type DatabasePool, type FragmentSqlToken } from "slonik";
 import { z } from "zod";
 import { escapedJsonBytes } from "../shared/body-bytes";
 import type { EventRepository, NewEvent, StoredEvent } from "../shared/ports";
+import { erasedAmong, erasedEvent } from "./erasure-tombstone";
 
 const metadataField = z.record(z.unknown()).nullable();
 const fieldsBesideMetadata = {
@@ -127,12 +128,12 @@ function earlierDeliveries(pool: DatabasePool, events: readonly NewEvent[]) {
 export function postgresEventRepository(pool: DatabasePool): EventRepository {
   return {
     async persist(events) {
-      if (events.length === 0) return { unpublished: [], conflicting: [] };
+      if (events.length === 0) return { unpublished: [], conflicting: [], erased: [] };
       const unique = uniqueByEventId(events);
       // One statement, so one atomic round trip for the batch. event_id is unique in event_keys (events is
       // unique only per partition): an id is claimed there first, and only claimed ids are inserted.
       const inserted = await pool.any(sql.type(storedEventRow)`
-        WITH batch AS (SELECT * FROM ${newEventRows(unique)} AS b(${newEventColumns})),
+        WITH batch AS (SELECT * FROM ${newEventRows(unique)} AS b(${newEventColumns}) WHERE NOT ${erasedEvent("b")}),
         claimed AS (
           INSERT INTO event_keys (event_id, created_at) SELECT event_id, now() FROM batch
           ON CONFLICT (event_id) DO NOTHING
@@ -144,7 +145,9 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
       const insertedIds = new Set(inserted.map((row) => row.event_id));
       const earlier = unique.filter((e) => !insertedIds.has(e.eventId));
       const existing = earlier.length === 0 ? [] : await earlierDeliveries(pool, earlier);
+      const erased = await erasedAmong(pool, earlier);
       return {
+        erased,
         unpublished: [...inserted, ...existing.filter((row) => row.unpublished)].map(toStoredEvent),
         conflicting: existing.filter((row) => row.conflicting).map((row) => row.event_id),
       };

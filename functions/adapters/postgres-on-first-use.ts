@@ -1,6 +1,7 @@
 import type { DatabasePool } from "slonik";
 import { forwardedOnFirstUse } from "../shared/load-on-first-use";
-import type { EventRepository, ReplayStore } from "../shared/ports";
+import type { ErasureStore, EventRepository, ReplayStore } from "../shared/ports";
+import { postgresErasureStore } from "./postgres-erasure-store";
 import { postgresEventRepository } from "./postgres-event-repository";
 import { postgresReplayStore } from "./postgres-replay-store";
 
@@ -20,4 +21,9 @@ export function postgresEventRepositoryOnFirstUse(pool: () => Promise<DatabasePo
 /** The replay store over the environment's pool, once the pool is open. */
 export function postgresReplayStoreOnFirstUse(pool: () => Promise<DatabasePool>): ReplayStore {
   return forwardedOnFirstUse(async () => postgresReplayStore(await pool()), { count: true, create: true, find: true, page: true, advance: true });
+}
+
+/** The erasure store over the environment's pool, once the pool is open. */
+export function postgresErasureStoreOnFirstUse(pool: () => Promise<DatabasePool>): ErasureStore {
+  return forwardedOnFirstUse(async () => postgresErasureStore(await pool()), { count: true, tombstone: true, payloadKeys: true, deleteEvents: true, finish: true, list: true });
 }

@@ -32,6 +32,8 @@ export interface MessageFailure {
 export interface QueueBatchOutcome {
   readonly failures: MessageFailure[];
   readonly conflicts: number;
+  /** Messages acknowledged without storing their event: an erasure of their user covers them. */
+  readonly erased: number;
   /** The one statement that stores the batch. */
   readonly dbLatencyMs: number;
   /** After commit: SNS PublishBatch calls and the outbox mark. */
@@ -62,9 +64,9 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
   } catch (error) {
     const reason = `event store failed: ${String(error)}`;
     for (const { messageId, event } of accepted) failures.push({ messageId, eventId: event.eventId, correlationId: event.correlationId, kind: "retryable", reason });
-    return { failures, conflicts: 0, dbLatencyMs: performance.now() - dbStarted, publishLatencyMs: 0 };
+    return { failures, conflicts: 0, erased: 0, dbLatencyMs: performance.now() - dbStarted, publishLatencyMs: 0 };
   }
-  const { unpublished, conflicting } = stored;
+  const { unpublished, conflicting, erased } = stored;
   const dbLatencyMs = performance.now() - dbStarted;
 
   const publishStarted = performance.now();
@@ -82,7 +84,8 @@ export async function processBatch(ports: ProcessorPorts, messages: readonly Inc
     }
   }
   logConflicts(ports.log, accepted, conflicting);
-  return { failures, conflicts: conflicting.length, dbLatencyMs, publishLatencyMs };
+  logErased(ports.log, accepted, erased);
+  return { failures, conflicts: conflicting.length, erased: erased.length, dbLatencyMs, publishLatencyMs };
 }
 
 /** A retry cannot help here: the first payload stays, and an operator learns which key was reused. */
@@ -91,6 +94,13 @@ function logConflicts(log: Log, accepted: readonly { messageId: string; event: N
     if (!conflicting.includes(event.eventId)) continue;
     const fields = { message_id: messageId, event_id: event.eventId, correlation_id: event.correlationId };
     log.error({ ...fields, error: "idempotency_key_reused" }, "event_id already stored with another payload; the first payload was kept");
+  }
+}
+
+/** Acknowledged, never stored: the user's erasure ran after the message was sent (it was queued, deferred or in the DLQ). */
+function logErased(log: Log, accepted: readonly { messageId: string; event: NewEvent }[], erased: readonly string[]): void {
+  for (const { messageId, event } of accepted) {
+    if (erased.includes(event.eventId)) log.info({ message_id: messageId, event_id: event.eventId, correlation_id: event.correlationId }, "event not stored: an erasure of its user covers it");
   }
 }
 

@@ -44,6 +44,7 @@ export function createProcessorHandler({ ports, retries, visibilityTimeoutSecond
       recordMetric(metrics, "db_latency_ms", outcome.dbLatencyMs);
       recordMetric(metrics, "publish_latency_ms", outcome.publishLatencyMs);
       if (outcome.conflicts > 0) recordMetric(metrics, "idempotency_conflicts", outcome.conflicts);
+      if (outcome.erased > 0) recordMetric(metrics, "erased_skipped", outcome.erased);
       return { batchItemFailures: settled.unacknowledged.map((itemIdentifier) => ({ itemIdentifier })) };
     } catch (error) {
       recordMetric(metrics, "processed_failure", event.Records.length);

@@ -32,6 +32,7 @@ export const metricCatalogue = {
   poison_retried: { service: "processor", unit: "Count", meaning: "Messages that failed permanently and were re-sent with their count (first and second failure)." },
   dead_lettered: { service: "processor", unit: "Count", meaning: "Messages the processor sent to the DLQ at their third permanent failure." },
   idempotency_conflicts: { service: "processor", unit: "Count", meaning: "Messages whose event_id is stored with a different payload SHA-256: the stored event is kept." },
+  erased_skipped: { service: "processor", unit: "Count", meaning: "Messages acknowledged without storing their event: an erasure of their user (migration 009's erasures) covers it." },
   db_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to store the batch: its INSERT, and the read of earlier deliveries when the INSERT skipped an id." },
   publish_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to publish the batch's unpublished events to SNS and mark them published." },
   process_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to process one SQS batch." },

@@ -56,6 +56,8 @@ export interface PersistResult {
   readonly unpublished: StoredEvent[];
   /** Ids already stored with a different payload (an Idempotency-Key reused for another body). */
   readonly conflicting: string[];
+  /** Ids of the batch's events not stored because an erasure of their user covers them. */
+  readonly erased: string[];
 }
 
 /** Where a listing page ends: the last event's sort key, its created_at exact to the microsecond. */
@@ -149,6 +151,53 @@ export interface ReplayStore {
    * it first, so two runs of one replay never both advance it.
    */
   advance(replayId: string, expected: EventSortKey | null, progress: ReplayProgress): Promise<boolean>;
+}
+
+/** Whose events an erasure deletes: one user's, in one source or (null) every source. */
+export interface ErasureSelection {
+  readonly userId: string;
+  readonly source: string | null;
+}
+
+export interface ErasureCounts {
+  readonly rows: number;
+  /** The S3 payloads of those rows (payload mode S3). */
+  readonly payloads: number;
+}
+
+/** The audit record of an erasure, which is also its tombstone; the user only as a SHA-256. */
+export interface ErasureRecord {
+  readonly erasureId: string;
+  readonly userIdSha256: string;
+  readonly source: string | null;
+  /** Events of the user received at or before this instant are deleted and never stored again. */
+  readonly erasedAt: string;
+  readonly requestedBy: string;
+  /** null until the rows and payloads are deleted. */
+  readonly erased: ErasureCounts | null;
+  readonly finishedAt: string | null;
+}
+
+export interface ErasureStore {
+  /** What an erasure of these events would delete now (a dry run). */
+  count(selection: ErasureSelection, receivedUpTo: string): Promise<ErasureCounts>;
+  /**
+   * Commits the record, so no insert that starts later stores the user's covered events, then
+   * returns once every insert already running has committed (its rows are then visible to delete).
+   */
+  tombstone(record: ErasureRecord): Promise<void>;
+  /** The S3 keys of the selected events' payloads received up to that instant. */
+  payloadKeys(selection: ErasureSelection, receivedUpTo: string): Promise<string[]>;
+  /** Deletes the selected events received up to that instant; returns how many. */
+  deleteEvents(selection: ErasureSelection, receivedUpTo: string): Promise<number>;
+  finish(erasureId: string, erased: ErasureCounts, finishedAt: string): Promise<void>;
+  /** The newest erasures first. */
+  list(limit: number): Promise<ErasureRecord[]>;
+}
+
+export interface PayloadEraser {
+  /** Deletes these objects of the payload bucket; a key already gone is not an error. */
+  deleteAll(keys: readonly string[]): Promise<void>;
 }
 
 export interface PublishFailure {

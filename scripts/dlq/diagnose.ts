@@ -14,7 +14,7 @@ import type { EventRepository, PayloadStore } from "../../functions/shared/ports
 export async function diagnose(payloads: PayloadStore, messageId: string, body: string): Promise<string> {
   // The processor's core calls persist and markPublished only; the store's read methods are never reached.
   const noStore = {
-    persist: () => Promise.resolve({ unpublished: [], conflicting: [] }),
+    persist: () => Promise.resolve({ unpublished: [], conflicting: [], erased: [] }),
     markPublished: () => Promise.resolve(),
   } as Pick<EventRepository, "persist" | "markPublished"> as EventRepository;
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };

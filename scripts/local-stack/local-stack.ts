@@ -115,6 +115,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dlqUrl,
       lambdaEndpointUrl: lambdaApi.url,
       replayFunction: "replay" satisfies FunctionName,
+      eraseFunction: "erase" satisfies FunctionName,
     });
     stoppers.push(() => Promise.resolve(forgetRecord()));
     return {

@@ -101,6 +101,9 @@ describe("cold start configuration", () => {
     expect(load("query", {}).stderr).to.include("DATABASE_URL is required");
     expect(load("replay", {}).stderr).to.include("EVENTS_TOPIC_ARN is required");
     expect(load("replay", { EVENTS_TOPIC_ARN: "arn:t" }).stderr).to.include("DATABASE_URL is required");
+    expect(load("erase", {}).stderr).to.include("DATABASE_URL is required");
+    expect(load("erase", { DATABASE_URL: "postgres://127.0.0.1:9/fluxa" }).stderr).to.include("PAYLOAD_BUCKET is required");
+    expect(load("erase", { DATABASE_URL: "postgres://127.0.0.1:9/fluxa", PAYLOAD_BUCKET: "b" }).stderr).to.include("SOURCE_DIRECTORY is required");
   });
 
   it("fails the replay function at load time on a malformed window bound, naming the variable", () => {

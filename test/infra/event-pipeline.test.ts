@@ -22,6 +22,7 @@ const expectedEnv: Record<FunctionName, string[]> = {
   query: [envNames.logLevel, ...databaseEnv, envNames.sourceKeys],
   migrate: [envNames.logLevel, ...databaseEnv, envNames.partitionWidth, envNames.partitionsAhead],
   replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays, envNames.sourceKeys],
+  erase: [envNames.logLevel, ...databaseEnv, envNames.payloadBucket, envNames.sourceKeys],
 };
 
 for (const stack of ["dev", "prod"] as const) {

@@ -39,6 +39,9 @@ function expectedStatements(fn: FunctionName, stack: string): Omit<Statement, "E
     case "replay":
       // No queue listed in the stack file: the replay reaches subscribers through the topic only.
       return [logs, vpc, secret, { Sid: "PublishEvents", Action: ["sns:Publish"], Resource: [`arn:aws:sns:${region}:fluxa-pipeline-events-topic-1a2b3c`] }];
+    case "erase":
+      // Deletes rows through the database, and payloads only: no read of them, no other prefix.
+      return [logs, vpc, secret, { Sid: "ErasePayloads", Action: ["s3:DeleteObject"], Resource: [bucketObjects] }];
   }
 }
 

@@ -67,9 +67,9 @@ for (const stack of ["dev", "prod"] as const) {
       for (const key of keys) assert.ok(String(key.inputs.name).startsWith(`fluxa-${stack}-`), String(key.inputs.name));
     });
 
-    it("tells ingest, query and replay each key id's source, exactly as the usage plans hold the keys", () => {
+    it("tells ingest, query, replay and erase each key id's source, exactly as the usage plans hold the keys", () => {
       const planOf = keysByPlan(run.registrations);
-      for (const fn of ["ingest", "query", "replay"]) {
+      for (const fn of ["ingest", "query", "replay", "erase"]) {
         assert.deepEqual(JSON.parse(environmentOf(run.registrations, fn)[envNames.sourceKeys]), planOf, fn);
       }
       for (const fn of ["processor", "migrate"]) assert.equal(environmentOf(run.registrations, fn)[envNames.sourceKeys], undefined, fn);

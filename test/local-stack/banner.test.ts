@@ -28,5 +28,6 @@ describe("local stack: banner", () => {
     assert.ok(lines.some((line) => line.startsWith("  SNS topic  arn:aws:sns:us-east-1:000000000000:fluxa-events")));
     assert.ok(lines.some((line) => line.includes("curl -i -X POST http://127.0.0.1:3000/events -H \"x-api-key: key-web-1\"")));
     assert.ok(lines.includes("  FLUXA_DATA_DIR='/tmp/fluxa banner' npm run dlq -- list"), lines.join("\n"));
+    assert.ok(lines.includes("  FLUXA_DATA_DIR='/tmp/fluxa banner' npm run erase -- --user-id user123 --dry-run"), lines.join("\n"));
   });
 });

@@ -37,7 +37,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     url: server.databaseUrl,
     pool,
     truncate: async () => {
-      await pool.query(sql.unsafe`TRUNCATE events, event_keys, idempotency_keys, replays`);
+      await pool.query(sql.unsafe`TRUNCATE events, event_keys, idempotency_keys, replays, erasures`);
     },
     stop: async () => {
       await pool.end();

@@ -66,8 +66,12 @@ export class FakeEventRepository implements EventRepository {
   readonly rows = new Map<string, StoredEvent & { published: boolean }>();
   failure: Error | undefined;
   readonly hashes = new Map<string, string>();
-  persist(events: readonly NewEvent[]): Promise<PersistResult> {
+  /** Ids an erasure covers: never stored, reported as erased. */
+  readonly erasedIds = new Set<string>();
+  persist(batch: readonly NewEvent[]): Promise<PersistResult> {
     if (this.failure) return Promise.reject(this.failure);
+    const erased = batch.filter((e) => this.erasedIds.has(e.eventId)).map((e) => e.eventId);
+    const events = batch.filter((e) => !this.erasedIds.has(e.eventId));
     const conflicting = events.filter((e) => this.hashes.has(e.eventId) && this.hashes.get(e.eventId) !== e.payloadSha256).map((e) => e.eventId);
     for (const e of events) {
       if (this.rows.has(e.eventId)) continue;
@@ -85,7 +89,7 @@ export class FakeEventRepository implements EventRepository {
     }
     const ids = new Set(events.map((e) => e.eventId));
     const unpublished = [...this.rows.values()].filter((r) => ids.has(r.event_id) && !r.published);
-    return Promise.resolve({ unpublished, conflicting });
+    return Promise.resolve({ unpublished, conflicting, erased });
   }
   markPublished(eventIds: readonly string[]): Promise<void> {
     for (const id of eventIds) {

@@ -48,7 +48,7 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
     await suite.store.persist([newEvent(1)]);
     expect((await suite.store.persist([newEvent(1)])).unpublished.map((e) => e.event_id)).to.deep.equal([eventId(1)]);
     await suite.store.markPublished([eventId(1)]);
-    expect(await suite.store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [] });
+    expect(await suite.store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [], erased: [] });
   });
 
   it("commits the outbox mark asynchronously and leaves the session's synchronous_commit as it was", async () => {
@@ -59,7 +59,7 @@ describe("PostgreSQL event store (embedded PostgreSQL, real migrations)", functi
     });
     expect(inMark).to.equal("off");
     expect(await suite.db.pool.oneFirst(sql.unsafe`SELECT current_setting('synchronous_commit')`)).to.equal("on");
-    expect(await suite.store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [] });
+    expect(await suite.store.persist([newEvent(1)])).to.deep.equal({ unpublished: [], conflicting: [], erased: [] });
   });
 
   it("returns new events and earlier deliveries' unpublished events of one batch together", async () => {

@@ -154,6 +154,16 @@ describe("processor", () => {
     expect(metrics.total("idempotency_conflicts")).to.equal(1);
   });
 
+  it("acknowledges a message whose user was erased without storing or publishing it, logs its ids and counts it", async () => {
+    const { deliver, events, lines, metrics } = setUp();
+    events.erasedIds.add(eventId(1));
+    const result = await deliver(inlineMessage(1), inlineMessage(2));
+    expect(failedIds(result)).to.deep.equal([]);
+    expect([...events.rows.keys()]).to.deep.equal([eventId(2)]);
+    expect(lines.find((l) => l.msg === "event not stored: an erasure of its user covers it")).to.include({ event_id: eventId(1), correlation_id: "corr-1" });
+    expect(metrics.total("erased_skipped")).to.equal(1);
+  });
+
   it("treats a malformed message or an inline payload whose hash does not match as poison", async () => {
     const { deliver, retries } = setUp();
     const tampered = { ...inlineMessage(2), payload: sampleEvent({ amount: 1_000_000 }) };
