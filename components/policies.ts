@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { linkEnvironment } from "../functions/link-environment";
-import { payloadKeyPrefix, type Link } from "../functions/topology";
+import { archiveKeyPrefix, payloadKeyPrefix, type Link } from "../functions/topology";
 
 export interface PolicyStatement {
   readonly Sid: string;
@@ -40,6 +40,8 @@ export interface LinkTargets {
   readonly replay: { readonly queueUrls: readonly string[]; readonly maxWindowDays: number };
   /** API key id → source, as the functions read it (`encodeSourceDirectory`). */
   readonly sourceKeys: pulumi.Input<string>;
+  /** Stack config retentionDays (undefined: events are kept forever) and archive. */
+  readonly retention: { readonly days?: number; readonly archive: boolean };
 }
 
 /** An SQS queue URL as stack config accepts it: `https://sqs.<region>.amazonaws.com/<account>/<name>`. */
@@ -76,6 +78,10 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
     },
     replay: { queueUrls: targets.replay.queueUrls.join(","), maxWindowDays: String(targets.replay.maxWindowDays) },
     sourceKeys: targets.sourceKeys,
+    retention: {
+      archive: String(targets.retention.archive),
+      ...(targets.retention.days === undefined ? {} : { days: String(targets.retention.days) }),
+    },
   });
   return { environment, statements: linkStatements(link, targets) };
 }
@@ -83,6 +89,7 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
 /** The narrowest IAM statements that let a function use what its link's variables name. */
 function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
   const payloadObjects = pulumi.interpolate`${targets.payloadBucket.arn}/${payloadKeyPrefix}*`;
+  const archiveObjects = pulumi.interpolate`${targets.payloadBucket.arn}/${archiveKeyPrefix}*`;
   switch (link) {
     case "queue":
       return [{ Sid: "SendEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.queue.arn] }];
@@ -117,6 +124,14 @@ function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
     }
     case "sourceKeys":
       // Configuration only: the directory travels in the environment, no AWS call reads it.
+      return [];
+    case "archiveWrite":
+      // GetObject: the archive is read back and compared before its partition is dropped.
+      return [{ Sid: "WriteArchive", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: [archiveObjects] }];
+    case "archiveRead":
+      return [{ Sid: "ReadArchive", Effect: "Allow", Action: ["s3:GetObject"], Resource: [archiveObjects] }];
+    case "retention":
+      // Configuration only.
       return [];
   }
 }

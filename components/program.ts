@@ -77,6 +77,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       database: { host: database.host, port: database.port, name: database.databaseName, secretArn: database.secretArn, poolSize: config.database.poolSize },
       queue: config.queue,
       replay: config.replay,
+      retention: { days: config.retention.days, archive: config.retention.archive },
       payload: config.payload,
       accessLogExpirationDays: config.logRetentionDays,
       api: config.api,

@@ -21,6 +21,8 @@ export interface LinkValues<V> {
   readonly replay: { readonly queueUrls: V; readonly maxWindowDays: V };
   /** API key id → source name, as `encodeSourceDirectory` writes it. */
   readonly sourceKeys: V;
+  /** Days events are kept (absent: forever) and whether expired partitions are archived first (`"true"`/`"false"`). */
+  readonly retention: { readonly days?: V; readonly archive: V };
 }
 
 /** The environment variables one link sets: the one place that decides them, for Pulumi and the local stack. */
@@ -55,5 +57,12 @@ export function linkEnvironment<V>(link: Link, values: LinkValues<V>): Record<st
       return { [envNames.replayQueueUrls]: values.replay.queueUrls, [envNames.replayMaxWindowDays]: values.replay.maxWindowDays };
     case "sourceKeys":
       return { [envNames.sourceKeys]: values.sourceKeys };
+    case "archiveWrite":
+    case "archiveRead":
+      return { [envNames.payloadBucket]: values.payloadBucket };
+    case "retention": {
+      const { days, archive } = values.retention;
+      return { [envNames.archiveEnabled]: archive, ...(days === undefined ? {} : { [envNames.retentionDays]: days }) };
+    }
   }
 }

@@ -1,7 +1,9 @@
 import type { DatabasePool } from "slonik";
 import { forwardedOnFirstUse } from "../shared/load-on-first-use";
 import type { EventRepository, ReplayStore } from "../shared/ports";
+import type { PartitionCatalogue } from "../maintain/ports";
 import { postgresEventRepository } from "./postgres-event-repository";
+import { postgresPartitionCatalogue } from "./postgres-partition-catalogue";
 import { postgresReplayStore } from "./postgres-replay-store";
 
 /*
@@ -20,4 +22,10 @@ export function postgresEventRepositoryOnFirstUse(pool: () => Promise<DatabasePo
 /** The replay store over the environment's pool, once the pool is open. */
 export function postgresReplayStoreOnFirstUse(pool: () => Promise<DatabasePool>): ReplayStore {
   return forwardedOnFirstUse(async () => postgresReplayStore(await pool()), { count: true, create: true, find: true, page: true, advance: true });
+}
+
+/** The partition catalogue over the environment's pool, once the pool is open. */
+export function postgresPartitionCatalogueOnFirstUse(pool: () => Promise<DatabasePool>): PartitionCatalogue {
+  const methods = { list: true, createAhead: true, rowCount: true, unpublishedCount: true, rows: true, detachAndDrop: true } as const;
+  return forwardedOnFirstUse(async () => postgresPartitionCatalogue(await pool()), methods);
 }

@@ -18,6 +18,8 @@ export interface RunningLocalStack {
   readonly lambdaEndpointUrl: string;
   /** The replay function's name in the local Lambda API. */
   readonly replayFunction: string;
+  /** The maintenance function's name in the local Lambda API. */
+  readonly maintainFunction: string;
 }
 
 export class LocalStackAlreadyRunning extends Error {

@@ -16,6 +16,8 @@ export interface LocalLinkTargets {
   readonly replayQueueUrls: string;
   /** API key id → source, as deployed functions get it. */
   readonly sourceKeys: string;
+  /** The maintenance function's retention window (undefined: forever) and archive switch. */
+  readonly retention: { readonly days?: number; readonly archive: boolean };
 }
 
 export interface RuntimeSettings {
@@ -44,6 +46,7 @@ export function functionEnvironment(
     database: { kind: "url", url: targets.databaseUrl, ...(targets.databasePoolSize === undefined ? {} : { poolSize: String(targets.databasePoolSize) }) },
     replay: { queueUrls: targets.replayQueueUrls, maxWindowDays: String(replayLimits.defaultMaxWindowDays) },
     sourceKeys: targets.sourceKeys,
+    retention: { archive: String(targets.retention.archive), ...(targets.retention.days === undefined ? {} : { days: String(targets.retention.days) }) },
   };
   return {
     AWS_REGION: settings.region,

@@ -49,6 +49,8 @@ export interface LocalStack {
   lambdaEndpointUrl: string;
   /** Queues the replay function may send to: any queue of this stack's emulator. */
   replayQueueUrls: string;
+  /** The maintenance function's retention: off locally (events kept forever, no archive) unless its environment overrides RETENTION_DAYS and ARCHIVE_ENABLED. */
+  retention: { readonly days?: number; readonly archive: boolean };
   /** Receives every message published to the topic, as SNS notification envelopes (not raw delivery). */
   snsTapQueueUrl: string;
   functions: LambdaFunctions;
@@ -84,7 +86,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const replayQueueUrls = `${resources.queueUrl.slice(0, resources.queueUrl.lastIndexOf("/") + 1)}*`;
     const sources = settings.sources ?? [{ name: defaultSourceName, keys: settings.apiKeys ?? [localApiKey(settings.dataDir)] }];
     const sourceKeys = encodeSourceDirectory(sources.flatMap((source) => source.keys.map((key) => [localApiKeyId(key), source.name] as const)));
-    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, say, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls, sourceKeys }));
+    const retention = { archive: false };
+    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, say, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls, sourceKeys, retention }));
     const { applied } = (await runtime.invoke("migrate", {})) as { applied?: string[] };
     say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);
     await started(
@@ -114,6 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dlqUrl,
       lambdaEndpointUrl: lambdaApi.url,
       replayFunction: "replay" satisfies FunctionName,
+      maintainFunction: "maintain" satisfies FunctionName,
     });
     stoppers.push(() => Promise.resolve(forgetRecord()));
     return {
@@ -134,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       snsTapQueueUrl: resources.snsTapQueueUrl,
       lambdaEndpointUrl: lambdaApi.url,
       replayQueueUrls,
+      retention,
       functions: runtime,
       stop: stopAll,
     };

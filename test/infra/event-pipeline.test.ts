@@ -21,7 +21,9 @@ const expectedEnv: Record<FunctionName, string[]> = {
   ],
   query: [envNames.logLevel, ...databaseEnv, envNames.sourceKeys],
   migrate: [envNames.logLevel, ...databaseEnv],
-  replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays, envNames.sourceKeys],
+  replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays, envNames.sourceKeys, envNames.payloadBucket],
+  // The shipped stacks leave retentionDays unset: events are kept forever.
+  maintain: [envNames.logLevel, ...databaseEnv, envNames.payloadBucket, envNames.archiveEnabled],
 };
 
 for (const stack of ["dev", "prod"] as const) {

@@ -67,6 +67,7 @@ describe("links", () => {
     database: { host: "db", port: 5432, name: "fluxa", secretArn: "arn:aws:secretsmanager:r:1:secret:s", poolSize: 3 },
     replay: { queueUrls: [], maxWindowDays: 31 },
     sourceKeys: '{"k1":"web"}',
+    retention: { archive: false },
   };
 
   it("lets the queue's consumer defer and re-send on its queue, and only send to the DLQ", () => {

@@ -35,6 +35,7 @@ const grantTargets: LinkTargets = {
   database: { host: "h", port: 5432, name: "n", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:s", poolSize: 2 },
   replay: { queueUrls: ["https://sqs.eu-west-1.amazonaws.com/123456789012/r"], maxWindowDays: 31 },
   sourceKeys: "{}",
+  retention: { archive: false },
 };
 
 const vpcFunctions = functionNames.filter((fn) => functionSpecs[fn].inVpc);

@@ -25,6 +25,7 @@ describe("the running local stack's record (stack.json in its data directory)", 
     dlqUrl: "http://127.0.0.1:41001/000000000000/fluxa-events-dlq",
     lambdaEndpointUrl: "http://127.0.0.1:41002",
     replayFunction: "replay",
+    maintainFunction: "maintain",
   };
 
   beforeEach(() => {

@@ -1,0 +1,30 @@
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { ArchiveStore } from "../maintain/ports";
+import { sha256Hex } from "../shared/hash";
+
+/** The archive under `archive/` of the payload bucket. */
+export function s3ArchiveStore(client: S3Client, bucket: string): ArchiveStore {
+  return {
+    async put(key, body, contentType) {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          // S3 verifies this checksum on receipt, so a corrupted upload is refused rather than stored.
+          ChecksumSHA256: Buffer.from(sha256Hex(body), "hex").toString("base64"),
+        }),
+      );
+    },
+    async get(key) {
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return await object.Body?.transformToByteArray();
+      } catch (error) {
+        if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
+        throw error;
+      }
+    },
+  };
+}
