@@ -92,7 +92,7 @@ export const stackSettings = {
     }),
   },
   payload: {
-    expirationDays: setting("payloadExpirationDays", integer(1, 3650), (decoded) => String(decoded.get(maintenanceSchedule.retentionDaysKey) ?? 90), {
+    expirationDays: setting("payloadExpirationDays", integer(1, 3650), (decoded) => String((decoded.get(maintenanceSchedule.retentionDaysKey) as number | undefined) ?? 90), {
       meaning: "days before `raw/` payloads expire; with `retentionDays` it must equal it (the payloads follow their events)",
       defaultText: "`retentionDays`, else `90`",
     }),

@@ -2,16 +2,17 @@ import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import type { ReplayRequest, ReplayResponse } from "../../functions/replay/protocol";
 import { UsageError } from "../lib/cli";
 
-/** How the CLI reaches the replay function: Lambda's Invoke API, on AWS or on the local stack. */
-export interface ReplayInvoker {
-  invoke(request: ReplayRequest): Promise<ReplayResponse>;
+/** How a CLI reaches its function (replay, maintain): Lambda's Invoke API, on AWS or on the local stack. */
+export interface FunctionInvoker<Request, Response> {
+  invoke(request: Request): Promise<Response>;
 }
+export type ReplayInvoker = FunctionInvoker<ReplayRequest, ReplayResponse>;
 
 /**
  * A synchronous Invoke. A handler error arrives as a successful call with FunctionError set and
  * the error as the payload; it is thrown here with the function's own message.
  */
-export function lambdaInvoker(client: LambdaClient, functionName: string): ReplayInvoker {
+export function lambdaInvoker<Request = ReplayRequest, Response = ReplayResponse>(client: LambdaClient, functionName: string): FunctionInvoker<Request, Response> {
   return {
     async invoke(request) {
       let result;
@@ -26,7 +27,7 @@ export function lambdaInvoker(client: LambdaClient, functionName: string): Repla
         const message = (payload as { errorMessage?: string } | null)?.errorMessage ?? "no message";
         throw new Error(`${functionName} failed: ${message}`);
       }
-      return payload as ReplayResponse;
+      return payload as Response;
     },
   };
 }
