@@ -129,7 +129,17 @@ function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
       // GetObject: the archive is read back and compared before its partition is dropped.
       return [{ Sid: "WriteArchive", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: [archiveObjects] }];
     case "archiveRead":
-      return [{ Sid: "ReadArchive", Effect: "Allow", Action: ["s3:GetObject"], Resource: [archiveObjects] }];
+      // ListBucket (on the bucket, narrowed to the prefix): a replay finds the archived partitions' manifests.
+      return [
+        { Sid: "ReadArchive", Effect: "Allow", Action: ["s3:GetObject"], Resource: [archiveObjects] },
+        {
+          Sid: "ListArchive",
+          Effect: "Allow",
+          Action: ["s3:ListBucket"],
+          Resource: [targets.payloadBucket.arn],
+          Condition: { StringLike: { "s3:prefix": [`${archiveKeyPrefix}*`] } },
+        },
+      ];
     case "retention":
       // Configuration only.
       return [];

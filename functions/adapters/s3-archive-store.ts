@@ -1,5 +1,6 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ArchiveStore } from "../maintain/ports";
+import type { ArchiveReader } from "../replay/archive-source";
 import { sha256Hex } from "../shared/hash";
 
 /** The archive under `archive/` of the payload bucket. */
@@ -25,6 +26,24 @@ export function s3ArchiveStore(client: S3Client, bucket: string): ArchiveStore {
         if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
         throw error;
       }
+    },
+  };
+}
+
+/** What a replay reads of the archive: the store's objects, and the keys under a prefix. */
+export function s3ArchiveReader(client: S3Client, bucket: string): ArchiveReader {
+  const store = s3ArchiveStore(client, bucket);
+  return {
+    get: (key) => store.get(key),
+    async list(prefix) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])));
+        token = page.NextContinuationToken;
+      } while (token);
+      return keys;
     },
   };
 }

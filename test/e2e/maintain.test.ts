@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { sql } from "slonik";
+import { z } from "zod";
 import { ensureEventPartitions } from "../../functions/adapters/postgres-event-partitions";
 import { archiveManifestKey, type ArchiveManifest } from "../../functions/shared/event-archive";
 import { envNames } from "../../functions/topology";
@@ -14,7 +15,8 @@ async function maintain(t: TestStack, args: string[]): Promise<{ code: number; o
   return { code, output: lines.join("\n") };
 }
 
-const exists = async (t: TestStack, partition: string) => t.db.oneFirst(sql.unsafe`SELECT to_regclass(${partition}) IS NOT NULL`);
+const exists = (t: TestStack, partition: string): Promise<boolean> =>
+  t.db.oneFirst(sql.type(z.object({ present: z.boolean() }))`SELECT to_regclass(${partition}) IS NOT NULL AS present`);
 
 describe("npm run maintain on the local stack (retention 30 days, archive on)", function () {
   this.timeout(180_000);

@@ -45,6 +45,7 @@ function expectedStatements(fn: FunctionName, stack: string): Omit<Statement, "E
         secret,
         { Sid: "PublishEvents", Action: ["sns:Publish"], Resource: [`arn:aws:sns:${region}:fluxa-pipeline-events-topic-1a2b3c`] },
         { Sid: "ReadArchive", Action: ["s3:GetObject"], Resource: [archiveObjects] },
+        { Sid: "ListArchive", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::fluxa-pipeline-payloads-1a2b3c"] },
       ];
     case "maintain":
       // Its own archive prefix only: never raw/ payloads.

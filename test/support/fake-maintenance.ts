@@ -65,6 +65,9 @@ export class FakeArchiveStore implements ArchiveStore {
     this.objects.set(key, body);
     return Promise.resolve();
   }
+  list(prefix: string): Promise<string[]> {
+    return Promise.resolve([...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort());
+  }
   get(key: string): Promise<Uint8Array | undefined> {
     const body = this.objects.get(key);
     const damage = this.damaged.get(key);
