@@ -1,4 +1,5 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { s3ClientConfig } from "../shared/aws-clients";
 import type { ArchiveStore } from "../maintain/ports";
 import type { ArchiveReader } from "../replay/archive-source";
 import { sha256Hex } from "../shared/hash";
@@ -28,6 +29,11 @@ export function s3ArchiveStore(client: S3Client, bucket: string): ArchiveStore {
       }
     },
   };
+}
+
+/** The reader the replay function loads on its first replay from the archive, with its own client. */
+export function openS3ArchiveReader(env: NodeJS.ProcessEnv, bucket: string): ArchiveReader {
+  return s3ArchiveReader(new S3Client(s3ClientConfig(env)), bucket);
 }
 
 /** What a replay reads of the archive: the store's objects, and the keys under a prefix. */

@@ -3,9 +3,8 @@ import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { sqsNotificationSender, sqsQueueExists } from "../adapters/sqs-notification-sender";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { S3Client } from "@aws-sdk/client-s3";
-import { s3ArchiveReader } from "../adapters/s3-archive-store";
-import { s3ClientConfig, sqsClientConfig } from "../shared/aws-clients";
+import { s3ArchiveReaderOnFirstUse } from "../adapters/on-first-use";
+import { sqsClientConfig } from "../shared/aws-clients";
 import { lazyDatabasePool } from "../shared/database";
 import { optionalInteger, optionalString, requireString } from "../shared/env";
 import { createLogger } from "../shared/logger";
@@ -37,7 +36,7 @@ export const handler = createReplayHandler({
     clock: { now: () => new Date() },
     newReplayId: () => crypto.randomUUID(),
     log,
-    archive: archiveSource(s3ArchiveReader(new S3Client(s3ClientConfig(env)), requireString(env, envNames.payloadBucket))),
+    archive: archiveSource(s3ArchiveReaderOnFirstUse(env, requireString(env, envNames.payloadBucket))),
     // MERGE: wire the erasure branch's erasedEventIds(pool, rows) (functions/adapters/erasure-tombstone.ts) here.
     // Until then a replay from the archive fails rather than deliver events an erasure may cover.
     erasedEventIds: () => Promise.reject(new Error("replay from the archive needs the erasure filter (functions/adapters/erasure-tombstone.ts), not wired yet")),

@@ -40,6 +40,12 @@ describe("maintenance function under mocks, with retention and archive on", () =
     ]);
   });
 
+  it("lets replay read the archive and list only its prefix, to find the manifests", () => {
+    const statements = statementsOf(registered("aws:iam/rolePolicy:RolePolicy", "fluxa-pipeline-replay-policy").policy);
+    const list = statements.find((s) => s.Sid === "ListArchive");
+    assert.deepEqual([list?.Action, list?.Resource, list?.Condition], [["s3:ListBucket"], ["arn:aws:s3:::fluxa-pipeline-payloads-1a2b3c"], { StringLike: { "s3:prefix": [`${archiveKeyPrefix}*`] } }]);
+  });
+
   it("is run hourly by EventBridge Scheduler through a role that may invoke it and nothing else", () => {
     const schedule = registered("aws:scheduler/schedule:Schedule", "fluxa-pipeline-maintain-schedule");
     assert.equal(schedule.scheduleExpression, maintenanceSchedule.expression);
