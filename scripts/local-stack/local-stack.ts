@@ -11,7 +11,7 @@ import { prettyFunctionLog } from "./function-log-format";
 import { startLambdaApi } from "./lambda-api";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
 import { refuseIfPortInUse } from "./port-in-use";
-import { resolveSettings, type LocalSource, type LocalStackOptions, type LocalStackSettings } from "./settings";
+import { resolveSettings, SettingError, type LocalSource, type LocalStackOptions, type LocalStackSettings } from "./settings";
 import { localApiKeyId } from "./api-gateway-event";
 import { defaultSourceName, encodeSourceDirectory } from "../../functions/shared/sources";
 import { stackSizing, topologySizing, withOverrides, type LocalSizing } from "./sizing";
@@ -49,7 +49,7 @@ export interface LocalStack {
   lambdaEndpointUrl: string;
   /** Queues the replay function may send to: any queue of this stack's emulator. */
   replayQueueUrls: string;
-  /** The maintenance function's retention: off locally (events kept forever, no archive) unless its environment overrides RETENTION_DAYS and ARCHIVE_ENABLED. */
+  /** The maintenance function's retention (FLUXA_RETENTION_DAYS, FLUXA_ARCHIVE): off unless set, events kept forever. */
   retention: { readonly days?: number; readonly archive: boolean };
   /** Receives every message published to the topic, as SNS notification envelopes (not raw delivery). */
   snsTapQueueUrl: string;
@@ -86,7 +86,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const replayQueueUrls = `${resources.queueUrl.slice(0, resources.queueUrl.lastIndexOf("/") + 1)}*`;
     const sources = settings.sources ?? [{ name: defaultSourceName, keys: settings.apiKeys ?? [localApiKey(settings.dataDir)] }];
     const sourceKeys = encodeSourceDirectory(sources.flatMap((source) => source.keys.map((key) => [localApiKeyId(key), source.name] as const)));
-    const retention = { archive: false };
+    if (settings.archive && settings.retentionDays === undefined) throw new SettingError("FLUXA_ARCHIVE", "true", "FLUXA_RETENTION_DAYS set too (archive applies to expired partitions)");
+    const retention = { archive: settings.archive, ...(settings.retentionDays === undefined ? {} : { days: settings.retentionDays }) };
     const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, say, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls, sourceKeys, retention }));
     const { applied } = (await runtime.invoke("migrate", {})) as { applied?: string[] };
     say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);

@@ -4,7 +4,6 @@ import { sql } from "slonik";
 import { z } from "zod";
 import { ensureEventPartitions } from "../../functions/adapters/postgres-event-partitions";
 import { archiveManifestKey, type ArchiveManifest } from "../../functions/shared/event-archive";
-import { envNames } from "../../functions/topology";
 import { banner } from "../../scripts/local-stack/banner";
 import { maintainMain } from "../../scripts/maintain";
 import { startTestStack, type TestStack } from "../../scripts/lib/local-stack-client";
@@ -33,7 +32,7 @@ describe("npm run maintain on the local stack (retention 30 days, archive on)", 
   }
 
   before(async () => {
-    t = await startTestStack({ functionEnvironment: { maintain: { [envNames.retentionDays]: "30", [envNames.archiveEnabled]: "true" } } });
+    t = await startTestStack({ retentionDays: 30, archive: true });
     s3 = new S3Client({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
     await ensureEventPartitions(t.db, { width: "day", ahead: 1 }, new Date("2025-01-10T12:00:00Z"));
     await storedAt(1, "2025-01-10T01:00:00Z", true);
