@@ -6,7 +6,8 @@ import { ensureEventPartitions } from "../../functions/adapters/postgres-event-p
 import { archiveManifestKey, type ArchiveManifest } from "../../functions/shared/event-archive";
 import { banner } from "../../scripts/local-stack/banner";
 import { maintainMain } from "../../scripts/maintain";
-import { startTestStack, type TestStack } from "../../scripts/lib/local-stack-client";
+import { drainQueue, startTestStack, type TestStack } from "../../scripts/lib/local-stack-client";
+import { runScript } from "../scripts/run-script";
 
 async function maintain(t: TestStack, args: string[]): Promise<{ code: number; output: string }> {
   const lines: string[] = [];
@@ -73,6 +74,16 @@ describe("npm run maintain on the local stack (retention 30 days, archive on)", 
     expect([manifest.rowCount, manifest.files.length]).to.deep.equal([2, 1]);
     const emf = t.logs.filter((entry) => entry.function === "maintain" && "_aws" in entry);
     expect(emf.some((entry) => entry.rows_dropped === 2 && entry.partitions_blocked === 1)).to.equal(true);
+  });
+
+  it("replay --from-archive counts the archived window from its manifest, and refuses to deliver until the erasure filter is wired", async () => {
+    const args = ["--function", "replay", "--lambda-endpoint", t.stack.lambdaEndpointUrl, "--from", "2025-01-10T00:00:00Z", "--to", "2025-01-11T00:00:00Z", "--from-archive"];
+    const dryRun = await runScript("replay", [...args, "--dry-run"]);
+    expect(dryRun.stdout.trim(), dryRun.stderr).to.equal("dry run: 2 event(s) selected; nothing sent");
+    const run = await runScript("replay", args);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.include("needs the erasure filter");
+    expect(await drainQueue(t.sqs, t.stack.snsTapQueueUrl)).to.deep.equal([]);
   });
 
   it("answers a malformed request with ok: false, and runs nothing", async () => {
