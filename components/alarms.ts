@@ -12,11 +12,13 @@ export interface AlarmDefinition {
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Readonly<Record<string, string>>;
-  readonly statistic: "Sum" | "Maximum";
+  readonly statistic: "Sum" | "Maximum" | "Minimum";
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
   readonly threshold: number;
-  readonly comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold";
+  readonly comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
+  /** Default notBreaching: no data is no trouble. */
+  readonly treatMissingData?: "breaching" | "notBreaching";
 }
 
 /** An event deferred through an outage this long raises `deferred-age`. */
@@ -118,6 +120,35 @@ export function alarmDefinitions(names: ResourceNames, thresholds: FluxaConfig["
       metricName: "replay_failed",
       statistic: "Sum",
       periodSeconds: fiveMinutes,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+    },
+    {
+      ...named("partitions-ahead"),
+      description:
+        `Fewer than ${thresholds.partitionsAhead} partitions of events exist ahead of today, or the maintenance function has not reported for 3 hours ` +
+        "(it runs hourly): events would land in the default partition. Run npm run maintain and read its report.",
+      namespace: metricNamespaces.maintain,
+      dimensions: { service: "maintain" },
+      metricName: "partitions_ahead" satisfies MetricName,
+      statistic: "Minimum",
+      periodSeconds: 3 * 3600,
+      evaluationPeriods: 1,
+      threshold: thresholds.partitionsAhead,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+    },
+    {
+      ...named("partitions-blocked"),
+      description:
+        "An expired partition was kept: events SNS never confirmed remain in it (npm run replay -- --unpublished), or its archive did not read back as written. " +
+        "The maintenance report names the partition and why.",
+      namespace: metricNamespaces.maintain,
+      dimensions: { service: "maintain" },
+      metricName: "partitions_blocked" satisfies MetricName,
+      statistic: "Sum",
+      periodSeconds: 3 * 3600,
       evaluationPeriods: 1,
       threshold: 1,
       comparisonOperator: "GreaterThanOrEqualToThreshold",

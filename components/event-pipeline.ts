@@ -17,6 +17,7 @@ import type { ResourceNames } from "./names";
 import type { LogGroupRef } from "./observability";
 import { linkGrant, type LinkTargets } from "./policies";
 import { accessLogDeliveryStatement, createPrivateBucket } from "./private-bucket";
+import { createMaintenanceSchedule } from "./maintenance-schedule";
 import { createRestApi } from "./rest-api";
 import { createSourceKeys, sourceDirectory, sourceKeyOutputs } from "./source-keys";
 import type { SourceConfig } from "../stack-config/sources";
@@ -44,6 +45,8 @@ export interface EventPipelineArgs {
   readonly replay: LinkTargets["replay"];
   /** The width of events' partitions and how many the migrate function keeps ahead. */
   readonly eventPartitions: LinkTargets["eventPartitions"];
+  /** How long events are kept (undefined: forever) and whether expired partitions are archived first. */
+  readonly retention: LinkTargets["retention"];
   /** SQS → processor batching and the mapping's maximum concurrency. */
   readonly queue: FluxaConfig["queue"];
   /** `raw/` payload expiry, and whether `pulumi destroy` may delete a non-empty bucket (the payloads' or their access logs'). */
@@ -77,6 +80,7 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
   readonly payloadBucket: pulumi.Output<string>;
   readonly eventsTopicArn: pulumi.Output<string>;
   readonly replayFunctionName: pulumi.Output<string>;
+  readonly maintainFunctionName: pulumi.Output<string>;
   readonly migrationResult: pulumi.Output<string>;
   readonly eraseFunctionName: pulumi.Output<string>;
 
@@ -97,9 +101,11 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
       replay: args.replay,
       sourceKeys: sourceDirectory(sourceKeys),
       eventPartitions: args.eventPartitions,
+      retention: args.retention,
     };
     const { migration, deployed } = this.createFunctions(name, args, targets);
     this.createQueueMapping(name, args.queue, queue, deployed[eventQueue.consumer]);
+    createMaintenanceSchedule(`${name}-maintain-schedule`, deployed.maintain, this);
     const api = createRestApi(
       name,
       {
@@ -125,6 +131,7 @@ export class EventPipeline extends pulumi.ComponentResource implements PipelineO
     this.payloadBucket = bucket.bucket;
     this.eventsTopicArn = topic.arn;
     this.replayFunctionName = deployed.replay.name;
+    this.maintainFunctionName = deployed.maintain.name;
     this.migrationResult = migration.result;
     this.eraseFunctionName = deployed.erase.name;
     this.registerOutputs(pickOutputs(this, pipelineOutputFields));

@@ -72,7 +72,7 @@ export class Observability extends pulumi.ComponentResource {
             evaluationPeriods: alarm.evaluationPeriods,
             threshold: alarm.threshold,
             comparisonOperator: alarm.comparisonOperator,
-            treatMissingData: "notBreaching",
+            treatMissingData: alarm.treatMissingData ?? "notBreaching",
             alarmActions: [topic.arn],
             okActions: [topic.arn],
           },

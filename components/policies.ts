@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { linkEnvironment } from "../functions/link-environment";
 import type { PartitionLayout } from "../functions/shared/event-partitions";
-import { payloadKeyPrefix, type Link } from "../functions/topology";
+import { archiveKeyPrefix, payloadKeyPrefix, type Link } from "../functions/topology";
 
 export interface PolicyStatement {
   readonly Sid: string;
@@ -43,6 +43,8 @@ export interface LinkTargets {
   readonly sourceKeys: pulumi.Input<string>;
   /** The partitions of events (stack config partitionWidth, partitionsAhead). */
   readonly eventPartitions: PartitionLayout;
+  /** Stack config retentionDays (undefined: events are kept forever) and archive. */
+  readonly retention: { readonly days?: number; readonly archive: boolean };
 }
 
 /** An SQS queue URL as stack config accepts it: `https://sqs.<region>.amazonaws.com/<account>/<name>`. */
@@ -80,6 +82,10 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
     replay: { queueUrls: targets.replay.queueUrls.join(","), maxWindowDays: String(targets.replay.maxWindowDays) },
     sourceKeys: targets.sourceKeys,
     eventPartitions: { width: targets.eventPartitions.width, ahead: String(targets.eventPartitions.ahead) },
+    retention: {
+      archive: String(targets.retention.archive),
+      ...(targets.retention.days === undefined ? {} : { days: String(targets.retention.days) }),
+    },
   });
   return { environment, statements: linkStatements(link, targets) };
 }
@@ -87,6 +93,7 @@ export function linkGrant(link: Link, targets: LinkTargets): Grant {
 /** The narrowest IAM statements that let a function use what its link's variables name. */
 function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
   const payloadObjects = pulumi.interpolate`${targets.payloadBucket.arn}/${payloadKeyPrefix}*`;
+  const archiveObjects = pulumi.interpolate`${targets.payloadBucket.arn}/${archiveKeyPrefix}*`;
   switch (link) {
     case "queue":
       return [{ Sid: "SendEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [targets.queue.arn] }];
@@ -125,6 +132,23 @@ function linkStatements(link: Link, targets: LinkTargets): PolicyStatement[] {
     case "sourceKeys":
       // Configuration only: the directory travels in the environment, no AWS call reads it.
       return [];
+    case "archiveWrite":
+      // GetObject: the archive is read back and compared before its partition is dropped.
+      return [{ Sid: "WriteArchive", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: [archiveObjects] }];
+    case "archiveRead":
+      // ListBucket (on the bucket, narrowed to the prefix): a replay finds the archived partitions' manifests.
+      return [
+        { Sid: "ReadArchive", Effect: "Allow", Action: ["s3:GetObject"], Resource: [archiveObjects] },
+        {
+          Sid: "ListArchive",
+          Effect: "Allow",
+          Action: ["s3:ListBucket"],
+          Resource: [targets.payloadBucket.arn],
+          Condition: { StringLike: { "s3:prefix": [`${archiveKeyPrefix}*`] } },
+        },
+      ];
+    case "retention":
+      // Configuration only.
     case "eventPartitions":
       return [];
   }

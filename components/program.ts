@@ -78,6 +78,7 @@ export function createFluxa(config: FluxaConfig, options: FluxaOptions = {}): Fl
       queue: config.queue,
       replay: config.replay,
       eventPartitions: config.eventPartitions,
+      retention: { days: config.retention.days, archive: config.retention.archive },
       payload: config.payload,
       accessLogExpirationDays: config.logRetentionDays,
       api: config.api,

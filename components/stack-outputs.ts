@@ -19,6 +19,8 @@ export const stackOutputNames = {
   eventsTopicArn: "events_topic_arn",
   /** `npm run replay -- --function $(pulumi stack output replay_function) ...` */
   replayFunctionName: "replay_function",
+  /** `npm run maintain -- --function $(pulumi stack output maintain_function) [--dry-run]` */
+  maintainFunctionName: "maintain_function",
   dashboardUrl: "dashboard_url",
   /** What the migrate function returned on its last run: `{"applied": [...]}`. */
   migrationResult: "migrations",
@@ -47,6 +49,7 @@ export const pipelineOutputFields = [
   "replayFunctionName",
   "migrationResult",
   "eraseFunctionName",
+  "maintainFunctionName",
 ] as const satisfies readonly OutputField[];
 export type PipelineOutputs = Pick<FluxaOutputs, (typeof pipelineOutputFields)[number]>;
 

@@ -23,6 +23,8 @@ export interface LinkValues<V> {
   readonly sourceKeys: V;
   /** How much time each partition of events covers (`day`, `month`) and how many exist ahead of now. */
   readonly eventPartitions: { readonly width: V; readonly ahead: V };
+  /** Days events are kept (absent: forever) and whether expired partitions are archived first (`"true"`/`"false"`). */
+  readonly retention: { readonly days?: V; readonly archive: V };
 }
 
 /** The environment variables one link sets: the one place that decides them, for Pulumi and the local stack. */
@@ -60,5 +62,12 @@ export function linkEnvironment<V>(link: Link, values: LinkValues<V>): Record<st
       return { [envNames.sourceKeys]: values.sourceKeys };
     case "eventPartitions":
       return { [envNames.partitionWidth]: values.eventPartitions.width, [envNames.partitionsAhead]: values.eventPartitions.ahead };
+    case "archiveWrite":
+    case "archiveRead":
+      return { [envNames.payloadBucket]: values.payloadBucket };
+    case "retention": {
+      const { days, archive } = values.retention;
+      return { [envNames.archiveEnabled]: archive, ...(days === undefined ? {} : { [envNames.retentionDays]: days }) };
+    }
   }
 }

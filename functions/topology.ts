@@ -4,7 +4,7 @@
  * local stack read this module, so the cloud and local wiring cannot drift. It imports nothing.
  */
 
-export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "replay" | "erase";
+export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "replay" | "erase" | "maintain";
 
 /**
  * Lambda's runtime for every function; the bundles target its Node major, and the local stack, the
@@ -14,7 +14,7 @@ export type FunctionName = "ingest" | "processor" | "query" | "migrate" | "repla
 export const lambdaRuntime = { identifier: "nodejs24.x", nodeMajor: 24 } as const;
 
 /** The resources a function may be linked to: a link gives it the environment variables and IAM access for one. */
-export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets", "sourceKeys", "eventPartitions", "payloadBucketErase"] as const;
+export const linkNames = ["queue", "queueConsumer", "deadLetterQueue", "payloadBucketWrite", "payloadBucketRead", "topic", "database", "replayTargets", "sourceKeys", "eventPartitions", "payloadBucketErase", "archiveWrite", "archiveRead", "retention"] as const;
 export type Link = (typeof linkNames)[number];
 
 /** An AWS service API a function calls; a function in the VPC reaches each through NAT or a VPC endpoint. */
@@ -36,6 +36,10 @@ export const linkServices: Readonly<Record<Link, readonly AwsService[]>> = {
   // Configuration only: the width and lead of events' partitions.
   eventPartitions: [],
   payloadBucketErase: ["s3"],
+  archiveWrite: ["s3"],
+  archiveRead: ["s3"],
+  // Configuration only: the retention window and whether to archive travel in the environment.
+  retention: [],
 };
 
 export interface FunctionSpec {
@@ -98,7 +102,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     // One page (at most maxPageSize events) per invocation needs a few seconds; the rest is headroom for SDK retries.
     timeoutSeconds: 60,
     memoryMb: 256,
-    links: ["database", "topic", "replayTargets", "sourceKeys"],
+    links: ["database", "topic", "replayTargets", "sourceKeys", "archiveRead"],
     inVpc: true,
     // Like the processor (SNS and SQS clients): bundled until `npm run bench` measures otherwise.
     awsSdk: "bundled",
@@ -114,6 +118,18 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     inVpc: true,
     awsSdk: "bundled",
     // Invoked by an operator's CLI; one erasure at a time keeps the barrier's lock waits short.
+    reservedConcurrency: 1,
+  },
+  maintain: {
+    entry: "functions/maintain/handler.ts",
+    // Archiving a day of a busy stack (a few hundred thousand rows) to S3 and reading it back; a
+    // partition left over is taken by the next run.
+    timeoutSeconds: 900,
+    memoryMb: 512,
+    links: ["database", "archiveWrite", "retention", "eventPartitions"],
+    inVpc: true,
+    awsSdk: "bundled",
+    // Detaching and dropping must not run twice at once: the schedule and `npm run maintain` share one execution.
     reservedConcurrency: 1,
   },
 };
@@ -246,6 +262,8 @@ export const envNames = {
   sourceKeys: "SOURCE_DIRECTORY",
   partitionWidth: "PARTITION_WIDTH",
   partitionsAhead: "PARTITIONS_AHEAD",
+  retentionDays: "RETENTION_DAYS",
+  archiveEnabled: "ARCHIVE_ENABLED",
 } as const;
 
 /** The object key of a large payload: `raw/<YYYY-MM-DD>/<event_id>.json` (UTC date of receipt). */
@@ -254,3 +272,18 @@ export function payloadObjectKey(receivedAt: Date, eventId: string): string {
 }
 
 export const payloadKeyPrefix = "raw/";
+
+/** Where the maintenance function archives expired partitions in the payload bucket; no lifecycle rule expires it. */
+export const archiveKeyPrefix = "archive/";
+
+/**
+ * Retention (`npm run maintain`, and its schedule): the stack config keys, how often it runs, and
+ * the partitions ahead below which its alarm is raised.
+ */
+export const maintenanceSchedule = {
+  retentionDaysKey: "retentionDays",
+  archiveKey: "archive",
+  /** EventBridge Scheduler's expression: daily partitions are created two weeks ahead, so an hourly run leaves room for many failures. */
+  expression: "rate(1 hour)",
+  defaultMinPartitionsAhead: 3,
+} as const;

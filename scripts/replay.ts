@@ -15,7 +15,7 @@ import { begin, runPages, selectedText } from "./replay/run";
 const spec = {
   name: "replay",
   summary: [
-    "npm run replay -- --from <RFC 3339> --to <RFC 3339> [--source S] [--user-id U] [--queue-url URL] [--rate N] [--dry-run]",
+    "npm run replay -- --from <RFC 3339> --to <RFC 3339> [--from-archive] [--source S] [--user-id U] [--queue-url URL] [--rate N] [--dry-run]",
     "npm run replay -- --unpublished [--source S] [--older-than 10m] [--rate N] [--dry-run]",
     "npm run replay -- --resume <replay id>",
     "",
@@ -24,6 +24,8 @@ const spec = {
     "--queue-url to one queue listed in stack config fluxa:replayQueueUrls. --unpublished publishes the events",
     "SNS never confirmed (published_at NULL) and older than --older-than, and marks them. A replay may deliver",
     "an event twice, never skip one: consumers deduplicate on event_id. Ctrl-C prints the --resume line.",
+    "--from-archive reads the window from the archive of partitions retention dropped (stack config fluxa:archive),",
+    "passing over events a user erasure covers.",
     "",
     "Deployed stack: --function $(pulumi stack output replay_function), AWS credentials and region as for the AWS CLI.",
     "Local stack: no --function; the running stack's replay function is read from its data directory",
@@ -50,7 +52,7 @@ const spec = {
   ],
 } satisfies CommandSpec<Record<string, { description: string; env?: string; default?: string; placeholder: string }>>;
 
-const switches = ["--unpublished", "--dry-run"] as const;
+const switches = ["--unpublished", "--dry-run", "--from-archive"] as const;
 
 export interface ReplayIo {
   readonly print: (text: string) => void;
@@ -67,7 +69,7 @@ export async function replayMain(argv: readonly string[], env: Readonly<Record<s
     return 0;
   }
   const given = (name: keyof typeof spec.options) => argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
-  const request = requestOf(values, on("--unpublished"), on("--dry-run"), given);
+  const request = requestOf(values, on("--unpublished"), on("--dry-run"), given, on("--from-archive"));
   const ratePerSecond = integerSetting("rate", values.rate, { min: 1, max: 10_000 });
   requireSettings(spec, values, ["function"], `; no local stack is running on ${dataDirOf(env)} to take it from`);
   const functionName = String(values.function);
@@ -108,11 +110,18 @@ function orRunningLocalStack(values: Values | undefined, env: Readonly<Record<st
   return { ...values, function: local.replayFunction, "lambda-endpoint": local.lambdaEndpointUrl, region: local.region };
 }
 
-function requestOf(values: Values, unpublished: boolean, dryRun: boolean, given: (name: keyof typeof spec.options) => boolean): Extract<ReplayRequest, { action: "start" | "describe" }> {
+function requestOf(
+  values: Values,
+  unpublished: boolean,
+  dryRun: boolean,
+  given: (name: keyof typeof spec.options) => boolean,
+  fromArchive: boolean,
+): Extract<ReplayRequest, { action: "start" | "describe" }> {
   const windowFlags = (["from", "to", "user-id"] as const).filter(given);
   const modes = [windowFlags.length > 0 && "--from/--to", unpublished && "--unpublished", given("resume") && "--resume"].filter(Boolean);
   if (modes.length === 0) throw new UsageError("say what to replay: --from and --to, --unpublished, or --resume <replay id>");
   if (modes.length > 1) throw new UsageError(`${modes.join(" and ")} cannot be combined`);
+  if (fromArchive && !(modes[0] === "--from/--to")) throw new UsageError("--from-archive replays a --from/--to window; it cannot be combined with --unpublished or --resume");
   if (given("resume")) {
     const extra = (["queue-url", "older-than", "source"] as const).filter(given);
     if (dryRun || extra.length > 0) throw new UsageError(`--resume continues a replay as it was started; drop ${[...extra.map((f) => `--${f}`), ...(dryRun ? ["--dry-run"] : [])].join(", ")}`);
@@ -136,7 +145,7 @@ function requestOf(values: Values, unpublished: boolean, dryRun: boolean, given:
   const queueUrl = values["queue-url"];
   return {
     action: "start",
-    selection: { kind: "window", from, to, ...(values["user-id"] !== undefined ? { userId: values["user-id"] } : {}), ...sourceOf(values) },
+    selection: { kind: "window", from, to, ...(values["user-id"] !== undefined ? { userId: values["user-id"] } : {}), ...sourceOf(values), ...(fromArchive ? { fromArchive } : {}) },
     target: queueUrl === undefined ? { kind: "topic" } : { kind: "queue", queueUrl },
     dryRun,
   };

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole of Fluxa on this machine. Reads PORT, FLUXA_DATA_DIR, DATABASE_URL,
  * AWS_ENDPOINT_URL, FLUXA_API_KEYS, FLUXA_VISIBILITY_TIMEOUT_SECONDS, LOG_LEVEL, FLUXA_LOG_FORMAT and the limits
- * FLUXA_STACK, FLUXA_RESERVED_CONCURRENCY, FLUXA_MAXIMUM_CONCURRENCY (see scripts/local-stack/settings.ts).
+ * FLUXA_STACK, FLUXA_RESERVED_CONCURRENCY, FLUXA_MAXIMUM_CONCURRENCY, and retention FLUXA_RETENTION_DAYS, FLUXA_ARCHIVE
+ * (see scripts/local-stack/settings.ts).
  */
 import { banner } from "./local-stack/banner";
 import { startLocalStack } from "./local-stack/local-stack";

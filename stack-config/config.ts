@@ -41,7 +41,19 @@ function crossKeyProblems(settings: Omit<StackConfigValues, "sources">): string[
         `set ${namespaced(stackSettings.logLevel)} to ${application.toLowerCase()} instead, which the functions apply before writing`,
     );
   }
+  problems.push(...retentionProblems(settings));
   return problems;
+}
+
+/** Archive without retention would never run; raw/ payloads outliving (or not reaching) their events' window breaks the window. */
+function retentionProblems(settings: Omit<StackConfigValues, "sources">): string[] {
+  const { retention, payload } = stackSettings;
+  const days = settings.retention.days;
+  if (days === undefined) return settings.retention.archive ? [`${namespaced(retention.archive)}: archives partitions as they expire; set ${namespaced(retention.days)} too`] : [];
+  if (settings.payload.expirationDays !== days) {
+    return [`${namespaced(payload.expirationDays)}: ${settings.payload.expirationDays} differs from ${namespaced(retention.days)} ${days}; raw/ payloads follow their events' window: unset it`];
+  }
+  return [];
 }
 
 /** AWS: Lambda refuses reservations that leave fewer than 100 executions unreserved in the account. */

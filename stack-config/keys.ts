@@ -1,4 +1,4 @@
-import { defaultDatabasePoolSize, eventQueue, functionNames, functionSpecs, replayLimits, type FunctionName } from "../functions/topology";
+import { defaultDatabasePoolSize, eventQueue, functionNames, functionSpecs, maintenanceSchedule, replayLimits, type FunctionName } from "../functions/topology";
 import { boolean, integer, lambdaLogLevels, logRetentionValues, matching, oneOf, queueUrlList, type LambdaLogLevel } from "./codecs";
 import { optionalSetting, setting, type AnySetting, type Decoded } from "./setting";
 import { sourcesJson } from "./sources";
@@ -28,7 +28,7 @@ function functionSizing(fn: FunctionName) {
   const spec = functionSpecs[fn];
   return {
     memoryMb: setting(sizingKeys.memoryMb(fn), integer(128, 10240), String(spec.memoryMb), {
-      meaning: "memory per function: `ingest`, `processor`, `query`, `migrate`, `replay`, `erase` (128–10240 MB)",
+      meaning: "memory per function: `ingest`, `processor`, `query`, `migrate`, `replay`, `erase`, `maintain` (128–10240 MB)",
       defaultText: perFunctionDefaults((f) => functionSpecs[f].memoryMb),
       row: sizingKeys.memoryMb("<fn>" as FunctionName),
     }),
@@ -87,8 +87,21 @@ export const stackSettings = {
       meaning: "the SQS mapping's maximum concurrency (2–1000)",
     }),
   },
+  retention: {
+    // AWS: a message waits in the queue and then the DLQ up to 14 days each way it can be redriven; its payload in raw/ must outlive that.
+    days: optionalSetting(maintenanceSchedule.retentionDaysKey, integer(15, 3650), undefined, {
+      meaning: "days events are kept: older partitions are dropped whole by the maintenance function (15–3650; 15 so a DLQ message redriven on its 14th day still finds its payload)",
+      defaultText: "unset: kept forever",
+    }),
+    archive: setting(maintenanceSchedule.archiveKey, boolean, "false", {
+      meaning: "before a partition is dropped, its rows go to `archive/` in the payload bucket (gzipped JSON Lines and a manifest, read back and compared); needs `retentionDays`",
+    }),
+  },
   payload: {
-    expirationDays: setting("payloadExpirationDays", integer(1, 3650), "90", { meaning: "days before `raw/` payloads expire" }),
+    expirationDays: setting("payloadExpirationDays", integer(1, 3650), (decoded) => String((decoded.get(maintenanceSchedule.retentionDaysKey) as number | undefined) ?? 90), {
+      meaning: "days before `raw/` payloads expire; with `retentionDays` it must equal it (the payloads follow their events)",
+      defaultText: "`retentionDays`, else `90`",
+    }),
     forceDestroy: setting("payloadBucketForceDestroy", boolean, "false", { meaning: "let `pulumi destroy` delete a non-empty bucket" }),
   },
   database: {
@@ -147,6 +160,9 @@ export const stackSettings = {
     functionThrottles: setting("alarmFunctionThrottles", integer(1, 100000), "1", { meaning: "function throttles per 5 minutes that raise the alarm" }),
     api5xx: setting("alarmApi5xx", integer(1, 100000), "1", { meaning: "API 5xx answers per 5 minutes that raise the alarm" }),
     queueAgeSeconds: setting("alarmQueueAgeSeconds", integer(60, 1209600), "300", { meaning: "oldest-message age alarm, in seconds" }),
+    partitionsAhead: setting("alarmPartitionsAhead", integer(1, 366), String(maintenanceSchedule.defaultMinPartitionsAhead), {
+      meaning: "partitions of events ahead of today below which the maintenance alarm is raised",
+    }),
     email: optionalSetting("alarmEmail", matching("email", /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an e-mail address"), undefined, { meaning: "subscribed to the alarm topic" }),
   },
 };

@@ -1,4 +1,5 @@
 import type { PayloadStore, RetryQueue } from "../shared/ports";
+import type { ArchiveReader } from "../replay/archive-source";
 import { forwardedOnFirstUse } from "../shared/load-on-first-use";
 
 /** The SDK clients few invocations need, built at cold start and loaded on their first call (the database stores: postgres-on-first-use.ts). */
@@ -25,4 +26,9 @@ export function s3PayloadStoreOnFirstUse(env: NodeJS.ProcessEnv, bucket: string)
 /** The processor's retry queue, its SQS client imported with the first failed message. */
 export function sqsRetryQueueOnFirstUse(env: NodeJS.ProcessEnv, queueUrl: string, deadLetterQueueUrl: string): RetryQueue {
   return retryQueueOnFirstUse(async () => (await import("./sqs-retry-queue.js")).openSqsRetryQueue(env, queueUrl, deadLetterQueueUrl));
+}
+
+/** The replay function's archive reader, its S3 client imported with the first replay from the archive. */
+export function s3ArchiveReaderOnFirstUse(env: NodeJS.ProcessEnv, bucket: string): ArchiveReader {
+  return forwardedOnFirstUse<ArchiveReader>(async () => (await import("./s3-archive-store.js")).openS3ArchiveReader(env, bucket), { list: true, get: true });
 }

@@ -12,6 +12,7 @@ const replayRow = z.object({
   user_id: z.string().nullable(),
   source: z.string().nullable(),
   unpublished_only: z.boolean(),
+  from_archive: z.boolean(),
   target_queue_url: z.string().nullable(),
   selected: z.number(),
   selected_estimated: z.boolean(),
@@ -23,7 +24,7 @@ const replayRow = z.object({
 });
 
 const replayColumns = sql.fragment`
-  replay_id, ${exactTime("from_at")} AS from_at, ${exactTime("to_at")} AS to_at, user_id, source, unpublished_only, target_queue_url,
+  replay_id, ${exactTime("from_at")} AS from_at, ${exactTime("to_at")} AS to_at, user_id, source, unpublished_only, from_archive, target_queue_url,
   selected::float8 AS selected, selected_estimated, sent::float8 AS sent, failed::float8 AS failed, ${exactTime("after_created_at")} AS after_created_at, after_event_id, finished_at IS NOT NULL AS finished`;
 
 function toStoredReplay(row: z.infer<typeof replayRow>): StoredReplay {
@@ -34,6 +35,7 @@ function toStoredReplay(row: z.infer<typeof replayRow>): StoredReplay {
     userId: row.user_id,
     source: row.source,
     unpublishedOnly: row.unpublished_only,
+    fromArchive: row.from_archive,
     targetQueueUrl: row.target_queue_url,
     selected: row.selected,
     selectedEstimated: row.selected_estimated,
@@ -74,9 +76,9 @@ export function postgresReplayStore(pool: DatabasePool, exactCountLimit = 1_000_
 
     async create(replay) {
       const row = await pool.one(sql.type(replayRow)`
-        INSERT INTO replays (replay_id, from_at, to_at, user_id, source, unpublished_only, target_queue_url, selected, selected_estimated)
+        INSERT INTO replays (replay_id, from_at, to_at, user_id, source, unpublished_only, from_archive, target_queue_url, selected, selected_estimated)
         VALUES (${replay.replayId}, ${replay.from}::timestamptz, ${replay.to}::timestamptz, ${replay.userId}, ${replay.source}, ${replay.unpublishedOnly},
-                ${replay.targetQueueUrl}, ${replay.selected}, ${replay.selectedEstimated})
+                ${replay.fromArchive}, ${replay.targetQueueUrl}, ${replay.selected}, ${replay.selectedEstimated})
         RETURNING ${replayColumns}`);
       return toStoredReplay(row);
     },

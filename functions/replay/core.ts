@@ -1,6 +1,7 @@
 import type { Clock, EventNotifier, EventRepository, Log, ReplaySelection, ReplayStore, StoredReplay } from "../shared/ports";
 import { messageAttributeNames } from "../shared/queue-message";
 import { uuidPattern } from "../shared/id-formats";
+import type { ArchivedEvent, ArchiveSource } from "./archive-source";
 import { parseInstant } from "./instant";
 import { maxPageSize, type PageResult, type ReplayRequest, type ReplayResponse, type ReplayState, type ReplayTarget } from "./protocol";
 
@@ -13,6 +14,10 @@ export interface ReplayPorts {
   readonly clock: Clock;
   readonly newReplayId: () => string;
   readonly log: Log;
+  /** The events of dropped partitions, read from their archive. */
+  readonly archive: ArchiveSource;
+  /** The ids of the archived events a user erasure covers: a replay from the archive never delivers them. */
+  readonly erasedEventIds: (events: readonly ArchivedEvent[]) => Promise<ReadonlySet<string>>;
 }
 
 export interface ReplaySettings {
@@ -54,7 +59,7 @@ async function start(ports: ReplayPorts, settings: ReplaySettings, request: Extr
     }
     if (!(await ports.queueExists(target.queueUrl))) return refuse(`queue ${target.queueUrl} does not exist`);
   }
-  const { count: selected, estimated: selectedEstimated } = await ports.replays.count(selection);
+  const { count: selected, estimated: selectedEstimated } = await (selection.fromArchive ? ports.archive : ports.replays).count(selection);
   if (request.dryRun) return { ok: true, dryRun: { selected, selectedEstimated } };
   const replay = await ports.replays.create({
     ...selection,
@@ -72,7 +77,7 @@ function resolveSelection(selection: Extract<ReplayRequest, { action: "start" }>
   if (source !== null && !settings.sources.includes(source)) return refuse(`--source ${JSON.stringify(source)} is not a source of this stack; its sources: ${settings.sources.join(", ")}`);
   if (selection.kind === "unpublished") {
     if (!Number.isInteger(selection.olderThanSeconds) || selection.olderThanSeconds < 0) return refuse("the age of unpublished events must be a whole number of seconds");
-    return { from: null, to: new Date(now.getTime() - selection.olderThanSeconds * 1000).toISOString(), userId: null, source, unpublishedOnly: true };
+    return { from: null, to: new Date(now.getTime() - selection.olderThanSeconds * 1000).toISOString(), userId: null, source, unpublishedOnly: true, fromArchive: false };
   }
   const from = parseInstant(selection.from);
   const to = parseInstant(selection.to);
@@ -84,7 +89,7 @@ function resolveSelection(selection: Extract<ReplayRequest, { action: "start" }>
     return refuse(`the window spans ${days.toFixed(1)} days, over the maximum of ${settings.maxWindowDays} (stack config ${settings.maxWindowKey}); replay it in parts`);
   }
   if (selection.userId !== undefined && selection.userId.trim() === "") return refuse("--user-id must not be empty");
-  return { from: selection.from, to: selection.to, userId: selection.userId ?? null, source, unpublishedOnly: false };
+  return { from: selection.from, to: selection.to, userId: selection.userId ?? null, source, unpublishedOnly: false, fromArchive: selection.fromArchive ?? false };
 }
 
 function queueAllowed(queueUrl: string, allowed: readonly string[]): boolean {
@@ -107,19 +112,19 @@ async function page(ports: ReplayPorts, replayId: string, limit: number): Promis
   if ("problem" in replay) return replay;
   if (replay.finished) return { ok: true, replay: stateOf(replay), page: { sent: 0, failures: [] } };
 
-  const rows = await ports.replays.page(replay, replay.after, limit);
+  const { rows, erased } = await pageRows(ports, replay, limit);
   const target: ReplayTarget = replay.targetQueueUrl === null ? { kind: "topic" } : { kind: "queue", queueUrl: replay.targetQueueUrl };
   const failures = await ports.deliveryTo(target).publish(
-    rows.map((row) => row.event),
+    rows.filter((row) => !erased.has(row.event.event_id)).map((row) => row.event),
     replayAttributes(replay),
   );
   const failed = new Set(failures.map((f) => f.eventId));
   const firstFailure = rows.findIndex((row) => failed.has(row.event.event_id));
   const confirmed = firstFailure === -1 ? rows : rows.slice(0, firstFailure);
-  const delivered = rows.filter((row) => !failed.has(row.event.event_id)).map((row) => row.event.event_id);
+  const delivered = rows.filter((row) => !failed.has(row.event.event_id) && !erased.has(row.event.event_id)).map((row) => row.event.event_id);
   if (replay.unpublishedOnly) await ports.events.markPublished(delivered);
 
-  const result: PageResult = { sent: delivered.length, failures };
+  const result: PageResult = { sent: delivered.length, failures, ...(replay.fromArchive ? { erased: erased.size } : {}) };
   const progress = {
     after: confirmed.at(-1)?.key ?? replay.after,
     sent: delivered.length,
@@ -132,6 +137,13 @@ async function page(ports: ReplayPorts, replayId: string, limit: number): Promis
   for (const failure of failures) ports.log.warn({ replay_id: replay.replayId, event_id: failure.eventId, reason: failure.reason }, "replay delivery failed");
   const updated = { ...replay, after: progress.after, sent: replay.sent + progress.sent, failed: replay.failed + progress.failed, finished: progress.finished };
   return { ok: true, replay: stateOf(updated), page: result };
+}
+
+/** The page's rows, and (from the archive) those an erasure covers: the cursor moves past them, nothing delivers them. */
+async function pageRows(ports: ReplayPorts, replay: StoredReplay, limit: number) {
+  if (!replay.fromArchive) return { rows: await ports.replays.page(replay, replay.after, limit), erased: new Set<string>() };
+  const rows = await ports.archive.page(replay, replay.after, limit);
+  return { rows, erased: rows.length === 0 ? new Set<string>() : await ports.erasedEventIds(rows) };
 }
 
 /**
@@ -152,6 +164,7 @@ function stateOf(replay: StoredReplay): ReplayState {
     userId: replay.userId,
     source: replay.source,
     unpublishedOnly: replay.unpublishedOnly,
+    fromArchive: replay.fromArchive,
     target: replay.targetQueueUrl === null ? { kind: "topic" } : { kind: "queue", queueUrl: replay.targetQueueUrl },
     selected: replay.selected,
     selectedEstimated: replay.selectedEstimated,

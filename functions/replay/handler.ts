@@ -1,8 +1,9 @@
-import { postgresEventRepositoryOnFirstUse, postgresReplayStoreOnFirstUse } from "../adapters/postgres-on-first-use";
+import { erasedArchivedEventIdsOnFirstUse, postgresEventRepositoryOnFirstUse, postgresReplayStoreOnFirstUse } from "../adapters/postgres-on-first-use";
 import { snsEventNotifier } from "../adapters/sns-event-notifier";
 import { sqsNotificationSender, sqsQueueExists } from "../adapters/sqs-notification-sender";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { s3ArchiveReaderOnFirstUse } from "../adapters/on-first-use";
 import { sqsClientConfig } from "../shared/aws-clients";
 import { lazyDatabasePool } from "../shared/database";
 import { optionalInteger, optionalString, requireString } from "../shared/env";
@@ -10,6 +11,7 @@ import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { knownSources, sourceDirectoryFromEnv } from "../shared/sources";
 import { envNames, replayLimits } from "../topology";
+import { archiveSource } from "./archive-source";
 import { createReplayHandler } from "./invocation";
 
 const env = process.env;
@@ -34,6 +36,8 @@ export const handler = createReplayHandler({
     clock: { now: () => new Date() },
     newReplayId: () => crypto.randomUUID(),
     log,
+    archive: archiveSource(s3ArchiveReaderOnFirstUse(env, requireString(env, envNames.payloadBucket))),
+    erasedEventIds: erasedArchivedEventIdsOnFirstUse(pool),
   },
   settings,
   log,

@@ -6,7 +6,11 @@ import { PathReporter } from "io-ts/PathReporter";
  * What the replay function is invoked with and answers: the CLI starts a replay, then asks for it
  * page by page; each invocation does one bounded piece of work and returns.
  */
-const Window = t.intersection([t.type({ kind: t.literal("window"), from: t.string, to: t.string }), t.partial({ userId: t.string, source: t.string })]);
+const Window = t.intersection([
+  t.type({ kind: t.literal("window"), from: t.string, to: t.string }),
+  // fromArchive: the window's events are read from the archive of dropped partitions.
+  t.partial({ userId: t.string, source: t.string, fromArchive: t.boolean }),
+]);
 const Unpublished = t.intersection([t.type({ kind: t.literal("unpublished"), olderThanSeconds: t.number }), t.partial({ source: t.string })]);
 const Selection = t.union([Window, Unpublished]);
 const Target = t.union([t.type({ kind: t.literal("topic") }), t.type({ kind: t.literal("queue"), queueUrl: t.string })]);
@@ -31,6 +35,7 @@ export interface ReplayState {
   /** null: every source. */
   readonly source: string | null;
   readonly unpublishedOnly: boolean;
+  readonly fromArchive: boolean;
   readonly target: ReplayTarget;
   /** Events the selection held when the replay started. */
   readonly selected: number;
@@ -44,6 +49,8 @@ export interface ReplayState {
 
 export interface PageResult {
   readonly sent: number;
+  /** Archived events a user erasure covers: passed over, never delivered. */
+  readonly erased?: number;
   /** Deliveries refused in this page; the cursor stopped before the first of them. */
   readonly failures: readonly { readonly eventId: string; readonly reason: string }[];
 }

@@ -8,7 +8,7 @@
 /** The dimension that splits a metric by source; its values come from stack config, so they are few. */
 export const sourceDimension = "source";
 
-export const metricNamespaces = { ingest: "Fluxa/Ingest", processor: "Fluxa/Processor", query: "Fluxa/Query", replay: "Fluxa/Replay" } as const;
+export const metricNamespaces = { ingest: "Fluxa/Ingest", processor: "Fluxa/Processor", query: "Fluxa/Query", replay: "Fluxa/Replay", maintain: "Fluxa/Maintain" } as const;
 
 export type MetricService = keyof typeof metricNamespaces;
 
@@ -41,6 +41,13 @@ export const metricCatalogue = {
   query_not_found: { service: "query", unit: "Count", meaning: "GET /events/{id} answered 404." },
   replay_sent: { service: "replay", unit: "Count", meaning: "Stored events re-delivered by a replay page (to the topic or a listed queue)." },
   replay_failed: { service: "replay", unit: "Count", meaning: "Events of a replay page whose delivery failed: the cursor stops before them and they are resent." },
+  partitions_ahead: { service: "maintain", unit: "Count", meaning: "Partitions of events beyond the one holding now, after the run created the missing ones." },
+  partitions_created: { service: "maintain", unit: "Count", meaning: "Partitions of events the run created ahead." },
+  oldest_partition_age_days: { service: "maintain", unit: "Count", meaning: "Days since the start of the oldest partition of events still attached (whole days)." },
+  partitions_dropped: { service: "maintain", unit: "Count", meaning: "Expired partitions detached and dropped (after their archive was verified, when archive is on)." },
+  rows_dropped: { service: "maintain", unit: "Count", meaning: "Events removed with the dropped partitions." },
+  rows_archived: { service: "maintain", unit: "Count", meaning: "Events written to the archive and verified before their partition was dropped." },
+  partitions_blocked: { service: "maintain", unit: "Count", meaning: "Expired partitions kept: events SNS never confirmed remain in them, or their archive did not verify." },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof metricCatalogue;

@@ -117,6 +117,8 @@ export interface ReplaySelection {
   readonly source: string | null;
   /** Only events SNS never confirmed (published_at NULL). */
   readonly unpublishedOnly: boolean;
+  /** From the archive of dropped partitions (`npm run maintain`) instead of the events table. */
+  readonly fromArchive: boolean;
 }
 
 export interface StoredReplay extends ReplaySelection {

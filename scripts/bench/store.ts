@@ -176,7 +176,7 @@ async function measureListings(pool: DatabasePool, store: GeneratedStore) {
 async function measureReplayScan(pool: DatabasePool, store: GeneratedStore): Promise<number> {
   const replays = postgresReplayStore(pool);
   const from = new Date(store.from.getTime() + 10 * 86_400_000);
-  const selection = { from: from.toISOString(), to: new Date(from.getTime() + 86_400_000).toISOString(), userId: null, source: null, unpublishedOnly: false };
+  const selection = { from: from.toISOString(), to: new Date(from.getTime() + 86_400_000).toISOString(), userId: null, source: null, unpublishedOnly: false, fromArchive: false };
   let after: EventSortKey | null = null;
   let read = 0;
   const ms = await timed(async () => {

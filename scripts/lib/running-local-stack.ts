@@ -20,6 +20,8 @@ export interface RunningLocalStack {
   readonly replayFunction: string;
   /** The erase function's name in the local Lambda API. */
   readonly eraseFunction: string;
+  /** The maintenance function's name in the local Lambda API. */
+  readonly maintainFunction: string;
 }
 
 export class LocalStackAlreadyRunning extends Error {

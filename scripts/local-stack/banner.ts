@@ -29,6 +29,7 @@ export function banner(stack: LocalStack, now: Date = new Date()): string {
     `  ${cliEnvironment(stack.dataDir)}npm run dlq -- list`,
     `  ${cliEnvironment(stack.dataDir)}npm run replay -- --from ${lastHour.from} --to ${lastHour.to} --dry-run`,
     `  ${cliEnvironment(stack.dataDir)}npm run erase -- --user-id ${readmeSampleEvent.user_id} --dry-run`,
+    `  ${cliEnvironment(stack.dataDir)}npm run maintain -- --dry-run`,
     "",
     `The CLIs find this stack's ports in ${path.join(stack.dataDir, runningStackFile)} while it runs.`,
     "Ctrl-C stops it (queued messages are kept in memory only; stored events stay in PostgreSQL).",

@@ -19,6 +19,8 @@ export interface LocalLinkTargets {
   readonly sourceKeys: string;
   /** The stack's partitions of events (FLUXA_STACK's, or the defaults). */
   readonly eventPartitions: PartitionLayout;
+  /** The maintenance function's retention window (undefined: forever) and archive switch. */
+  readonly retention: { readonly days?: number; readonly archive: boolean };
 }
 
 export interface RuntimeSettings {
@@ -48,6 +50,7 @@ export function functionEnvironment(
     replay: { queueUrls: targets.replayQueueUrls, maxWindowDays: String(replayLimits.defaultMaxWindowDays) },
     sourceKeys: targets.sourceKeys,
     eventPartitions: { width: targets.eventPartitions.width, ahead: String(targets.eventPartitions.ahead) },
+    retention: { archive: String(targets.retention.archive), ...(targets.retention.days === undefined ? {} : { days: String(targets.retention.days) }) },
   };
   return {
     AWS_REGION: settings.region,

@@ -11,7 +11,7 @@ import { prettyFunctionLog } from "./function-log-format";
 import { startLambdaApi } from "./lambda-api";
 import { LambdaRuntime, type LambdaFunctions } from "./lambda-runtime";
 import { refuseIfPortInUse } from "./port-in-use";
-import { resolveSettings, type LocalSource, type LocalStackOptions, type LocalStackSettings } from "./settings";
+import { resolveSettings, SettingError, type LocalSource, type LocalStackOptions, type LocalStackSettings } from "./settings";
 import { localApiKeyId } from "./api-gateway-event";
 import { defaultSourceName, encodeSourceDirectory } from "../../functions/shared/sources";
 import { stackSizing, topologySizing, withOverrides, type LocalSizing } from "./sizing";
@@ -49,6 +49,8 @@ export interface LocalStack {
   lambdaEndpointUrl: string;
   /** Queues the replay function may send to: any queue of this stack's emulator. */
   replayQueueUrls: string;
+  /** The maintenance function's retention (FLUXA_RETENTION_DAYS, FLUXA_ARCHIVE): off unless set, events kept forever. */
+  retention: { readonly days?: number; readonly archive: boolean };
   /** Receives every message published to the topic, as SNS notification envelopes (not raw delivery). */
   snsTapQueueUrl: string;
   functions: LambdaFunctions;
@@ -84,7 +86,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const replayQueueUrls = `${resources.queueUrl.slice(0, resources.queueUrl.lastIndexOf("/") + 1)}*`;
     const sources = settings.sources ?? [{ name: defaultSourceName, keys: settings.apiKeys ?? [localApiKey(settings.dataDir)] }];
     const sourceKeys = encodeSourceDirectory(sources.flatMap((source) => source.keys.map((key) => [localApiKeyId(key), source.name] as const)));
-    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, say, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls, sourceKeys }));
+    if (settings.archive && settings.retentionDays === undefined) throw new SettingError("FLUXA_ARCHIVE", "true", "FLUXA_RETENTION_DAYS set too (archive applies to expired partitions)");
+    const retention = { archive: settings.archive, ...(settings.retentionDays === undefined ? {} : { days: settings.retentionDays }) };
+    const runtime = await started(stoppers, lambdaRuntime(settings, sizing, bundleDir, say, { ...resources, databaseUrl, awsEndpointUrl, replayQueueUrls, sourceKeys, retention }));
     const { applied, partitionsCreated } = (await runtime.invoke("migrate", {})) as { applied?: string[]; partitionsCreated?: string[] };
     say(`migrations applied: ${applied?.length ? applied.join(", ") : "none (up to date)"}`);
     say(`event partitions created: ${partitionsCreated?.length ? partitionsCreated.join(", ") : "none (all exist)"}`);
@@ -116,6 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       lambdaEndpointUrl: lambdaApi.url,
       replayFunction: "replay" satisfies FunctionName,
       eraseFunction: "erase" satisfies FunctionName,
+      maintainFunction: "maintain" satisfies FunctionName,
     });
     stoppers.push(() => Promise.resolve(forgetRecord()));
     return {
@@ -136,6 +141,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       snsTapQueueUrl: resources.snsTapQueueUrl,
       lambdaEndpointUrl: lambdaApi.url,
       replayQueueUrls,
+      retention,
       functions: runtime,
       stop: stopAll,
     };

@@ -51,6 +51,10 @@ export interface LocalStackOptions {
   poolSize?: number;
   /** The processor mapping's maximum concurrency: pollers, each with one batch in flight. Default: env FLUXA_MAXIMUM_CONCURRENCY, else the stack's. */
   pollerConcurrency?: number;
+  /** The maintenance function's retention window, as stack config retentionDays (15-3650). Default: env FLUXA_RETENTION_DAYS, else events are kept forever. */
+  retentionDays?: number;
+  /** Archive expired partitions before dropping them, as stack config archive; needs retentionDays. Default: env FLUXA_ARCHIVE, else false. */
+  archive?: boolean;
 }
 
 type OptionalSettings =
@@ -63,7 +67,8 @@ type OptionalSettings =
   | "onStackMessage"
   | "visibilityTimeoutSeconds"
   | "stack"
-  | "pollerConcurrency";
+  | "pollerConcurrency"
+  | "retentionDays";
 export type LocalStackSettings = Required<Omit<LocalStackOptions, OptionalSettings>> & Pick<LocalStackOptions, OptionalSettings>;
 
 export { defaultDataDir };
@@ -97,6 +102,8 @@ export function resolveSettings(options: LocalStackOptions, env: NodeJS.ProcessE
     onStackMessage: options.onStackMessage,
     poolSize: options.poolSize ?? 2,
     pollerConcurrency: options.pollerConcurrency ?? read(env, "FLUXA_MAXIMUM_CONCURRENCY", parseMaximumConcurrency),
+    retentionDays: options.retentionDays ?? read(env, "FLUXA_RETENTION_DAYS", parseRetentionDays),
+    archive: options.archive ?? read(env, "FLUXA_ARCHIVE", parseBoolean) ?? false,
   };
 }
 
@@ -166,6 +173,12 @@ const parseStackName: Parser<string> = (value) =>
 /** AWS: a mapping's maximum concurrency is 2 to 1000. */
 const parseMaximumConcurrency: Parser<number> = (value) =>
   /^\d+$/.test(value) && Number(value) >= 2 && Number(value) <= 1000 ? { ok: true, value: Number(value) } : { ok: false, expected: "a whole number 2-1000" };
+
+// Stack config retentionDays' bounds: a DLQ message redriven on its 14th day still finds its payload.
+const parseRetentionDays: Parser<number> = (value) =>
+  /^\d+$/.test(value) && Number(value) >= 15 && Number(value) <= 3650 ? { ok: true, value: Number(value) } : { ok: false, expected: "whole days, 15-3650" };
+
+const parseBoolean: Parser<boolean> = (value) => (value === "true" || value === "false" ? { ok: true, value: value === "true" } : { ok: false, expected: "true or false" });
 
 const parseReservations: Parser<Partial<Record<FunctionName, number>>> = (value) => {
   const expected = `comma-separated <function>=<reserved concurrency ≥ 1>, functions: ${functionNames.join(", ")}`;

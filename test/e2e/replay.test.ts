@@ -163,6 +163,7 @@ describe("npm run replay on the local stack", function () {
         ["a malformed date", () => ["--from", "2024-13-01T00:00:00Z", "--to", "2024-12-02T00:00:00Z"], /--from "2024-13-01T00:00:00Z" is not an RFC 3339 date-time/],
         ["a reversed window", () => ["--from", "2024-12-02T00:00:00Z", "--to", "2024-12-01T00:00:00Z"], /must be before --to/],
         ["an unknown flag", () => ["--form", "2024-12-01T00:00:00Z"], /Unknown option '--form'/],
+        ["the archive with the outbox sweep", () => ["--unpublished", "--from-archive"], /--from-archive replays a --from\/--to window/],
         ["a window over the maximum", () => ["--from", "2024-01-01T00:00:00Z", "--to", "2024-03-01T00:00:00Z"], /over the maximum of 31 \(stack config fluxa:replayMaxWindowDays\)/],
         ["an unknown source", () => ["--from", "2024-12-01T00:00:00Z", "--to", "2024-12-02T00:00:00Z", "--source", "nope"], /--source "nope" is not a source of this stack; its sources: default/],
         ["an unknown replay id", () => ["--resume", "7a1d0c4e-0000-4000-8000-000000000000"], /no replay with id "7a1d0c4e-0000-4000-8000-000000000000"/],

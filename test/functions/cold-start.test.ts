@@ -104,6 +104,10 @@ describe("cold start configuration", () => {
     expect(load("erase", {}).stderr).to.include("DATABASE_URL is required");
     expect(load("erase", { DATABASE_URL: "postgres://127.0.0.1:9/fluxa" }).stderr).to.include("PAYLOAD_BUCKET is required");
     expect(load("erase", { DATABASE_URL: "postgres://127.0.0.1:9/fluxa", PAYLOAD_BUCKET: "b" }).stderr).to.include("SOURCE_DIRECTORY is required");
+    expect(load("maintain", {}).stderr).to.include("DATABASE_URL is required");
+    const database = { DATABASE_URL: "postgres://127.0.0.1:9/fluxa" };
+    expect(load("maintain", { ...database, RETENTION_DAYS: "7" }).stderr).to.include("RETENTION_DAYS must be between 15 and 3650, got 7");
+    expect(load("maintain", { ...database, RETENTION_DAYS: "30" }).stderr).to.include("PAYLOAD_BUCKET is required");
   });
 
   it("fails the replay function at load time on a malformed window bound, naming the variable", () => {

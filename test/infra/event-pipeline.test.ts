@@ -21,8 +21,10 @@ const expectedEnv: Record<FunctionName, string[]> = {
   ],
   query: [envNames.logLevel, ...databaseEnv, envNames.sourceKeys],
   migrate: [envNames.logLevel, ...databaseEnv, envNames.partitionWidth, envNames.partitionsAhead],
-  replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays, envNames.sourceKeys],
+  replay: [envNames.logLevel, ...databaseEnv, envNames.topicArn, envNames.replayQueueUrls, envNames.replayMaxWindowDays, envNames.sourceKeys, envNames.payloadBucket],
   erase: [envNames.logLevel, ...databaseEnv, envNames.payloadBucket, envNames.sourceKeys],
+  // The shipped stacks leave retentionDays unset: events are kept forever.
+  maintain: [envNames.logLevel, ...databaseEnv, envNames.payloadBucket, envNames.archiveEnabled, envNames.partitionWidth, envNames.partitionsAhead],
 };
 
 for (const stack of ["dev", "prod"] as const) {

@@ -68,6 +68,7 @@ describe("links", () => {
     replay: { queueUrls: [], maxWindowDays: 31 },
     sourceKeys: '{"k1":"web"}',
     eventPartitions: { width: "month", ahead: 3 },
+    retention: { archive: false },
   };
 
   it("lets the queue's consumer defer and re-send on its queue, and only send to the DLQ", () => {

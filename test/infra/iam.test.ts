@@ -6,6 +6,7 @@ import { one, ofType, runStack, statementsOf, type StackRun, type Statement } fr
 const region = "eu-west-1:123456789012";
 const secretArn = `arn:aws:secretsmanager:${region}:secret:rds!db-mock`;
 const bucketObjects = "arn:aws:s3:::fluxa-pipeline-payloads-1a2b3c/raw/*";
+const archiveObjects = "arn:aws:s3:::fluxa-pipeline-payloads-1a2b3c/archive/*";
 
 function expectedStatements(fn: FunctionName, stack: string): Omit<Statement, "Effect">[] {
   const logs = { Sid: "WriteLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${region}:log-group:/aws/lambda/fluxa-${fn}-${stack}:*`] };
@@ -38,10 +39,20 @@ function expectedStatements(fn: FunctionName, stack: string): Omit<Statement, "E
       return [logs, vpc, secret];
     case "replay":
       // No queue listed in the stack file: the replay reaches subscribers through the topic only.
-      return [logs, vpc, secret, { Sid: "PublishEvents", Action: ["sns:Publish"], Resource: [`arn:aws:sns:${region}:fluxa-pipeline-events-topic-1a2b3c`] }];
+      return [
+        logs,
+        vpc,
+        secret,
+        { Sid: "PublishEvents", Action: ["sns:Publish"], Resource: [`arn:aws:sns:${region}:fluxa-pipeline-events-topic-1a2b3c`] },
+        { Sid: "ReadArchive", Action: ["s3:GetObject"], Resource: [archiveObjects] },
+        { Sid: "ListArchive", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::fluxa-pipeline-payloads-1a2b3c"] },
+      ];
     case "erase":
       // Deletes rows through the database, and payloads only: no read of them, no other prefix.
       return [logs, vpc, secret, { Sid: "ErasePayloads", Action: ["s3:DeleteObject"], Resource: [bucketObjects] }];
+    case "maintain":
+      // Its own archive prefix only: never raw/ payloads.
+      return [logs, vpc, secret, { Sid: "WriteArchive", Action: ["s3:PutObject", "s3:GetObject"], Resource: [archiveObjects] }];
   }
 }
 

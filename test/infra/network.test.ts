@@ -36,6 +36,7 @@ const grantTargets: LinkTargets = {
   replay: { queueUrls: ["https://sqs.eu-west-1.amazonaws.com/123456789012/r"], maxWindowDays: 31 },
   sourceKeys: "{}",
   eventPartitions: { width: "day", ahead: 14 },
+  retention: { archive: false },
 };
 
 const vpcFunctions = functionNames.filter((fn) => functionSpecs[fn].inVpc);

@@ -27,6 +27,8 @@ for (const stack of ["dev", "prod"] as const) {
         `fluxa-deferred-age-${stack}`,
         `fluxa-api-5xx-${stack}`,
         `fluxa-replay-failures-${stack}`,
+        `fluxa-partitions-ahead-${stack}`,
+        `fluxa-partitions-blocked-${stack}`,
         ...functionNames.flatMap((fn) => [`fluxa-${fn}-errors-${stack}`, `fluxa-${fn}-throttles-${stack}`]),
       ];
       assert.deepEqual([...alarms.keys()].sort(), expected.sort());
@@ -57,6 +59,14 @@ for (const stack of ["dev", "prod"] as const) {
       );
       const api = alarms.get(`fluxa-api-5xx-${stack}`)!;
       assert.deepEqual([api.namespace, api.metricName, api.dimensions, api.threshold], ["AWS/ApiGateway", "5XXError", { ApiName: `fluxa-${stack}`, Stage: "v1" }, run.config.alarms.api5xx]);
+      // No report for 3 hours (the schedule runs hourly) is as bad as too few partitions ahead.
+      const ahead = alarms.get(`fluxa-partitions-ahead-${stack}`)!;
+      assert.deepEqual(
+        [ahead.namespace, ahead.metricName, ahead.dimensions, ahead.statistic, ahead.comparisonOperator, ahead.threshold, ahead.treatMissingData],
+        ["Fluxa/Maintain", "partitions_ahead", { service: "maintain" }, "Minimum", "LessThanThreshold", run.config.alarms.partitionsAhead, "breaching"],
+      );
+      const blocked = alarms.get(`fluxa-partitions-blocked-${stack}`)!;
+      assert.deepEqual([blocked.metricName, blocked.statistic, blocked.threshold, blocked.treatMissingData], ["partitions_blocked", "Sum", 1, "notBreaching"]);
       for (const fn of functionNames) {
         const errors = alarms.get(`fluxa-${fn}-errors-${stack}`)!;
         assert.deepEqual([errors.metricName, errors.dimensions, errors.threshold], ["Errors", { FunctionName: `fluxa-${fn}-${stack}` }, run.config.alarms.functionErrors]);

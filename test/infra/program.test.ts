@@ -45,8 +45,8 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-source-partner-usage-plan-key-1 only in prod",
       // Log retention (the payload bucket's access logs too) and alarm thresholds.
       "fluxa-pipeline-access-logs-lifecycle.rules",
-      ...["api-access", "ingest", "migrate", "processor", "query", "replay", "erase"].map((g) => `fluxa-observability-${g}-logs.retentionInDays`),
-      ...["ingest", "migrate", "processor", "query", "replay", "erase"].map((fn) => `fluxa-observability-${fn}-errors.threshold`),
+      ...["api-access", "ingest", "migrate", "processor", "query", "replay", "erase", "maintain"].map((g) => `fluxa-observability-${g}-logs.retentionInDays`),
+      ...["ingest", "migrate", "processor", "query", "replay", "erase", "maintain"].map((fn) => `fluxa-observability-${fn}-errors.threshold`),
       "fluxa-observability-queue-age.alarmDescription",
       "fluxa-observability-quiet-groups-age.alarmDescription",
       "fluxa-observability-quiet-groups-age.threshold",
@@ -66,7 +66,7 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-logging-policy only in prod",
       "fluxa-pipeline-logging-role only in prod",
       // Lambda's log filtering follows each stack's log level (dev debug, prod info).
-      ...["ingest", "migrate", "processor", "query", "replay", "erase"].map((fn) => `fluxa-pipeline-${fn}.loggingConfig`),
+      ...["ingest", "migrate", "processor", "query", "replay", "erase", "maintain"].map((fn) => `fluxa-pipeline-${fn}.loggingConfig`),
       // SQS batching and the pollers' bound, function sizing, LOG_LEVEL and DB_HOST.
       "fluxa-pipeline-processor-source.batchSize",
       "fluxa-pipeline-processor-source.maximumBatchingWindowInSeconds",
@@ -75,6 +75,7 @@ describe("Fluxa program", () => {
       "fluxa-pipeline-ingest.memorySize",
       "fluxa-pipeline-ingest.reservedConcurrentExecutions",
       "fluxa-pipeline-migrate.environment",
+      "fluxa-pipeline-maintain.environment",
       "fluxa-pipeline-processor.environment",
       "fluxa-pipeline-processor.memorySize",
       "fluxa-pipeline-processor.reservedConcurrentExecutions",

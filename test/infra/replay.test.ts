@@ -33,7 +33,7 @@ describe("replay function under mocks, with queues listed in stack config", () =
       statements.find((s) => s.Sid === "SendReplays"),
       { Sid: "SendReplays", Action: ["sqs:SendMessage", "sqs:GetQueueAttributes"], Resource: ["arn:aws:sqs:eu-west-1:123456789012:new-subscriber", "arn:aws:sqs:eu-west-1:210987654321:partner-feed.fifo"] },
     );
-    assert.deepEqual(statements.map((s) => s.Sid).sort(), ["ManageVpcNetworkInterfaces", "PublishEvents", "ReadDatabaseSecret", "SendReplays", "WriteLogs"]);
+    assert.deepEqual(statements.map((s) => s.Sid).sort(), ["ListArchive", "ManageVpcNetworkInterfaces", "PublishEvents", "ReadArchive", "ReadDatabaseSecret", "SendReplays", "WriteLogs"]);
     assert.ok(statements.every((s) => s.Action.every((action) => !action.includes("*"))));
   });
 

@@ -18,6 +18,12 @@ describe("local stack: settings", () => {
     assert.equal(settings.pollerConcurrency, undefined);
   });
 
+  it("keeps events forever unless FLUXA_RETENTION_DAYS is set, and archives only with FLUXA_ARCHIVE", () => {
+    assert.deepEqual([resolveSettings({}, {}).retentionDays, resolveSettings({}, {}).archive], [undefined, false]);
+    const settings = resolveSettings({}, { FLUXA_RETENTION_DAYS: "30", FLUXA_ARCHIVE: "true" });
+    assert.deepEqual([settings.retentionDays, settings.archive], [30, true]);
+  });
+
   it("reads prod's limits or explicit ones from the environment", () => {
     const env = { FLUXA_STACK: "prod", FLUXA_RESERVED_CONCURRENCY: "ingest=2, processor=1", FLUXA_MAXIMUM_CONCURRENCY: "3" };
 
@@ -76,6 +82,8 @@ describe("local stack: settings", () => {
       ["FLUXA_RESERVED_CONCURRENCY", "worker=2"],
       ["FLUXA_MAXIMUM_CONCURRENCY", "1"],
       ["FLUXA_MAXIMUM_CONCURRENCY", "1001"],
+      ["FLUXA_RETENTION_DAYS", "14"],
+      ["FLUXA_ARCHIVE", "yes"],
     ];
     for (const [name, value] of malformed) {
       assert.throws(() => resolveSettings({}, { [name]: value }), new RegExp(`^SettingError: ${name}=`));

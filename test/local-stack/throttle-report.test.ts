@@ -15,7 +15,7 @@ describe("local stack: throttle report", () => {
     const reserved = withOverrides(defaults, { reservedConcurrency: { ingest: 1 } });
     const unreserved = { ...defaults, functions: Object.fromEntries(Object.entries(defaults.functions).map(([name, sizing]) => [name, { ...sizing, reservedConcurrency: undefined }])) } as LocalSizing;
 
-    assert.equal(throttleSummary(reserved, functions), "throttles since start: ingest 23, query 0, migrate 0, replay 0, erase 0");
+    assert.equal(throttleSummary(reserved, functions), "throttles since start: ingest 23, query 0, migrate 0, replay 0, erase 0, maintain 0");
     assert.equal(throttleSummary(unreserved, functions), undefined);
   });
 });

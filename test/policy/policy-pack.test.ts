@@ -47,8 +47,8 @@ describe("policy pack (policy/) over the program", function () {
     const violations = await runPolicies(pack, registrations);
     assert.ok(violations.every((v) => v.enforcementLevel === "mandatory"));
     assert.deepEqual(named(violations), [
-      ...["api-access", "ingest", "migrate", "processor", "query", "replay", "erase"].map((group) => `fluxa-log-group-retention fluxa-observability-${group}-logs`),
-      ...["ingest", "migrate", "processor", "query", "replay", "erase"].map((fn) => `fluxa-lambda-runtime-supported fluxa-pipeline-${fn}`),
+      ...["api-access", "ingest", "migrate", "processor", "query", "replay", "erase", "maintain"].map((group) => `fluxa-log-group-retention fluxa-observability-${group}-logs`),
+      ...["ingest", "migrate", "processor", "query", "replay", "erase", "maintain"].map((fn) => `fluxa-lambda-runtime-supported fluxa-pipeline-${fn}`),
     ].sort());
     assert.match(violations.find((v) => v.policy === "fluxa-lambda-runtime-supported")!.message, /runtime nodejs18\.x was deprecated on 2025-09-01/);
   });

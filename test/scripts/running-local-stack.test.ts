@@ -26,6 +26,7 @@ describe("the running local stack's record (stack.json in its data directory)", 
     lambdaEndpointUrl: "http://127.0.0.1:41002",
     replayFunction: "replay",
     eraseFunction: "erase",
+    maintainFunction: "maintain",
   };
 
   beforeEach(() => {

@@ -60,6 +60,21 @@ describe("stack config", () => {
     assert.deepEqual(problemsOf({ partitionsAhead: "two" }), ['fluxa:partitionsAhead: must be a whole number, got "two"']);
   });
 
+  it("keeps events forever unless retentionDays is set; raw/ payloads then expire with the same window", () => {
+    const forever = parseConfig({}, "dev", "eu-west-1");
+    assert.deepEqual([forever.retention.days, forever.retention.archive, forever.payload.expirationDays], [undefined, false, 90]);
+    const kept = parseConfig({ retentionDays: "30", archive: "true" }, "dev", "eu-west-1");
+    assert.deepEqual([kept.retention.days, kept.retention.archive, kept.payload.expirationDays], [30, true, 30]);
+  });
+
+  it("refuses a retention window shorter than a DLQ redrive, archive without retention, and raw/ payloads on another window", () => {
+    assert.deepEqual(problemsOf({ retentionDays: "7" }), ["fluxa:retentionDays: must be between 15 and 3650, got 7"]);
+    assert.deepEqual(problemsOf({ archive: "true" }), ["fluxa:archive: archives partitions as they expire; set fluxa:retentionDays too"]);
+    assert.deepEqual(problemsOf({ retentionDays: "30", payloadExpirationDays: "90" }), [
+      "fluxa:payloadExpirationDays: 90 differs from fluxa:retentionDays 30; raw/ payloads follow their events' window: unset it",
+    ]);
+  });
+
   it("rejects unknown keys, so a typo cannot fall back to a default", () => {
     assert.deepEqual(problemsOf({ dbMultiAZ: "true" }), ["fluxa:dbMultiAZ: unknown key"]);
   });

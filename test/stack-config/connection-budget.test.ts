@@ -25,7 +25,7 @@ describe("connection budget", () => {
     assert.equal(instanceClassMemoryBytes("db.t4g.huge"), undefined);
   });
 
-  it("holds for dev: 38 connections from the functions against 102 of db.t4g.micro's 112", () => {
+  it("holds for dev: 40 connections from the functions against 102 of db.t4g.micro's 112", () => {
     const budget = connectionBudget(parseConfig(stackFile("dev"), "dev", "eu-west-1"));
     assert.deepEqual(
       budget.demands.map((d) => [d.who, d.connections, d.because]),
@@ -35,24 +35,25 @@ describe("connection budget", () => {
         ["migrate", 2, "migrateReservedConcurrency 1 × dbPoolSize 2"],
         ["replay", 4, "replayReservedConcurrency 2 × dbPoolSize 2"],
         ["erase", 2, "eraseReservedConcurrency 1 × dbPoolSize 2"],
+        ["maintain", 2, "maintainReservedConcurrency 1 × dbPoolSize 2"],
       ],
     );
-    assert.deepEqual([budget.maxConnections, budget.reserved, budget.functionSupply, budget.functionDemand], [112, 5, 102, 38]);
+    assert.deepEqual([budget.maxConnections, budget.reserved, budget.functionSupply, budget.functionDemand], [112, 5, 102, 40]);
   });
 
-  it("holds for prod through RDS Proxy: 208 against the proxy's 90% of db.m7g.large's 901, operators beside it", () => {
+  it("holds for prod through RDS Proxy: 210 against the proxy's 90% of db.m7g.large's 901, operators beside it", () => {
     const budget = connectionBudget(parseConfig(stackFile("prod"), "prod", "eu-west-1"));
-    assert.deepEqual([budget.maxConnections, budget.functionSupply, budget.functionDemand, budget.operatorSupply], [901, 810, 208, 86]);
+    assert.deepEqual([budget.maxConnections, budget.functionSupply, budget.functionDemand, budget.operatorSupply], [901, 810, 210, 86]);
   });
 
   it("refuses a stack whose functions can open more connections than the database accepts, naming the keys", () => {
     const problems = problemsOf({ ...stackFile("prod"), dbProxy: "false", dbInstanceClass: "db.t4g.micro" });
     assert.deepEqual(problems, [
-      "connection budget: the functions can open 208 connections (processor processorMaximumConcurrency 50 × dbPoolSize 2, " +
+      "connection budget: the functions can open 210 connections (processor processorMaximumConcurrency 50 × dbPoolSize 2, " +
         "query queryReservedConcurrency 50 × dbPoolSize 2, migrate migrateReservedConcurrency 1 × dbPoolSize 2, replay replayReservedConcurrency 2 × dbPoolSize 2, " +
-        "erase eraseReservedConcurrency 1 × dbPoolSize 2) " +
+        "erase eraseReservedConcurrency 1 × dbPoolSize 2, maintain maintainReservedConcurrency 1 × dbPoolSize 2) " +
         "but the database accepts 102 (max_connections 112 less 5 reserved and 5 for operators); change fluxa:processorMaximumConcurrency, " +
-        "fluxa:queryReservedConcurrency, fluxa:migrateReservedConcurrency, fluxa:replayReservedConcurrency, fluxa:eraseReservedConcurrency, fluxa:dbPoolSize, fluxa:dbInstanceClass, fluxa:dbOperatorConnections",
+        "fluxa:queryReservedConcurrency, fluxa:migrateReservedConcurrency, fluxa:replayReservedConcurrency, fluxa:eraseReservedConcurrency, fluxa:maintainReservedConcurrency, fluxa:dbPoolSize, fluxa:dbInstanceClass, fluxa:dbOperatorConnections",
     ]);
   });
 
@@ -83,7 +84,7 @@ describe("connection budget", () => {
 
   it("refuses reservations that leave the account fewer than 100 unreserved executions", () => {
     const [problem] = problemsOf({ ingestReservedConcurrency: "900" });
-    assert.match(problem, /^fluxa:lambdaAccountConcurrency: reservations total 914 \(fluxa:ingestReservedConcurrency, fluxa:queryReservedConcurrency, fluxa:migrateReservedConcurrency, fluxa:replayReservedConcurrency, fluxa:eraseReservedConcurrency\)/);
+    assert.match(problem, /^fluxa:lambdaAccountConcurrency: reservations total 915 \(fluxa:ingestReservedConcurrency, fluxa:queryReservedConcurrency, fluxa:migrateReservedConcurrency, fluxa:replayReservedConcurrency, fluxa:eraseReservedConcurrency, fluxa:maintainReservedConcurrency\)/);
   });
 
   it("stops the program under mocks when the stack oversubscribes, before any deploy", async () => {

@@ -27,6 +27,7 @@ const window = (from: string | null, to: string, userId: string | null = null, u
   userId,
   source,
   unpublishedOnly,
+  fromArchive: false,
 });
 
 describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", function () {

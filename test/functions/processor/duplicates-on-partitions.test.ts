@@ -12,6 +12,8 @@ import type { Clock } from "../../../functions/shared/ports";
 import { sampleEvent } from "../../../scripts/lib/factories";
 import { useTestStore } from "../../support/database";
 import { FakeNotifier, FakePayloadStore, FakeQueue, recordingLogger, sequentialIds } from "../../support/fakes";
+import { archiveSource } from "../../../functions/replay/archive-source";
+import { FakeArchiveStore } from "../../support/fake-maintenance";
 
 const day = 86_400_000;
 
@@ -95,6 +97,8 @@ describe("duplicates on a partitioned events table (ingest and processor cores, 
       clock: { now: () => new Date() },
       newReplayId: () => "7a1d0c4e-0000-4000-8000-000000000001",
       log: recordingLogger().log,
+      archive: archiveSource(new FakeArchiveStore()),
+      erasedEventIds: () => Promise.resolve(new Set()),
     };
     const settings = { maxWindowDays: 31, queueUrls: [], queueUrlsKey: "fluxa:replayQueueUrls", maxWindowKey: "fluxa:replayMaxWindowDays", sources: ["web"] };
     const window = { kind: "window" as const, from: new Date(Date.now() - day).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { archiveSource } from "../../../functions/replay/archive-source";
+import { FakeArchiveStore } from "../../support/fake-maintenance";
 import type { ReplayPorts, ReplaySettings } from "../../../functions/replay/core";
 import { createReplayHandler } from "../../../functions/replay/invocation";
 import type { ReplayRequest, ReplayResponse, ReplayState } from "../../../functions/replay/protocol";
@@ -39,6 +41,8 @@ describe("replay function (core and invocation, on in-memory fakes of its ports)
       clock: { now: () => new Date("2024-01-15T12:00:00Z") },
       newReplayId: () => `7a1d0c4e-0000-4000-8000-${String(++replays).padStart(12, "0")}`,
       log: recordingLogger().log,
+      archive: archiveSource(new FakeArchiveStore()),
+      erasedEventIds: () => Promise.resolve(new Set()),
     };
     const handler = createReplayHandler({ ports, settings, log: recordingLogger().log, metrics });
     invoke = (request) => handler(request);
