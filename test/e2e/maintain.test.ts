@@ -85,7 +85,7 @@ describe("npm run maintain on the local stack (retention 30 days, archive on)", 
     expect(dryRun.stdout.trim(), dryRun.stderr).to.equal("dry run: 2 event(s) selected; nothing sent");
     const run = await runScript("replay", args);
     expect(run.code, run.stderr).to.equal(0);
-    const delivered = (await drainQueue(t.sqs, t.stack.snsTapQueueUrl)).map((m) => (JSON.parse(JSON.parse(m.Body ?? "{}").Message as string) as { event_id: string }).event_id);
+    const delivered = (await drainQueue(t.sqs, t.stack.snsTapQueueUrl)).map((m) => (JSON.parse((JSON.parse(m.Body ?? "{}") as { Message: string }).Message) as { event_id: string }).event_id);
     expect(delivered).to.deep.equal(["00000000-0000-4000-8000-000000000001"]);
   });
 
