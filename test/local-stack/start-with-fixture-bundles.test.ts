@@ -51,7 +51,7 @@ describe("local stack: startLocalStack with fixture bundles", function () {
 
   it("records where the CLIs reach it in its data directory, and refuses a second stack there before starting anything", async () => {
     const { awsEndpointUrl, region, queueUrl, dlqUrl, lambdaEndpointUrl } = stack;
-    assert.deepEqual(runningLocalStack(dataDir), { pid: process.pid, apiUrl: stack.apiUrl, awsEndpointUrl, region, queueUrl, dlqUrl, lambdaEndpointUrl, replayFunction: "replay", eraseFunction: "erase" });
+    assert.deepEqual(runningLocalStack(dataDir), { pid: process.pid, apiUrl: stack.apiUrl, awsEndpointUrl, region, queueUrl, dlqUrl, lambdaEndpointUrl, replayFunction: "replay", eraseFunction: "erase", maintainFunction: "maintain" });
 
     await assert.rejects(startLocalStack({ port: 0, dataDir, quiet: true, apiKeys: [apiKey], bundleDir: fixtureBundles }), LocalStackAlreadyRunning);
     assert.equal(runningLocalStack(dataDir)?.apiUrl, stack.apiUrl);

@@ -32,9 +32,9 @@ describe("preview:offline", function () {
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include("Connection budget of dev: max_connections 112 (db.t4g.micro: 1 GiB / 9531392), 5 reserved by RDS");
     expect(run.stdout).to.match(/processor\s+10\s+processorMaximumConcurrency 5 × dbPoolSize 2/);
-    expect(run.stdout).to.include("demand 38, supply 102 (max_connections 112 less 5 reserved and 5 for operators), headroom 64");
+    expect(run.stdout).to.include("demand 40, supply 102 (max_connections 112 less 5 reserved and 5 for operators), headroom 62");
     expect(run.stdout).to.include("Connection budget of prod: max_connections 901 (db.m7g.large: 8 GiB / 9531392)");
-    expect(run.stdout).to.include("demand 208, supply 810 (RDS Proxy's 90% of max_connections 901), headroom 602");
+    expect(run.stdout).to.include("demand 210, supply 810 (RDS Proxy's 90% of max_connections 901), headroom 600");
     // dev: 10 ms a batch locally, × 1769/512 on Lambda = 289 ev/s per environment, × 5 = 1447.
     expect(run.stdout).to.match(/Capacity of dev \(from .*bench-results.json of 2026-12-03T07:00:00.000Z\): 1447 events\/s, limited by the processors/);
     expect(run.stdout).to.include("* processors: 1447 events/s (289 events/s per environment × 5 (processorMaximumConcurrency))");

@@ -17,6 +17,11 @@ export function migrationsThrough(last: number): string {
   return dir;
 }
 
+/** The migrations after `last`, in the order the runner applies them: what a stack deployed then applies next. */
+export function migrationsAfter(last: number): string[] {
+  return readdirSync(migrationsDirectory).filter((f) => f.endsWith(".sql") && Number(f.slice(0, 3)) > last).sort();
+}
+
 export interface TestDatabase {
   readonly url: string;
   readonly pool: DatabasePool;
