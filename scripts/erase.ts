@@ -2,11 +2,10 @@
  * `npm run erase`: delete one user's events (rows in every partition, and their S3 payloads) and
  * keep an audit record; the work runs in the `erase` function. See `npm run erase -- --help`.
  */
-import { LambdaClient } from "@aws-sdk/client-lambda";
 import type { EraseRequest, EraseResponse } from "../functions/erase/protocol";
 import { type CommandSpec, UsageError, parseCli, requireSettings, runCli, usage } from "./lib/cli";
-import { invokeFunction } from "./lib/lambda-invoke";
-import { dataDirOf, runningLocalStack } from "./lib/running-local-stack";
+import { functionTargetOptions, invokeFunction, lambdaClientFor, orRunningLocalStack } from "./lib/lambda-invoke";
+import { dataDirOf } from "./lib/running-local-stack";
 import { callerIdentity } from "./erase/caller-identity";
 import { dryRunText, erasureTable } from "./erase/report";
 
@@ -32,9 +31,7 @@ const spec = {
     "dry-run": { description: "count what would be erased; change nothing", flag: true },
     yes: { description: "erase", flag: true },
     list: { description: "show past erasures, newest first", flag: true },
-    function: { description: "the erase function's name", env: "FLUXA_ERASE_FUNCTION", placeholder: "name" },
-    "lambda-endpoint": { description: "Lambda endpoint of the local stack; unset for AWS", env: "AWS_ENDPOINT_URL_LAMBDA", placeholder: "url" },
-    region: { description: "AWS region", env: "AWS_REGION", default: "us-east-1", placeholder: "region" },
+    ...functionTargetOptions("the erase function's name", "FLUXA_ERASE_FUNCTION"),
   },
   examples: [
     "npm run erase -- --function fluxa-erase-prod --user-id user123 --dry-run",
@@ -47,7 +44,7 @@ type Values = { readonly [K in keyof typeof spec.options]: string | undefined };
 
 /** Runs one erasure, dry run or listing; every mistake in the call is found before anything changes (UsageError, exit 2). */
 export async function eraseMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, print: (text: string) => void): Promise<number> {
-  const values = orRunningLocalStack(parseCli(spec, argv, env), env);
+  const values = orRunningLocalStack(parseCli(spec, argv, env), env, "eraseFunction");
   if (!values) {
     print(usage(spec));
     return 0;
@@ -56,9 +53,7 @@ export async function eraseMain(argv: readonly string[], env: Readonly<Record<st
   requireSettings(spec, values, ["function"], `; no local stack is running on ${dataDirOf(env)} to take it from`);
   const functionName = String(values.function);
   const local = Boolean(values["lambda-endpoint"]);
-  // The local stack accepts any credentials; AWS gets the default provider chain.
-  const credentials = local && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: "local", secretAccessKey: "local" } : undefined;
-  const client = new LambdaClient({ region: values.region, ...(local ? { endpoint: values["lambda-endpoint"], credentials } : {}) });
+  const client = lambdaClientFor(values, env);
   try {
     const full: EraseRequest = request.action === "list" ? request : { ...request, requestedBy: await callerIdentity({ local, region: String(values.region) }) };
     const response = await invokeFunction<EraseResponse>(client, functionName, full);
@@ -72,13 +67,6 @@ export async function eraseMain(argv: readonly string[], env: Readonly<Record<st
   }
 }
 
-/** Bare `npm run erase -- …` on this machine: the running local stack's erase function, unless a function or endpoint was named. */
-function orRunningLocalStack(values: Values | undefined, env: Readonly<Record<string, string | undefined>>): Values | undefined {
-  if (!values || values.function || values["lambda-endpoint"]) return values;
-  const local = runningLocalStack(dataDirOf(env));
-  if (!local) return values;
-  return { ...values, function: local.eraseFunction, "lambda-endpoint": local.lambdaEndpointUrl, region: local.region };
-}
 
 function requestOf(values: Values): Extract<EraseRequest, { action: "list" }> | Omit<Extract<EraseRequest, { action: "erase" }>, "requestedBy"> {
   if (values.list) {

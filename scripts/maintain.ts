@@ -2,10 +2,10 @@
  * `npm run maintain`: one run of the maintenance function on demand (the schedule runs it hourly):
  * partitions ahead, retention, archive. `--dry-run` prints what a run would do and changes nothing.
  */
-import { LambdaClient } from "@aws-sdk/client-lambda";
 import type { MaintainRequest, MaintainResponse } from "../functions/maintain/protocol";
 import { type CommandSpec, UsageError, parseCli, requireSettings, runCli, usage } from "./lib/cli";
-import { dataDirOf, runningLocalStack } from "./lib/running-local-stack";
+import { functionTargetOptions, lambdaClientFor, orRunningLocalStack } from "./lib/lambda-invoke";
+import { dataDirOf } from "./lib/running-local-stack";
 import { formatMaintenanceReport } from "./maintain/report";
 import { lambdaInvoker } from "./replay/invoker";
 
@@ -24,9 +24,7 @@ const spec = {
     "(FLUXA_DATA_DIR, default .fluxa/stack.json), or name it with --function maintain --lambda-endpoint <url>.",
   ].join("\n"),
   options: {
-    function: { description: "the maintenance function's name", env: "FLUXA_MAINTAIN_FUNCTION", placeholder: "name" },
-    "lambda-endpoint": { description: "Lambda endpoint of the local stack; unset for AWS", env: "AWS_ENDPOINT_URL_LAMBDA", placeholder: "url" },
-    region: { description: "AWS region", env: "AWS_REGION", default: "us-east-1", placeholder: "region" },
+    ...functionTargetOptions("the maintenance function's name", "FLUXA_MAINTAIN_FUNCTION"),
   },
   examples: ["npm run maintain -- --function fluxa-maintain-prod --dry-run", "npm run maintain -- --function fluxa-maintain-prod"],
 } satisfies CommandSpec<Record<string, { description: string; env?: string; default?: string; placeholder: string }>>;
@@ -39,13 +37,9 @@ export async function maintainMain(argv: readonly string[], env: Readonly<Record
     print(usage(spec));
     return 0;
   }
-  const local = parsed.function || parsed["lambda-endpoint"] ? undefined : runningLocalStack(dataDirOf(env));
-  const values = local ? { ...parsed, function: local.maintainFunction, "lambda-endpoint": local.lambdaEndpointUrl, region: local.region } : parsed;
+  const values = orRunningLocalStack(parsed, env, "maintainFunction") ?? parsed;
   requireSettings(spec, values, ["function"], `; no local stack is running on ${dataDirOf(env)} to take it from`);
-  const endpoint = values["lambda-endpoint"];
-  // The local stack accepts any credentials; AWS gets the default provider chain.
-  const credentials = endpoint && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: "local", secretAccessKey: "local" } : undefined;
-  const client = new LambdaClient({ region: values.region, ...(endpoint ? { endpoint, credentials } : {}) });
+  const client = lambdaClientFor(values, env);
   try {
     const response = await lambdaInvoker<MaintainRequest, MaintainResponse>(client, String(values.function)).invoke({ action: "run", dryRun });
     if (!response.ok) throw new UsageError(response.problem);

@@ -3,12 +3,12 @@
  * the outbox (events SNS never confirmed). The work runs in the `replay` function, page by page.
  * See `npm run replay -- --help`.
  */
-import { LambdaClient } from "@aws-sdk/client-lambda";
 import { parseDuration, parseInstant } from "../functions/replay/instant";
 import type { ReplayRequest } from "../functions/replay/protocol";
 import { replayLimits } from "../functions/topology";
 import { type CommandSpec, UsageError, integerSetting, parseCli, requireSettings, runCli, usage } from "./lib/cli";
-import { dataDirOf, runningLocalStack } from "./lib/running-local-stack";
+import { functionTargetOptions, lambdaClientFor, orRunningLocalStack } from "./lib/lambda-invoke";
+import { dataDirOf } from "./lib/running-local-stack";
 import { lambdaInvoker } from "./replay/invoker";
 import { begin, runPages, selectedText } from "./replay/run";
 
@@ -40,9 +40,7 @@ const spec = {
     "older-than": { description: "with --unpublished: only events stored at least this long ago (s, m, h, d)", default: "10m", placeholder: "age" },
     rate: { description: "events per second at most", default: String(replayLimits.defaultRatePerSecond), placeholder: "n" },
     resume: { description: "continue a stopped replay after its last confirmed page", placeholder: "replay id" },
-    function: { description: "the replay function's name", env: "FLUXA_REPLAY_FUNCTION", placeholder: "name" },
-    "lambda-endpoint": { description: "Lambda endpoint of the local stack; unset for AWS", env: "AWS_ENDPOINT_URL_LAMBDA", placeholder: "url" },
-    region: { description: "AWS region", env: "AWS_REGION", default: "us-east-1", placeholder: "region" },
+    ...functionTargetOptions("the replay function's name", "FLUXA_REPLAY_FUNCTION"),
   },
   examples: [
     "npm run replay -- --function fluxa-replay-prod --from 2026-11-01T00:00:00Z --to 2026-11-02T00:00:00Z --dry-run",
@@ -63,7 +61,7 @@ export interface ReplayIo {
 /** Runs one replay; every mistake in the call is found before anything is sent (UsageError, exit 2). */
 export async function replayMain(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: ReplayIo): Promise<number> {
   const on = (flag: (typeof switches)[number]) => argv.includes(flag);
-  const values = orRunningLocalStack(parseCli(spec, argv.filter((arg) => !(switches as readonly string[]).includes(arg)), env), env);
+  const values = orRunningLocalStack(parseCli(spec, argv.filter((arg) => !(switches as readonly string[]).includes(arg)), env), env, "replayFunction");
   if (!values) {
     io.print(usage(spec));
     return 0;
@@ -75,9 +73,7 @@ export async function replayMain(argv: readonly string[], env: Readonly<Record<s
   const functionName = String(values.function);
 
   const local = Boolean(values["lambda-endpoint"]);
-  // The local stack accepts any credentials; AWS gets the default provider chain.
-  const credentials = local && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: "local", secretAccessKey: "local" } : undefined;
-  const client = new LambdaClient({ region: values.region, ...(local ? { endpoint: values["lambda-endpoint"], credentials } : {}) });
+  const client = lambdaClientFor(values, env);
   try {
     const invoker = lambdaInvoker(client, functionName);
     const begun = await begin(invoker, request);
@@ -102,13 +98,6 @@ export async function replayMain(argv: readonly string[], env: Readonly<Record<s
 
 type Values = { readonly [K in keyof typeof spec.options]: string | undefined };
 
-/** Bare `npm run replay -- …` on this machine: the running local stack's replay function, unless a function or endpoint was named. */
-function orRunningLocalStack(values: Values | undefined, env: Readonly<Record<string, string | undefined>>): Values | undefined {
-  if (!values || values.function || values["lambda-endpoint"]) return values;
-  const local = runningLocalStack(dataDirOf(env));
-  if (!local) return values;
-  return { ...values, function: local.replayFunction, "lambda-endpoint": local.lambdaEndpointUrl, region: local.region };
-}
 
 function requestOf(
   values: Values,
