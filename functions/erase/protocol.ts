@@ -1,6 +1,5 @@
 import * as t from "io-ts";
-import { isLeft } from "fp-ts/Either";
-import { PathReporter } from "io-ts/PathReporter";
+import { decodeInvocationRequest } from "../shared/invocation-request";
 import type { ErasureCounts, ErasureRecord } from "../shared/ports";
 
 /** What the erase function is invoked with (by `npm run erase`) and answers. */
@@ -24,7 +23,5 @@ export type EraseResponse =
   | { readonly ok: false; readonly problem: string };
 
 export function decodeEraseRequest(input: unknown): { ok: true; request: EraseRequest } | { ok: false; problem: string } {
-  const decoded = EraseRequest.decode(input);
-  if (isLeft(decoded)) return { ok: false, problem: `not an erase request: ${PathReporter.report(decoded).join("; ")}` };
-  return { ok: true, request: decoded.right };
+  return decodeInvocationRequest(EraseRequest, "an erase request", input);
 }

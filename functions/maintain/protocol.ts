@@ -1,6 +1,5 @@
 import * as t from "io-ts";
-import { isLeft } from "fp-ts/Either";
-import { PathReporter } from "io-ts/PathReporter";
+import { decodeInvocationRequest } from "../shared/invocation-request";
 
 /**
  * What the maintenance function is invoked with, by its schedule or `npm run maintain`: one run,
@@ -38,7 +37,5 @@ export interface MaintenanceReport {
 export type MaintainResponse = { readonly ok: true; readonly report: MaintenanceReport } | { readonly ok: false; readonly problem: string };
 
 export function decodeMaintainRequest(input: unknown): { ok: true; request: MaintainRequest } | { ok: false; problem: string } {
-  const decoded = MaintainRequest.decode(input);
-  if (isLeft(decoded)) return { ok: false, problem: `not a maintenance request: ${PathReporter.report(decoded).join("; ")}` };
-  return { ok: true, request: decoded.right };
+  return decodeInvocationRequest(MaintainRequest, "a maintenance request", input);
 }

@@ -1,6 +1,5 @@
 import * as t from "io-ts";
-import { isLeft } from "fp-ts/Either";
-import { PathReporter } from "io-ts/PathReporter";
+import { decodeInvocationRequest } from "../shared/invocation-request";
 
 /**
  * What the replay function is invoked with and answers: the CLI starts a replay, then asks for it
@@ -62,7 +61,5 @@ export type ReplayResponse =
   | { readonly ok: false; readonly problem: string };
 
 export function decodeReplayRequest(input: unknown): { ok: true; request: ReplayRequest } | { ok: false; problem: string } {
-  const decoded = ReplayRequest.decode(input);
-  if (isLeft(decoded)) return { ok: false, problem: `not a replay request: ${PathReporter.report(decoded).join("; ")}` };
-  return { ok: true, request: decoded.right };
+  return decodeInvocationRequest(ReplayRequest, "a replay request", input);
 }
