@@ -7,6 +7,7 @@ import { requireInteger, requireString } from "../shared/env";
 import { createLogger } from "../shared/logger";
 import { createMetrics } from "../shared/metrics";
 import { envNames } from "../topology";
+import { markingInBackground } from "./background-mark";
 import { createProcessorHandler } from "./sqs-batch";
 
 const env = process.env;
@@ -21,7 +22,7 @@ const pool = lazyDatabasePool(env);
 export const handler = createProcessorHandler({
   // The pool starts opening at cold start, but only the store's calls wait for it: while the
   // database is down, messages are still checked and poison counted.
-  ports: { payloads, notifier, events: postgresEventRepositoryOnFirstUse(pool), log },
+  ports: { payloads, notifier, events: markingInBackground(postgresEventRepositoryOnFirstUse(pool), log), log },
   retries,
   visibilityTimeoutSeconds,
   log,

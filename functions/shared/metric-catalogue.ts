@@ -34,7 +34,7 @@ export const metricCatalogue = {
   idempotency_conflicts: { service: "processor", unit: "Count", meaning: "Messages whose event_id is stored with a different payload SHA-256: the stored event is kept." },
   erased_skipped: { service: "processor", unit: "Count", meaning: "Messages acknowledged without storing their event: an erasure of their user (migration 009's erasures) covers it." },
   db_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to store the batch: its INSERT, and the read of earlier deliveries when the INSERT skipped an id." },
-  publish_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to publish the batch's unpublished events to SNS and mark them published." },
+  publish_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to publish the batch's unpublished events to SNS (the outbox mark runs after the handler answers)." },
   process_latency_ms: { service: "processor", unit: "Milliseconds", meaning: "Time to process one SQS batch." },
   query_success: { service: "query", unit: "Count", meaning: "Queries answered 200." },
   query_failure: { service: "query", unit: "Count", meaning: "Queries refused (400) or failed (503)." },

@@ -7,7 +7,7 @@ import type { SQSBatchResponse } from "aws-lambda";
 import type { Client } from "pg";
 import type { LocalStack } from "../local-stack/local-stack";
 import { bendOf, type CeilingStep, type DatabaseCeiling } from "./database-capacity";
-import { sqsBatch } from "./fixtures";
+import { emptyEventTables, sqsBatch } from "./fixtures";
 import { progress, round, summariseLatencies } from "./measure";
 
 /** Processor environments at once, doubling; the bench's stack runs up to 8 of them (its unreserved pool). */
@@ -24,7 +24,7 @@ export async function measureDatabaseCeiling(stack: LocalStack, db: Client, batc
   const postmaster = await postmasterPid(db);
   const steps: CeilingStep[] = [];
   for (const environments of ceilingSteps) {
-    await db.query("TRUNCATE events, event_keys, idempotency_keys");
+    await emptyEventTables(db);
     // One unmeasured batch per environment first: starting a worker and opening its pool is not the database's work.
     await Promise.all(Array.from({ length: environments }, () => invokeBatch(stack, batchSize)));
     const bar = progress(`database ceiling, batch ${batchSize}, ${environments} environment${environments > 1 ? "s" : ""}`);

@@ -3,6 +3,7 @@ import type { SQSEvent } from "aws-lambda";
 import type { EventInput } from "../../functions/shared/event-schema";
 import { uuidv7 } from "../../functions/shared/ids";
 import { inlineQueueMessage, queueMessageAttributes, type QueueMessage } from "../../functions/shared/queue-message";
+import type { Client } from "pg";
 import { sampleEvent, sqsRecord } from "../lib/factories";
 import { defaultSourceName } from "../../functions/shared/sources";
 
@@ -25,4 +26,13 @@ export function sqsBatch(size: number, correlationId: string): { event: SQSEvent
     return record;
   });
   return { event: { Records: records }, messages };
+}
+
+/**
+ * Empties the tables a bench step fills. The processor marks its last batch after answering, so a
+ * mark may still be running: event_keys comes first, the order the mark and the INSERT lock them
+ * in, so the TRUNCATE waits for the mark instead of deadlocking with it.
+ */
+export async function emptyEventTables(db: Client): Promise<void> {
+  await db.query("TRUNCATE event_keys, events, idempotency_keys");
 }

@@ -4,7 +4,7 @@ import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Client } from "pg";
 import { queueMessageAttributes, type QueueMessage } from "../../functions/shared/queue-message";
 import type { LocalStack } from "../local-stack/local-stack";
-import { queueMessage } from "./fixtures";
+import { emptyEventTables, queueMessage } from "./fixtures";
 import { median, progress, round } from "./measure";
 import { throughput, type ProcessorMetricLine, type Throughput } from "./processor";
 
@@ -31,7 +31,7 @@ export async function measurePipeline(
   db: Client,
   events: number,
 ): Promise<PipelineThroughput> {
-  await db.query("TRUNCATE events, event_keys, idempotency_keys");
+  await emptyEventTables(db);
   const linesBefore = processorMetrics.length;
   const correlationId = `bench-pipeline-${randomUUID()}`;
   const messages = Array.from({ length: events }, () => queueMessage(correlationId));

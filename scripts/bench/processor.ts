@@ -5,7 +5,7 @@ import type { Client } from "pg";
 import type { QueueMessage } from "../../functions/shared/queue-message";
 import type { LambdaFunctions, LocalStack } from "../local-stack/local-stack";
 import { eventRowValues, multiRowInsert } from "./event-rows";
-import { queueMessage, sqsBatch } from "./fixtures";
+import { emptyEventTables, queueMessage, sqsBatch } from "./fixtures";
 import { median, progress, ratio, round, timed } from "./measure";
 
 export interface Throughput {
@@ -176,7 +176,7 @@ export function combined(runs: readonly Throughput[]): Throughput {
 /** One unmeasured batch first (connections, prepared statements, JIT), then `events` more on emptied tables. */
 async function measure<T>(label: string, db: Client, events: number, batchSize: number, way: BatchWay<T>): Promise<Throughput> {
   await way.run(way.input());
-  await db.query("TRUNCATE events, event_keys, idempotency_keys");
+  await emptyEventTables(db);
   const inputs = Array.from({ length: Math.ceil(events / batchSize) }, way.input);
   const bar = progress(label);
   const started = process.hrtime.bigint();

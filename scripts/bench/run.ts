@@ -22,6 +22,7 @@ import { runCli, usage } from "../lib/cli";
 import { measureClient, type ClientBench } from "./client";
 import { measureColdStarts, type ColdStarts } from "./cold-start";
 import { ceilingSteps, measureDatabaseCeiling } from "./db-ceiling";
+import { emptyEventTables } from "./fixtures";
 import type { DatabaseCeiling } from "./database-capacity";
 import { measureEndToEnd, type EndToEnd } from "./end-to-end";
 import { startBenchFunctions, type BenchFunctions } from "./floor-functions";
@@ -138,7 +139,7 @@ async function main(parts: readonly BenchPart[]): Promise<void> {
       step("end-to-end");
       endToEnd = [];
       for (const run of endToEndRuns) {
-        await db.query("TRUNCATE events, event_keys, idempotency_keys");
+        await emptyEventTables(db);
         const ingestBefore = processorMetrics.ingestMs.length;
         endToEnd.push(await measureEndToEnd(t.stack, db, t.apiKey, run));
         // The lowest load: handler time without queueing behind other requests, as each Lambda environment serves one at a time.

@@ -1,0 +1,27 @@
+import type { EventRepository, Log } from "../shared/ports";
+
+/**
+ * The event repository with its outbox mark taken off the batch's critical path: `markPublished`
+ * starts the mark and returns, so the handler answers SQS without waiting for PostgreSQL a second
+ * time. At most one mark is in flight per environment: a mark first waits for the one before it, so
+ * a slow database slows the processor down instead of piling marks up in the pool's queue.
+ *
+ * AWS: work still running when a handler returns resumes only if Lambda reuses the environment. A
+ * mark lost that way, like one lost in a crash, loses no event: the row is stored and SNS has it; it
+ * stays in the outbox, and a redelivery or the outbox sweep announces it again (TRADEOFFS).
+ */
+export function markingInBackground(events: EventRepository, log: Log): EventRepository {
+  let inFlight: Promise<void> = Promise.resolve();
+  return {
+    persist: (batch) => events.persist(batch),
+    findById: (eventId, source) => events.findById(eventId, source),
+    list: (query) => events.list(query),
+    findMetadata: (eventIds) => events.findMetadata(eventIds),
+    async markPublished(eventIds) {
+      await inFlight;
+      inFlight = events.markPublished(eventIds).catch((error: unknown) => {
+        log.warn({ event_ids: eventIds, err: error }, "published events not marked; they may be published again");
+      });
+    },
+  };
+}
