@@ -22,7 +22,7 @@ const spec = {
     "Delivers stored events with created_at in [--from, --to), oldest first, as the notification the events",
     "topic sent, with the attributes replay=true and replay_id: to the topic (every subscriber), or with",
     "--queue-url to one queue listed in stack config fluxa:replayQueueUrls. --unpublished publishes the events",
-    "SNS never confirmed (published_at NULL) and older than --older-than, and marks them. A replay may deliver",
+    "SNS never confirmed (still in the outbox) and older than --older-than, and marks them. A replay may deliver",
     "an event twice, never skip one: consumers deduplicate on event_id. Ctrl-C prints the --resume line.",
     "--from-archive reads the window from the archive of partitions retention dropped (stack config fluxa:archive),",
     "passing over events a user erasure covers.",

@@ -70,8 +70,11 @@ export function postgresErasureStore(pool: DatabasePool): ErasureStore {
     },
 
     async deleteEvents(selection, receivedUpTo) {
-      const result = await pool.query(sql.unsafe`DELETE FROM events WHERE ${selected(selection, receivedUpTo)}`);
-      return result.rowCount;
+      // An erased event is never announced again: its outbox row goes with it.
+      return pool.oneFirst(sql.type(z.object({ count: z.number() }))`
+        WITH deleted AS (DELETE FROM events WHERE ${selected(selection, receivedUpTo)} RETURNING event_id),
+        dequeued AS (DELETE FROM outbox WHERE event_id IN (SELECT event_id FROM deleted))
+        SELECT count(*)::int AS count FROM deleted`);
     },
 
     async finish(erasureId, erased, finishedAt) {

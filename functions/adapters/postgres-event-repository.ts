@@ -106,7 +106,7 @@ function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
 }
 
 /**
- * The rows of events whose ids an earlier delivery claimed: stored and never published, or stored
+ * The rows of events whose ids an earlier delivery claimed: stored and still in the outbox, or stored
  * with another payload under the same event_id. ON CONFLICT DO NOTHING waits for a concurrent
  * claimer of the same event_id to commit, so each of these rows was committed before the INSERT
  * returned, and this later statement sees it. A key without its event (erased) returns nothing: that
@@ -115,7 +115,7 @@ function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
 function earlierDeliveries(pool: DatabasePool, events: readonly NewEvent[]) {
   return pool.any(sql.type(persistedRow)`
     SELECT ${storedEventColumns}, unpublished, conflicting FROM (
-      SELECT e.*, e.published_at IS NULL AS unpublished, e.payload_sha256 <> i.payload_sha256 AS conflicting
+      SELECT e.*, EXISTS (SELECT 1 FROM outbox WHERE outbox.event_id = e.event_id) AS unpublished, e.payload_sha256 <> i.payload_sha256 AS conflicting
       FROM ${sql.unnest(
         events.map((e) => [e.eventId, e.payloadSha256]),
         ["uuid", "text"],
@@ -131,14 +131,16 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
       if (events.length === 0) return { unpublished: [], conflicting: [], erased: [] };
       const unique = uniqueByEventId(events);
       // One statement, so one atomic round trip for the batch. event_id is unique in event_keys (events is
-      // unique only per partition): an id is claimed there first, and only claimed ids are inserted.
+      // unique only per partition): an id is claimed there first, and only claimed ids are inserted, each
+      // with its row in the outbox until SNS has it (migration 011).
       const inserted = await pool.any(sql.type(storedEventRow)`
         WITH batch AS (SELECT * FROM ${newEventRows(unique)} AS b(${newEventColumns}) WHERE NOT ${erasedEvent("b")}),
         claimed AS (
           INSERT INTO event_keys (event_id, created_at) SELECT event_id, now() FROM batch
           ON CONFLICT (event_id) DO NOTHING
           RETURNING event_id, created_at
-        )
+        ),
+        queued AS (INSERT INTO outbox (event_id, created_at) SELECT event_id, created_at FROM claimed)
         INSERT INTO events (${newEventColumns}, created_at)
         SELECT batch.*, claimed.created_at FROM batch JOIN claimed USING (event_id)
         RETURNING ${storedEventColumns}`);

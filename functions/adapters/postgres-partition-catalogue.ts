@@ -37,7 +37,8 @@ export function postgresPartitionCatalogue(pool: DatabasePool): PartitionCatalog
 
     async unpublishedCount(name) {
       return pool.oneFirst(sql.type(z.object({ count: z.number() }))`
-        SELECT count(*)::int AS count FROM ${partition(name)} WHERE published_at IS NULL`);
+        SELECT count(*)::int AS count FROM outbox WHERE EXISTS (
+          SELECT 1 FROM ${partition(name)} AS e WHERE e.event_id = outbox.event_id AND e.created_at = outbox.created_at)`);
     },
 
     async rows(name, after, limit) {

@@ -46,15 +46,28 @@ function toStoredReplay(row: z.infer<typeof replayRow>): StoredReplay {
   };
 }
 
-function selectionConditions(selection: ReplaySelection) {
-  const conditions = [sql.fragment`created_at < ${selection.to}::timestamptz`];
-  if (selection.from !== null) conditions.push(sql.fragment`created_at >= ${selection.from}::timestamptz`);
-  if (selection.userId !== null) conditions.push(sql.fragment`user_id = ${selection.userId}`);
-  if (selection.source !== null) conditions.push(sql.fragment`source = ${selection.source}`);
-  // Written as the partial index's predicate, so the planner can use events_unpublished_created_at_event_id_idx.
-  if (selection.unpublishedOnly) conditions.push(sql.fragment`published_at IS NULL`);
+/** The selection's conditions on the events' key columns (`keys`) and on the events themselves (`events`). */
+function selectionConditions(selection: ReplaySelection, keys: string, events: string) {
+  const column = (table: string, name: string) => sql.identifier([table, name]);
+  const conditions = [sql.fragment`${column(keys, "created_at")} < ${selection.to}::timestamptz`];
+  if (selection.from !== null) conditions.push(sql.fragment`${column(keys, "created_at")} >= ${selection.from}::timestamptz`);
+  if (selection.userId !== null) conditions.push(sql.fragment`${column(events, "user_id")} = ${selection.userId}`);
+  if (selection.source !== null) conditions.push(sql.fragment`${column(events, "source")} = ${selection.source}`);
   return conditions;
 }
+
+/**
+ * The rows a replay reads, as `e`, with their sort key (created_at, event_id) as `k`: the events
+ * table itself, or for the outbox sweep the outbox in its index order, each row's event fetched
+ * through its key (OFFSET 0 keeps it a per-row lookup that opens one partition, as storedRowOf does).
+ */
+function selectedRows(selection: ReplaySelection) {
+  return selection.unpublishedOnly
+    ? sql.fragment`outbox AS k CROSS JOIN LATERAL (
+        SELECT * FROM events WHERE events.event_id = k.event_id AND events.created_at = k.created_at OFFSET 0) AS e`
+    : sql.fragment`events AS e`;
+}
+const keyAlias = (selection: ReplaySelection) => (selection.unpublishedOnly ? "k" : "e");
 
 const cursorValues = (after: EventSortKey | null) => (after === null ? [null, null] : [after.createdAt, after.eventId]);
 
@@ -64,13 +77,13 @@ const planRows = z.object({ "QUERY PLAN": z.array(z.object({ Plan: z.object({ "P
 export function postgresReplayStore(pool: DatabasePool, exactCountLimit = 1_000_000): ReplayStore {
   return {
     async count(selection) {
-      const where = sql.join(selectionConditions(selection), sql.fragment` AND `);
+      const where = sql.join(selectionConditions(selection, keyAlias(selection), "e"), sql.fragment` AND `);
       // A month of a busy stack is far more rows than an index scan counts within the function's
       // timeout: count up to the limit, and past it take the planner's estimate from the statistics.
       const counted = await pool.oneFirst(sql.type(z.object({ count: z.number() }))`
-        SELECT count(*)::int AS count FROM (SELECT 1 FROM events WHERE ${where} LIMIT ${exactCountLimit + 1}) AS selected`);
+        SELECT count(*)::int AS count FROM (SELECT 1 FROM ${selectedRows(selection)} WHERE ${where} LIMIT ${exactCountLimit + 1}) AS selected`);
       if (counted <= exactCountLimit) return { count: counted, estimated: false };
-      const [plan] = await pool.oneFirst(sql.type(planRows)`EXPLAIN (FORMAT JSON) SELECT 1 FROM events WHERE ${where}`);
+      const [plan] = await pool.oneFirst(sql.type(planRows)`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${selectedRows(selection)} WHERE ${where}`);
       return { count: Math.max(plan.Plan["Plan Rows"], counted), estimated: true };
     },
 
@@ -89,19 +102,23 @@ export function postgresReplayStore(pool: DatabasePool, exactCountLimit = 1_000_
     },
 
     async page(selection, after, limit) {
-      const conditions = selectionConditions(selection);
+      const k = keyAlias(selection);
+      const key = (name: string) => sql.identifier([k, name]);
+      const conditions = selectionConditions(selection, k, "e");
       // A row comparison in index order lets the scan start right after the cursor; PostgreSQL prunes
       // partitions by plain comparisons only, so the cursor's created_at bounds the window too.
       if (after !== null) {
-        conditions.push(sql.fragment`(created_at, event_id) > (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
-        conditions.push(sql.fragment`created_at >= ${after.createdAt}::timestamptz`);
+        conditions.push(sql.fragment`(${key("created_at")}, ${key("event_id")}) > (${after.createdAt}::timestamptz, ${after.eventId}::uuid)`);
+        conditions.push(sql.fragment`${key("created_at")} >= ${after.createdAt}::timestamptz`);
       }
       const rows = await pool.any(sql.type(listedRow)`
-        SELECT ${storedEventColumns}, ${sortCreatedAt}
-        FROM events
-        WHERE ${sql.join(conditions, sql.fragment` AND `)}
-        ORDER BY created_at, event_id
-        LIMIT ${limit}`);
+        SELECT ${storedEventColumns}, ${sortCreatedAt} FROM (
+          SELECT e.* FROM ${selectedRows(selection)}
+          WHERE ${sql.join(conditions, sql.fragment` AND `)}
+          ORDER BY ${key("created_at")}, ${key("event_id")}
+          LIMIT ${limit}
+        ) AS selected
+        ORDER BY created_at, event_id`);
       return rows.map((row) => ({ event: toStoredEvent(row), key: { createdAt: row.sort_created_at, eventId: row.event_id } }));
     },
 

@@ -16,7 +16,7 @@ export interface PartitionCatalogue {
   /** Creates the missing partitions through `layout.ahead` past now; returns their names. */
   createAhead(layout: PartitionLayout, now: Date): Promise<string[]>;
   rowCount(partition: string): Promise<number>;
-  /** Rows whose event SNS never confirmed (published_at IS NULL): the outbox is not settled while any remain. */
+  /** Rows whose event SNS never confirmed (still in the outbox): the outbox is not settled while any remain. */
   unpublishedCount(partition: string): Promise<number>;
   /** Rows in (created_at, event_id) order after `after`, at most `limit`. */
   rows(partition: string, after: ArchiveRowKey | null, limit: number): Promise<ArchivedRow[]>;

@@ -115,7 +115,7 @@ export interface ReplaySelection {
   readonly userId: string | null;
   /** Only this source's events; null: every source's. */
   readonly source: string | null;
-  /** Only events SNS never confirmed (published_at NULL). */
+  /** Only events SNS never confirmed (still in the outbox). */
   readonly unpublishedOnly: boolean;
   /** From the archive of dropped partitions (`npm run maintain`) instead of the events table. */
   readonly fromArchive: boolean;

@@ -30,9 +30,8 @@ export function sqsBatch(size: number, correlationId: string): { event: SQSEvent
 
 /**
  * Empties the tables a bench step fills. The processor marks its last batch after answering, so a
- * mark may still be running: event_keys comes first, the order the mark and the INSERT lock them
- * in, so the TRUNCATE waits for the mark instead of deadlocking with it.
+ * mark may still be running; it locks only the outbox, which the TRUNCATE then waits for.
  */
 export async function emptyEventTables(db: Client): Promise<void> {
-  await db.query("TRUNCATE event_keys, events, idempotency_keys");
+  await db.query("TRUNCATE events, event_keys, outbox, idempotency_keys");
 }

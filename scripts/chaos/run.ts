@@ -52,7 +52,7 @@ export function reportTable(reports: readonly ChaosReport[]): string {
       row("rows never accepted", (r) => r.verification.unexpectedRows),
       row("rejected but stored", (r) => r.verification.rejectedStored),
       row("stored, not seen on SNS", (r) => r.verification.missingOnSns),
-      row("published_at NULL (info)", (r) => r.verification.unpublished),
+      row("left in the outbox (info)", (r) => r.verification.unpublished),
       row("SNS deliveries (distinct)", (r) => `${r.verification.snsDeliveries} (${r.verification.snsDistinct})`),
       row("poisoned -> DLQ (receives)", (r) => `${r.poison.deadLettered.length}/2 (${Object.values(r.poison.receiveCounts).map((c) => c.join(",")).join(" | ")})`),
       row("queue left", (r) => r.verification.queueDepth),

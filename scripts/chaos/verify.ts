@@ -13,7 +13,7 @@ export interface Verification {
   readonly unexpectedRows: number;
   readonly rejectedStored: number;
   /**
-   * Rows whose published_at is still NULL. Not a loss on its own (missingOnSns says whether SNS got
+   * Rows whose event is still in the outbox. Not a loss on its own (missingOnSns says whether SNS got
    * them): the processor acknowledges a message whose publish succeeded but whose mark failed.
    */
   readonly unpublished: number;
@@ -43,7 +43,7 @@ export async function verifyRun(input: VerifyInput): Promise<Verification> {
   let rows: { event_id: string; user_id: string; unpublished: boolean }[];
   try {
     const result = await client.query<{ event_id: string; user_id: string; unpublished: boolean }>(
-      "SELECT event_id::text, user_id, published_at IS NULL AS unpublished FROM events WHERE user_id LIKE $1",
+      "SELECT event_id::text, user_id, EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = events.event_id) AS unpublished FROM events WHERE user_id LIKE $1",
       [`${input.runId}-%`],
     );
     rows = result.rows;

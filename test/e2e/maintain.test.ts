@@ -8,6 +8,7 @@ import { banner } from "../../scripts/local-stack/banner";
 import { maintainMain } from "../../scripts/maintain";
 import { drainQueue, startTestStack, type TestStack } from "../../scripts/lib/local-stack-client";
 import { runScript } from "../scripts/run-script";
+import { storedAt } from "../support/database";
 
 async function maintain(t: TestStack, args: string[]): Promise<{ code: number; output: string }> {
   const lines: string[] = [];
@@ -24,22 +25,18 @@ describe("npm run maintain on the local stack (retention 30 days, archive on)", 
   let s3: S3Client;
 
   /** An event stored long ago in its own partition, as the processor stores one. */
-  async function storedAt(id: number, createdAt: string, published: boolean, userId = "old-user"): Promise<void> {
-    const eventId = `00000000-0000-4000-8000-${String(id).padStart(12, "0")}`;
-    await t.db.query(sql.unsafe`
-      WITH key AS (INSERT INTO event_keys (event_id, created_at) VALUES (${eventId}, ${createdAt}::timestamptz) RETURNING event_id, created_at)
-      INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, payload_mode, payload_sha256, received_at, created_at, published_at)
-      SELECT event_id, 'c', ${userId}, 5, 'EUR', 'm', created_at, 'INLINE', repeat('a', 64), created_at, created_at, CASE WHEN ${published} THEN now() END FROM key`);
+  async function stored(id: number, createdAt: string, published: boolean, userId = "old-user"): Promise<void> {
+    await storedAt(t.db, `00000000-0000-4000-8000-${String(id).padStart(12, "0")}`, createdAt, { published, userId });
   }
 
   before(async () => {
     t = await startTestStack({ retentionDays: 30, archive: true });
     s3 = new S3Client({ endpoint: t.stack.awsEndpointUrl, region: t.stack.region, forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
     await ensureEventPartitions(t.db, { width: "day", ahead: 1 }, new Date("2025-01-10T12:00:00Z"));
-    await storedAt(1, "2025-01-10T01:00:00Z", true);
-    await storedAt(2, "2025-01-10T02:00:00Z", true, "erased-user");
+    await stored(1, "2025-01-10T01:00:00Z", true);
+    await stored(2, "2025-01-10T02:00:00Z", true, "erased-user");
     // A stored event SNS never confirmed: its partition must not be dropped.
-    await storedAt(3, "2025-01-11T01:00:00Z", false);
+    await stored(3, "2025-01-11T01:00:00Z", false);
   });
   after(async () => {
     s3?.destroy();

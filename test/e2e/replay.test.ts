@@ -204,7 +204,7 @@ describe("npm run replay on the local stack", function () {
     it("publishes each event SNS never confirmed, once, without replay=true, and marks it published", async () => {
       void proxy.outage("sns", 120_000);
       const ids = await postEvents(t, 7, "outbox-user");
-      const unpublished = async () => (await t.db.anyFirst(sql.unsafe`SELECT event_id FROM events WHERE published_at IS NULL ORDER BY event_id`)).map(String);
+      const unpublished = async () => (await t.db.anyFirst(sql.unsafe`SELECT event_id FROM outbox ORDER BY event_id`)).map(String);
       await eventually("the events stored but not published", async () => ((await unpublished()).length === ids.length && proxy.refused.sns > 0 ? true : undefined));
 
       const dryRun = await replay(t, ["--unpublished", "--older-than", "0s", "--dry-run"]);

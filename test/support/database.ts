@@ -42,7 +42,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     url: server.databaseUrl,
     pool,
     truncate: async () => {
-      await pool.query(sql.unsafe`TRUNCATE events, event_keys, idempotency_keys, replays, erasures`);
+      await pool.query(sql.unsafe`TRUNCATE events, event_keys, outbox, idempotency_keys, replays, erasures`);
     },
     stop: async () => {
       await pool.end();
@@ -65,4 +65,16 @@ export function useTestStore(): { readonly db: TestDatabase; readonly store: Eve
   after(async () => suite.db?.stop());
   beforeEach(async () => suite.db.truncate());
   return suite;
+}
+
+/**
+ * An event stored at `createdAt` as the processor stores one: its key, its row, and its outbox row
+ * while it is unpublished.
+ */
+export async function storedAt(pool: DatabasePool, eventId: string, createdAt: string, { published = true, userId = "alice" } = {}): Promise<void> {
+  await pool.query(sql.unsafe`
+    WITH key AS (INSERT INTO event_keys (event_id, created_at) VALUES (${eventId}, ${createdAt}::timestamptz) RETURNING event_id, created_at),
+    queued AS (INSERT INTO outbox (event_id, created_at) SELECT event_id, created_at FROM key WHERE NOT ${published})
+    INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, payload_mode, payload_sha256, received_at, created_at)
+    SELECT event_id, 'c', ${userId}, 12.5, 'EUR', 'm', created_at, 'INLINE', repeat('a', 64), created_at, created_at FROM key`);
 }

@@ -38,7 +38,7 @@ describe("PostgreSQL erasure store and the processor's tombstone (embedded Postg
     expect(await suite.db.pool.oneFirst(sql.unsafe`SELECT encode(sha256(convert_to(${userId}, 'UTF8')), 'hex')`)).to.equal(sha256Hex(userId));
   });
 
-  it("counts, then deletes only the user's events of the source received up to the erasure, with their payload keys", async () => {
+  it("counts, then deletes only the user's events of the source received up to the erasure, with their payload keys and outbox rows", async () => {
     await suite.store.persist([
       ada(1, { payloadMode: "S3", payloadKey: "raw/2024-01-15/1.json" }),
       ada(2, { source: "mobile" }),
@@ -51,6 +51,8 @@ describe("PostgreSQL erasure store and the processor's tombstone (embedded Postg
     expect(await erasures().payloadKeys(web, erasedAt)).to.deep.equal(["raw/2024-01-15/1.json"]);
     expect(await erasures().deleteEvents(web, erasedAt)).to.equal(1);
     expect(await storedIds()).to.deep.equal([testEventId(2), testEventId(3), testEventId(4)]);
+    // Never published: the outbox held all four. An erased event is not announced by the outbox sweep.
+    expect(await suite.db.pool.anyFirst(sql.type(z.object({ event_id: z.string() }))`SELECT event_id FROM outbox ORDER BY event_id`)).to.deep.equal(await storedIds());
   });
 
   it("keeps the audit record without the user id and lists it finished", async () => {

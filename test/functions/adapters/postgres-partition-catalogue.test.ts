@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { sql } from "slonik";
 import { postgresPartitionCatalogue } from "../../../functions/adapters/postgres-partition-catalogue";
-import { useTestStore } from "../../support/database";
+import { storedAt, useTestStore } from "../../support/database";
 
 const layout = { width: "day", ahead: 2 } as const;
 
@@ -10,13 +10,9 @@ describe("PostgreSQL partition catalogue (embedded PostgreSQL, real migrations)"
   const suite = useTestStore();
   const catalogue = () => postgresPartitionCatalogue(suite.db.pool);
 
-  /** An event stored at `createdAt`, with its key, as the processor stores one. */
   async function stored(id: number, createdAt: string, published = true): Promise<string> {
     const eventId = `00000000-0000-4000-8000-${String(id).padStart(12, "0")}`;
-    await suite.db.pool.query(sql.unsafe`
-      WITH key AS (INSERT INTO event_keys (event_id, created_at) VALUES (${eventId}, ${createdAt}::timestamptz) RETURNING event_id, created_at)
-      INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, payload_mode, payload_sha256, received_at, created_at, published_at)
-      SELECT event_id, 'c', 'alice', 12.5, 'EUR', 'm', created_at, 'INLINE', repeat('a', 64), created_at, created_at, CASE WHEN ${published} THEN now() END FROM key`);
+    await storedAt(suite.db.pool, eventId, createdAt, { published });
     return eventId;
   }
 
@@ -39,7 +35,6 @@ describe("PostgreSQL partition catalogue (embedded PostgreSQL, real migrations)"
     const rows = await catalogue().rows("events_p20250410", null, 1);
     expect(rows.map((r) => r.event_id)).to.deep.equal([first]);
     expect(rows[0]).to.include({ user_id: "alice", currency: "EUR", payload_mode: "INLINE", created_at: "2025-04-10T07:00:00.000000Z" });
-    expect(rows[0]).to.have.property("published_at").that.is.a("string");
     const next = await catalogue().rows("events_p20250410", { createdAt: rows[0].created_at, eventId: first }, 10);
     expect(next.map((r) => [r.event_id, r.created_at])).to.deep.equal([[second, "2025-04-10T08:00:00.123456Z"]]);
   });

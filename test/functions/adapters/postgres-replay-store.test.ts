@@ -37,8 +37,10 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
 
   async function stored(n: number, createdAt: string, userId = "alice", published = true): Promise<void> {
     await suite.store.persist([newEvent(n, { event: sampleEvent({ user_id: userId }) })]);
-    await suite.db.pool.query(sql.unsafe`
-      UPDATE events SET created_at = ${createdAt}::timestamptz, published_at = CASE WHEN ${published} THEN now() END WHERE event_id = ${eventId(n)}`);
+    if (published) await suite.store.markPublished([eventId(n)]);
+    for (const table of ["events", "event_keys", "outbox"]) {
+      await suite.db.pool.query(sql.unsafe`UPDATE ${sql.identifier([table])} SET created_at = ${createdAt}::timestamptz WHERE event_id = ${eventId(n)}`);
+    }
   }
 
   /** Every page of the selection, following the sort keys the store returns. */
@@ -120,14 +122,17 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
 
   describe("query plans, on a table large enough for the planner to choose", () => {
     beforeEach(async () => {
-      // 50,000 events, one every 30 s over 17 days, 500 users; 20 of them never published.
+      // 50,000 events, one every 30 s over 17 days, 500 users; 20 of them (every 2500th) never published.
       await suite.db.pool.query(sql.unsafe`
         INSERT INTO events (event_id, correlation_id, user_id, amount, currency, merchant, event_timestamp, payload_mode,
-                            payload_sha256, received_at, created_at, published_at)
+                            payload_sha256, received_at, created_at)
         SELECT md5(i::text)::uuid, 'c', 'user-' || (i % 500), 1, 'EUR', 'm', now(), 'INLINE', repeat('a', 64), now(),
-               '2024-01-01Z'::timestamptz + i * interval '30 seconds', CASE WHEN i % 2500 = 0 THEN NULL ELSE now() END
+               '2024-01-01Z'::timestamptz + i * interval '30 seconds'
         FROM generate_series(1, 50000) AS i`);
-      await suite.db.pool.query(sql.unsafe`ANALYZE events`);
+      await suite.db.pool.query(sql.unsafe`
+        INSERT INTO outbox (event_id, created_at)
+        SELECT md5(i::text)::uuid, '2024-01-01Z'::timestamptz + i * interval '30 seconds' FROM generate_series(2500, 50000, 2500) AS i`);
+      await suite.db.pool.query(sql.unsafe`ANALYZE events, outbox`);
     });
 
     before(async () => {
@@ -136,10 +141,10 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
     });
 
     /** The plan of the query the store itself sends, with its values. */
-    async function planOfStore(run: (store: ReturnType<typeof postgresReplayStore>) => Promise<unknown>): Promise<string> {
+    async function planOfStore(run: (store: ReturnType<typeof postgresReplayStore>) => Promise<unknown>, options: { analyze?: boolean } = {}): Promise<string> {
       const { pool, captured } = capturingPool(suite.db.pool, { any: [], oneFirst: 0 });
       await run(postgresReplayStore(pool));
-      return planOf(suite.db.url, captured[0]);
+      return planOf(suite.db.url, captured[0], options);
     }
 
     it("counts exactly up to its limit, and past it gives the planner's estimate, said so", async () => {
@@ -158,8 +163,22 @@ describe("PostgreSQL replay store (embedded PostgreSQL, real migrations)", funct
       // Either user index: (user_id, …) or, every row here being of one source, (source, user_id, …).
       ["one user's window", window("2024-01-04T00:00:00Z", "2024-01-06T00:00:00Z", "user-7"), "user_id_created_at_event_id_idx", true],
       ["one source's user's window", window("2024-01-04T00:00:00Z", "2024-01-06T00:00:00Z", "user-7", false, "default"), "events_source_user_id_created_at_event_id_idx", true],
-      ["the outbox sweep", window(null, "2024-01-16T00:00:00Z", null, true), "events_unpublished_created_at_event_id_idx", false],
     ];
+    it("pages the outbox sweep through the outbox's index, fetching each event from its own partition", async () => {
+      const sweep = window(null, "2024-01-16T00:00:00Z", null, true);
+      const plan = await planOfStore((store) => store.page(sweep, after, 100), { analyze: true });
+      expect(plan).to.contain("outbox_created_at_event_id_idx");
+      // Empty partitions are planned as sequential scans, and never executed.
+      expect(plan.split("\n").filter((line) => line.includes("Seq Scan") && !line.includes("never executed"))).to.deep.equal([]);
+      // Only the partitions of the outbox's rows after the cursor (2024-01-05) and before the cutoff.
+      const expected = await suite.db.pool.anyFirst(sql.unsafe`
+        SELECT DISTINCT 'events_p' || to_char(created_at AT TIME ZONE 'UTC', 'YYYYMMDD') FROM outbox
+        WHERE created_at >= '2024-01-05Z' AND created_at < '2024-01-16Z' ORDER BY 1`);
+      expect(partitionsRead(plan)).to.deep.equal(expected);
+      // Every 2500th event of the first 15 days: events 2500 to 42500.
+      expect(await replays().count(sweep)).to.deep.equal({ count: 17, estimated: false });
+    });
+
     for (const [name, selection, index, sortAllowed] of cases) {
       it(`pages ${name} through ${index}, with no sequential scan${sortAllowed ? "" : " and no sort"}`, async () => {
         const plan = await planOfStore((store) => store.page(selection, after, 100));

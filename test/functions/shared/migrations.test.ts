@@ -71,14 +71,15 @@ describe("migration 006: events carry their source (embedded PostgreSQL)", funct
   });
 });
 
-describe("migration 008: events becomes partitioned, on a table with rows (embedded PostgreSQL)", function () {
+describe("migrations 008 and 011: events becomes partitioned and its outbox a table, on a table with rows (embedded PostgreSQL)", function () {
   this.timeout(120_000);
   let dataDir: string;
   let server: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
   let client: Client;
   const rows = async (text: string): Promise<unknown[]> => (await client.query<Record<string, unknown>>(text)).rows;
-  // Every column of every row, in one comparable form.
-  const everyEvent = () => rows("SELECT to_jsonb(e) - 'tableoid' AS row FROM events e ORDER BY event_id");
+  // Every column of every row but the outbox's (migration 011 moves it to its own table), in one comparable form.
+  const everyEvent = () => rows("SELECT to_jsonb(e) - 'tableoid' - 'published_at' AS row FROM events e ORDER BY event_id");
+  const outboxOf = (where: string) => rows(`SELECT event_id, created_at FROM ${where} ORDER BY event_id`);
 
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "fluxa-test-db-"));
@@ -107,8 +108,10 @@ describe("migration 008: events becomes partitioned, on a table with rows (embed
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("keeps every row and column, the unpublished ones unpublished, and the seed's idempotency keys, then moves them into their partitions", async () => {
+  it("keeps every row and column, the unpublished ones in the outbox, and the seed's idempotency keys, then moves them into their partitions", async () => {
     const before = await everyEvent();
+    const unpublished = await outboxOf("events WHERE published_at IS NULL");
+    expect(unpublished).to.have.length(500);
     const keysBefore = await rows("SELECT * FROM idempotency_keys ORDER BY event_id");
     expect(before).to.have.length(2000);
     expect(await applyMigrations(server.databaseUrl, migrationsDirectory)).to.deep.equal(migrationsAfter(7));
@@ -126,7 +129,8 @@ describe("migration 008: events becomes partitioned, on a table with rows (embed
     }
     expect(await rows("SELECT count(*)::int AS n FROM events_default")).to.deep.equal([{ n: 0 }]);
     expect(await everyEvent()).to.deep.equal(before);
-    expect(await rows("SELECT count(*)::int AS n FROM events WHERE published_at IS NULL")).to.deep.equal([{ n: 500 }]);
+    expect(await outboxOf("outbox")).to.deep.equal(unpublished);
+    expect(await rows("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'published_at'")).to.deep.equal([{ n: 0 }]);
     // The source's index reaches every partition, present and future.
     const indexes = await rows(`
       SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
