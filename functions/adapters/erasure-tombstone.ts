@@ -1,25 +1,6 @@
-import { sql, type DatabasePool, type FragmentSqlToken } from "slonik";
+import { sql, type DatabasePool } from "slonik";
 import { z } from "zod";
 import type { NewEvent } from "../shared/ports";
-
-/** The hex SHA-256 of a user id's UTF-8 bytes, as migration 009's erasures table stores it. */
-export function userIdSha256(userId: FragmentSqlToken | string): FragmentSqlToken {
-  return sql.fragment`encode(sha256(convert_to(${userId}, 'UTF8')), 'hex')`;
-}
-
-/**
- * True for an event (a row named `row`, with user_id, source and received_at) that an erasure
- * covers: the same user, in its source or every source, received at or before it ran. The
- * processor's insert keeps only the rows for which it is false.
- */
-export function erasedEvent(row: string): FragmentSqlToken {
-  const column = (name: string) => sql.identifier([row, name]);
-  return sql.fragment`EXISTS (
-    SELECT 1 FROM erasures x
-    WHERE x.user_id_sha256 = ${userIdSha256(sql.fragment`${column("user_id")}`)}
-      AND (x.source IS NULL OR x.source = ${column("source")})
-      AND ${column("received_at")} <= x.erased_at)`;
-}
 
 /** An event as an archive holds it: enough to tell whether an erasure covers it. */
 export interface ArchivedEventRef {
@@ -38,7 +19,7 @@ export async function erasedEventIds(pool: DatabasePool, rows: readonly Archived
   const tuples = rows.map((r) => [r.eventId, r.userId, r.source, r.receivedAt]);
   const ids = await pool.anyFirst(sql.type(z.object({ event_id: z.string() }))`
     SELECT i.event_id FROM ${sql.unnest(tuples, ["text", "text", "text", "timestamptz"])} AS i(event_id, user_id, source, received_at)
-    WHERE ${erasedEvent("i")}`);
+    WHERE covered_by_erasure(i.user_id, i.source, i.received_at)`);
   return new Set(ids);
 }
 

@@ -2,7 +2,7 @@ import { sql, type DatabasePool, type FragmentSqlToken } from "slonik";
 import { z } from "zod";
 import { escapedJsonBytes } from "../shared/body-bytes";
 import type { EventRepository, NewEvent, StoredEvent } from "../shared/ports";
-import { erasedAmong, erasedEvent } from "./erasure-tombstone";
+import { erasedAmong } from "./erasure-tombstone";
 
 const metadataField = z.record(z.unknown()).nullable();
 const fieldsBesideMetadata = {
@@ -71,12 +71,13 @@ function storedRowOf(eventId: FragmentSqlToken) {
     WHERE k.event_id = ${eventId})`;
 }
 
-/** The columns persist fills from a NewEvent, in the order of `newEventRows`; created_at comes from the database. */
+/** The columns persist fills from a NewEvent, in the order of `newEventArrays`; created_at comes from the database. */
 export const newEventColumns = sql.fragment`event_id, source, correlation_id, user_id, amount, currency, merchant, event_timestamp,
   metadata, metadata_escaped_bytes, payload_mode, payload_sha256, payload_key, received_at`;
+const newEventTypes = ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"] as const;
 
-/** The events as rows of `newEventColumns`, one array parameter per column. */
-export function newEventRows(events: readonly NewEvent[]) {
+/** The events as one array parameter per column of `newEventColumns`, in its order: the arguments of store_events (migration 012), or of unnest. */
+export function newEventArrays(events: readonly NewEvent[]) {
   const tuples = events.map((e) => {
     const metadata = e.event.metadata === undefined ? null : JSON.stringify(e.event.metadata);
     return [
@@ -96,7 +97,10 @@ export function newEventRows(events: readonly NewEvent[]) {
       e.receivedAt,
     ];
   });
-  return sql.unnest(tuples, ["uuid", "text", "text", "text", "numeric", "text", "text", "timestamptz", "jsonb", "int4", "text", "text", "text", "timestamptz"]);
+  return sql.join(
+    newEventTypes.map((type, column) => sql.array(tuples.map((tuple) => tuple[column]), type)),
+    sql.fragment`, `,
+  );
 }
 
 function uniqueByEventId(events: readonly NewEvent[]): NewEvent[] {
@@ -130,20 +134,10 @@ export function postgresEventRepository(pool: DatabasePool): EventRepository {
     async persist(events) {
       if (events.length === 0) return { unpublished: [], conflicting: [], erased: [] };
       const unique = uniqueByEventId(events);
-      // One statement, so one atomic round trip for the batch. event_id is unique in event_keys (events is
-      // unique only per partition): an id is claimed there first, and only claimed ids are inserted, each
-      // with its row in the outbox until SNS has it (migration 011).
-      const inserted = await pool.any(sql.type(storedEventRow)`
-        WITH batch AS (SELECT * FROM ${newEventRows(unique)} AS b(${newEventColumns}) WHERE NOT ${erasedEvent("b")}),
-        claimed AS (
-          INSERT INTO event_keys (event_id, created_at) SELECT event_id, now() FROM batch
-          ON CONFLICT (event_id) DO NOTHING
-          RETURNING event_id, created_at
-        ),
-        queued AS (INSERT INTO outbox (event_id, created_at) SELECT event_id, created_at FROM claimed)
-        INSERT INTO events (${newEventColumns}, created_at)
-        SELECT batch.*, claimed.created_at FROM batch JOIN claimed USING (event_id)
-        RETURNING ${storedEventColumns}`);
+      // One call, so one atomic round trip for the batch: store_events (migration 012) claims each id in
+      // event_keys (events is unique only per partition), inserts the claimed ones with their outbox rows
+      // and returns them, with its plans kept for the connection.
+      const inserted = await pool.any(sql.type(storedEventRow)`SELECT * FROM store_events(${newEventArrays(unique)})`);
       const insertedIds = new Set(inserted.map((row) => row.event_id));
       const earlier = unique.filter((e) => !insertedIds.has(e.eventId));
       const existing = earlier.length === 0 ? [] : await earlierDeliveries(pool, earlier);

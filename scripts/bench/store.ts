@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
 import { sql, type DatabasePool } from "slonik";
-import { newEventColumns, newEventRows, postgresEventRepository, storedEventColumns } from "../../functions/adapters/postgres-event-repository";
+import { newEventArrays, newEventColumns, postgresEventRepository, storedEventColumns } from "../../functions/adapters/postgres-event-repository";
 import { postgresReplayStore } from "../../functions/adapters/postgres-replay-store";
 import { createDatabasePool } from "../../functions/shared/database";
 import { partitionOf } from "../../functions/shared/event-partitions";
@@ -54,11 +54,11 @@ export interface StoreBench {
 
 /** What the processor ran before partitions (migration 007's schema): one INSERT, unique on event_id. */
 const insertBeforePartitions = (batch: readonly NewEvent[]) => sql.unsafe`
-  INSERT INTO events (${newEventColumns}) SELECT * FROM ${newEventRows(batch)}
+  INSERT INTO events (${newEventColumns}) SELECT * FROM unnest(${newEventArrays(batch)})
   ON CONFLICT (event_id) DO NOTHING RETURNING ${storedEventColumns}`;
 /** The partitioned table's INSERT with nothing keeping event_id unique across partitions. */
 const insertWithoutKeyTable = (batch: readonly NewEvent[]) => sql.unsafe`
-  INSERT INTO events (${newEventColumns}) SELECT * FROM ${newEventRows(batch)}
+  INSERT INTO events (${newEventColumns}) SELECT * FROM unnest(${newEventArrays(batch)})
   ON CONFLICT DO NOTHING RETURNING ${storedEventColumns}`;
 
 interface Shape {
