@@ -72,7 +72,7 @@ export function functionMetricCollector(): { lines: ProcessorMetricLine[]; inges
  * machine's speed during the phase, large on a shared VM, falls on all of them alike. Events per way
  * and round; the seed's design gets fewer because each event costs it three round trips.
  */
-const rounds = 3;
+const rounds = 5;
 const eventsPerRound = { fluxa: 1000, floor: 1000, hop: 1000, rawInsert: 1000, seedDesign: 300, seedDesignWithPublish: 200 };
 type Way = keyof typeof eventsPerRound;
 
