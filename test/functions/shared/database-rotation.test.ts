@@ -18,7 +18,7 @@ describe("secret rotation (embedded PostgreSQL)", function () {
   before(async () => {
     db = await startTestDatabase();
     await db.pool.query(sql.unsafe`CREATE ROLE fluxa_rotating LOGIN PASSWORD 'before-rotation'`);
-    await db.pool.query(sql.unsafe`GRANT SELECT, INSERT, UPDATE ON events, event_keys TO fluxa_rotating`);
+    await db.pool.query(sql.unsafe`GRANT SELECT, INSERT, UPDATE ON events, event_keys, outbox TO fluxa_rotating`);
     await db.pool.query(sql.unsafe`GRANT SELECT ON erasures TO fluxa_rotating`);
   });
   after(async () => db?.stop());
