@@ -19,9 +19,22 @@ export function markingInBackground(events: EventRepository, log: Log): EventRep
     findMetadata: (eventIds) => events.findMetadata(eventIds),
     async markPublished(eventIds) {
       await inFlight;
-      inFlight = events.markPublished(eventIds).catch((error: unknown) => {
-        log.warn({ event_ids: eventIds, err: error }, "published events not marked; they may be published again");
-      });
+      inFlight = afterThisTurn()
+        .then(() => events.markPublished(eventIds))
+        .catch((error: unknown) => {
+          log.warn({ event_ids: eventIds, err: error }, "published events not marked; they may be published again");
+        });
     },
   };
+}
+
+/**
+ * Settles in the event loop's check phase, after the handler's answer has left: the mark's client
+ * work (slonik building and sending the statement, PostgreSQL starting on it on a shared CPU) no
+ * longer runs between the handler's return and its answer. Lambda's Node.js runtime client posts the
+ * answer, then asks for the next event from a setImmediate callback queued after this one, so the
+ * mark is sent before the environment can be frozen; were it not, it would go at the next invocation.
+ */
+function afterThisTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -23,19 +23,24 @@ class HeldMarks extends FakeEventRepository {
   }
 }
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 const settledWithin = async (promise: Promise<unknown>): Promise<boolean> => {
   let settled = false;
   void promise.then(() => (settled = true));
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
+  await nextTurn();
   return settled;
 };
 
 describe("processor: the outbox mark in the background", () => {
-  it("returns once the mark is sent, before PostgreSQL answers it", async () => {
+  it("returns at once and sends the mark on the event loop's next turn, after the handler's answer", async () => {
     const events = new HeldMarks();
     const marks = markingInBackground(events, recordingLogger().log);
     // The mark is held until the test releases it: had markPublished waited for it, this would time out.
     await marks.markPublished(["e-1"]);
+    expect(events.started).to.deep.equal([]);
+    await nextTurn();
     expect(events.started).to.deep.equal([["e-1"]]);
   });
 
@@ -43,11 +48,13 @@ describe("processor: the outbox mark in the background", () => {
     const events = new HeldMarks();
     const marks = markingInBackground(events, recordingLogger().log);
     await marks.markPublished(["e-1"]);
+    await nextTurn();
     const second = marks.markPublished(["e-2"]);
     expect(await settledWithin(second)).to.equal(false);
     expect(events.started).to.deep.equal([["e-1"]]);
     events.finish(0);
     await second;
+    await nextTurn();
     expect(events.started).to.deep.equal([["e-1"], ["e-2"]]);
   });
 
@@ -56,8 +63,10 @@ describe("processor: the outbox mark in the background", () => {
     const { log, lines } = recordingLogger();
     const marks = markingInBackground(events, log);
     await marks.markPublished(["e-1", "e-2"]);
+    await nextTurn();
     events.fail(0, new Error("connection terminated"));
     await marks.markPublished(["e-3"]);
+    await nextTurn();
     expect(lines.map((line) => [line.level, line.event_ids, line.msg])).to.deep.equal([[40, ["e-1", "e-2"], "published events not marked; they may be published again"]]);
     expect(events.started).to.deep.equal([["e-1", "e-2"], ["e-3"]]);
   });
