@@ -41,7 +41,7 @@ export interface ColdStarts {
   readonly functions: readonly FunctionColdStart[];
 }
 
-const runsPerBundle = 11;
+const runsPerBundle = 15;
 const placements: readonly AwsSdkPlacement[] = ["runtime", "bundled"];
 
 type Baseline = "hello-world" | "sdk-clients";
