@@ -1,4 +1,5 @@
 import type { EventRepository, Log } from "../shared/ports";
+import { warnNotMarked } from "./core";
 
 /**
  * The event repository with its outbox mark taken off the batch's critical path: `markPublished`
@@ -21,9 +22,7 @@ export function markingInBackground(events: EventRepository, log: Log): EventRep
       await inFlight;
       inFlight = afterThisTurn()
         .then(() => events.markPublished(eventIds))
-        .catch((error: unknown) => {
-          log.warn({ event_ids: eventIds, err: error }, "published events not marked; they may be published again");
-        });
+        .catch((error: unknown) => warnNotMarked(log, eventIds, error));
     },
   };
 }

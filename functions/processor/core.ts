@@ -109,8 +109,13 @@ async function markPublished(ports: ProcessorPorts, eventIds: string[]): Promise
   try {
     await ports.events.markPublished(eventIds);
   } catch (error) {
-    ports.log.warn({ event_ids: eventIds, err: error }, "published events not marked; they may be published again");
+    warnNotMarked(ports.log, eventIds, error);
   }
+}
+
+/** What an operator sees of a failed outbox mark, wherever the mark ran. */
+export function warnNotMarked(log: Log, eventIds: readonly string[], error: unknown): void {
+  log.warn({ event_ids: eventIds, err: error }, "published events not marked; they may be published again");
 }
 
 async function resolveMessage(payloads: PayloadStore, incoming: IncomingMessage): Promise<Resolved> {
