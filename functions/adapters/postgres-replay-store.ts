@@ -1,4 +1,4 @@
-import { sql, type DatabasePool } from "slonik";
+import { sql, type DatabasePool, type FragmentSqlToken, type IdentifierSqlToken } from "slonik";
 import { z } from "zod";
 import type { EventSortKey, ReplaySelection, ReplayStore, StoredReplay } from "../shared/ports";
 import { listedRow, sortCreatedAt, storedEventColumns, toStoredEvent } from "./postgres-event-repository";
@@ -46,28 +46,30 @@ function toStoredReplay(row: z.infer<typeof replayRow>): StoredReplay {
   };
 }
 
-/** The selection's conditions on the events' key columns (`keys`) and on the events themselves (`events`). */
-function selectionConditions(selection: ReplaySelection, keys: string, events: string) {
-  const column = (table: string, name: string) => sql.identifier([table, name]);
-  const conditions = [sql.fragment`${column(keys, "created_at")} < ${selection.to}::timestamptz`];
-  if (selection.from !== null) conditions.push(sql.fragment`${column(keys, "created_at")} >= ${selection.from}::timestamptz`);
-  if (selection.userId !== null) conditions.push(sql.fragment`${column(events, "user_id")} = ${selection.userId}`);
-  if (selection.source !== null) conditions.push(sql.fragment`${column(events, "source")} = ${selection.source}`);
-  return conditions;
-}
+type SortKeyColumn = (name: "created_at" | "event_id") => IdentifierSqlToken;
 
 /**
- * The rows a replay reads, as `e`, with their sort key (created_at, event_id) as `k`: the events
- * table itself, or for the outbox sweep the outbox in its index order, each row's event fetched
- * through its key (OFFSET 0 keeps it a per-row lookup that opens one partition, as storedRowOf does).
+ * The rows a replay reads, as `e`, and the columns of their sort key (created_at, event_id): the
+ * events table itself, or for the outbox sweep the outbox (`k`) in its index order, each row's event
+ * fetched through its key (OFFSET 0 keeps it a per-row lookup that opens one partition, as storedRowOf does).
  */
-function selectedRows(selection: ReplaySelection) {
-  return selection.unpublishedOnly
-    ? sql.fragment`outbox AS k CROSS JOIN LATERAL (
-        SELECT * FROM events WHERE events.event_id = k.event_id AND events.created_at = k.created_at OFFSET 0) AS e`
-    : sql.fragment`events AS e`;
+function selectedRows(selection: ReplaySelection): { from: FragmentSqlToken; key: SortKeyColumn } {
+  if (!selection.unpublishedOnly) return { from: sql.fragment`events AS e`, key: (name) => sql.identifier(["e", name]) };
+  return {
+    from: sql.fragment`outbox AS k CROSS JOIN LATERAL (
+      SELECT * FROM events WHERE events.event_id = k.event_id AND events.created_at = k.created_at OFFSET 0) AS e`,
+    key: (name) => sql.identifier(["k", name]),
+  };
 }
-const keyAlias = (selection: ReplaySelection) => (selection.unpublishedOnly ? "k" : "e");
+
+/** The selection's conditions: the window on the sort key's created_at, the user and source on the events (`e`). */
+function selectionConditions(selection: ReplaySelection, key: SortKeyColumn) {
+  const conditions = [sql.fragment`${key("created_at")} < ${selection.to}::timestamptz`];
+  if (selection.from !== null) conditions.push(sql.fragment`${key("created_at")} >= ${selection.from}::timestamptz`);
+  if (selection.userId !== null) conditions.push(sql.fragment`e.user_id = ${selection.userId}`);
+  if (selection.source !== null) conditions.push(sql.fragment`e.source = ${selection.source}`);
+  return conditions;
+}
 
 const cursorValues = (after: EventSortKey | null) => (after === null ? [null, null] : [after.createdAt, after.eventId]);
 
@@ -77,13 +79,14 @@ const planRows = z.object({ "QUERY PLAN": z.array(z.object({ Plan: z.object({ "P
 export function postgresReplayStore(pool: DatabasePool, exactCountLimit = 1_000_000): ReplayStore {
   return {
     async count(selection) {
-      const where = sql.join(selectionConditions(selection, keyAlias(selection), "e"), sql.fragment` AND `);
+      const { from, key } = selectedRows(selection);
+      const where = sql.join(selectionConditions(selection, key), sql.fragment` AND `);
       // A month of a busy stack is far more rows than an index scan counts within the function's
       // timeout: count up to the limit, and past it take the planner's estimate from the statistics.
       const counted = await pool.oneFirst(sql.type(z.object({ count: z.number() }))`
-        SELECT count(*)::int AS count FROM (SELECT 1 FROM ${selectedRows(selection)} WHERE ${where} LIMIT ${exactCountLimit + 1}) AS selected`);
+        SELECT count(*)::int AS count FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${exactCountLimit + 1}) AS selected`);
       if (counted <= exactCountLimit) return { count: counted, estimated: false };
-      const [plan] = await pool.oneFirst(sql.type(planRows)`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${selectedRows(selection)} WHERE ${where}`);
+      const [plan] = await pool.oneFirst(sql.type(planRows)`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${from} WHERE ${where}`);
       return { count: Math.max(plan.Plan["Plan Rows"], counted), estimated: true };
     },
 
@@ -102,9 +105,8 @@ export function postgresReplayStore(pool: DatabasePool, exactCountLimit = 1_000_
     },
 
     async page(selection, after, limit) {
-      const k = keyAlias(selection);
-      const key = (name: string) => sql.identifier([k, name]);
-      const conditions = selectionConditions(selection, k, "e");
+      const { from, key } = selectedRows(selection);
+      const conditions = selectionConditions(selection, key);
       // A row comparison in index order lets the scan start right after the cursor; PostgreSQL prunes
       // partitions by plain comparisons only, so the cursor's created_at bounds the window too.
       if (after !== null) {
@@ -113,7 +115,7 @@ export function postgresReplayStore(pool: DatabasePool, exactCountLimit = 1_000_
       }
       const rows = await pool.any(sql.type(listedRow)`
         SELECT ${storedEventColumns}, ${sortCreatedAt} FROM (
-          SELECT e.* FROM ${selectedRows(selection)}
+          SELECT e.* FROM ${from}
           WHERE ${sql.join(conditions, sql.fragment` AND `)}
           ORDER BY ${key("created_at")}, ${key("event_id")}
           LIMIT ${limit}
